@@ -1,0 +1,17 @@
+"""The languages Dalil speaks."""
+
+from typing import Literal, get_args
+
+Language = Literal["fr", "ar", "en", "es"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+SOURCE_LANGUAGE: Language = "fr"
+RTL_LANGUAGES: frozenset[str] = frozenset({"ar"})
+
+
+def coerce_language(value: object, default: Language = SOURCE_LANGUAGE) -> Language:
+    """Return `value` if it is one of our languages, else `default`."""
+    if isinstance(value, str):
+        code = value.strip().lower()[:2]
+        if code in LANGUAGES:
+            return code  # type: ignore[return-value]
+    return default

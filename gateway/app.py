@@ -1,0 +1,93 @@
+"""The gateway's FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import create_engine
+
+from dalil.logging import configure_logging
+from gateway.conversation import ConversationService, InMemoryLanguageMemory
+from gateway.rasa import RasaClient
+from gateway.routers import chat, health
+from gateway.settings import GatewaySettings, get_settings
+
+log = logging.getLogger("gateway.access")
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    """Build the gateway; its lifespan owns the HTTP client and the database engine."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_level)
+        async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
+            app.state.http = http
+            app.state.rasa = RasaClient(
+                http, base_url=settings.rasa_url, token=settings.rasa_token.get_secret_value()
+            )
+            app.state.conversations = ConversationService(app.state.rasa, InMemoryLanguageMemory())
+            app.state.engine = create_engine(settings.database_url, pool_pre_ping=True)
+            try:
+                yield
+            finally:
+                app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Dalil gateway",
+        summary="Messaging gateway, web chat and chat API of Dalil.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+
+    @app.middleware("http")
+    async def bound_and_log(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
+            return JSONResponse({"detail": "Request body too large."}, status_code=413)
+        started = time.perf_counter()
+        response = await call_next(request)
+        # Never the message text or a phone number at INFO: only the shape of the request.
+        log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        summary = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors)
+        return JSONResponse({"detail": summary, "errors": errors}, status_code=422)
+
+    app.include_router(health.router)
+    app.include_router(chat.router)
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

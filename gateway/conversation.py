@@ -1,0 +1,145 @@
+"""One user message in, the bot's messages out: the path every channel shares."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from dalil.i18n import gettext
+from dalil.languages import Language
+from gateway.language import choose_language
+from gateway.rasa import RasaClient, RasaUnavailable
+from gateway.schemas import Button, Location, Message
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A user's message as every channel hands it over, the sender already pseudonymous."""
+
+    channel: str
+    sender: str
+    text: str
+    language: str | None = None
+    language_hint: str | None = None
+    location: Location | None = None
+
+
+@dataclass
+class Reply:
+    """What the bot answers, plus commands for the gateway (handover, deletion)."""
+
+    language: Language
+    messages: list[Message]
+    commands: list[str] = field(default_factory=list)
+    degraded: bool = False
+
+
+class LanguageMemory(Protocol):
+    """Remembers each conversation's current language."""
+
+    async def get(self, sender: str) -> str | None:
+        """The conversation's language, if known."""
+
+    async def set(self, sender: str, language: str) -> None:
+        """Remember the conversation's language."""
+
+
+class InMemoryLanguageMemory:
+    """A bounded per-process memory; Redis replaces it when several gateways run."""
+
+    def __init__(self, capacity: int = 100_000) -> None:
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._capacity = capacity
+
+    async def get(self, sender: str) -> str | None:
+        """The conversation's language, if known."""
+        language = self._items.get(sender)
+        if language is not None:
+            self._items.move_to_end(sender)
+        return language
+
+    async def set(self, sender: str, language: str) -> None:
+        """Remember the conversation's language, forgetting the oldest beyond capacity."""
+        self._items[sender] = language
+        self._items.move_to_end(sender)
+        while len(self._items) > self._capacity:
+            self._items.popitem(last=False)
+
+
+def apology(language: str) -> Message:
+    """The message a user gets when the assistant cannot answer now."""
+    return Message(
+        text=gettext(
+            language,
+            "Sorry, I cannot answer right now. Please try again in a few minutes. "
+            "In an emergency, call the police on {police} or an ambulance on {ambulance}.",
+            police="19",
+            ambulance="150",
+        )
+    )
+
+
+def to_messages(rasa_messages: list[dict[str, Any]]) -> tuple[list[Message], list[str]]:
+    """Turn Rasa's REST output into our messages, and pick out the gateway commands."""
+    messages: list[Message] = []
+    commands: list[str] = []
+    for item in rasa_messages:
+        custom = item.get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get("dalil"), str):
+            commands.append(custom["dalil"])
+        text = item.get("text")
+        buttons = [
+            Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
+            for b in item.get("buttons") or []
+            if b.get("payload")
+        ]
+        if text or buttons:
+            messages.append(Message(text=text or "", buttons=buttons or None))
+    return messages, commands
+
+
+class ConversationService:
+    """Chooses the language, asks Rasa, and shapes the answer."""
+
+    def __init__(self, rasa: RasaClient, languages: LanguageMemory) -> None:
+        self.rasa = rasa
+        self.languages = languages
+
+    async def resolve_language(self, inbound: Inbound) -> Language:
+        """The language of this turn's answer, remembered for the next turn."""
+        current = await self.languages.get(inbound.sender)
+        language = choose_language(
+            inbound.text, explicit=inbound.language, current=current, hint=inbound.language_hint
+        )
+        if language != current:
+            await self.languages.set(inbound.sender, language)
+        return language
+
+    async def handle(self, inbound: Inbound) -> Reply:
+        """Answer one message; raises RasaUnavailable so queued channels can retry."""
+        language = await self.resolve_language(inbound)
+        metadata: dict[str, Any] = {
+            "language": language,
+            "channel": inbound.channel,
+            "location": inbound.location.model_dump() if inbound.location else None,
+        }
+        raw = await self.rasa.send(sender=inbound.sender, text=inbound.text, metadata=metadata)
+        messages, commands = to_messages(raw)
+        if not messages and not commands:
+            # Rasa's REST channel swallows action errors and answers with an empty list.
+            log.warning("rasa returned no message", extra={"channel": inbound.channel})
+            return Reply(language=language, messages=[apology(language)], degraded=True)
+        return Reply(language=language, messages=messages, commands=commands)
+
+    async def handle_or_apologise(self, inbound: Inbound) -> Reply:
+        """Answer one message, or apologise in the user's language when Rasa is down."""
+        try:
+            return await self.handle(inbound)
+        except RasaUnavailable as exc:
+            log.warning("rasa unavailable", extra={"reason": str(exc), "channel": inbound.channel})
+            language = await self.resolve_language(inbound)
+            return Reply(language=language, messages=[apology(language)], degraded=True)
