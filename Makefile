@@ -1,0 +1,87 @@
+# Dalil: `make run` starts everything, `make test` runs every test. Both set up what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3.10 || command -v python3)
+VENV := .venv
+RASA_VENV := .venv-rasa
+BIN := $(VENV)/bin
+STAMPS := var/stamps
+export RASA_TELEMETRY_ENABLED := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+CONTENT := $(shell find knowledge/content -type f -name '*.yml' 2>/dev/null)
+
+.PHONY: help setup run test test-fast test-reliability train eval bench lint i18n kb browser clean
+
+help: ## List the commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMPS)/python-ok:
+	@mkdir -p $(STAMPS)
+	@$(PYTHON) scripts/check_python.py
+	@touch $@
+
+$(VENV)/.installed: pyproject.toml $(STAMPS)/python-ok
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+$(RASA_VENV)/.installed: bot/requirements.lock $(STAMPS)/python-ok
+	$(PYTHON) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install -q --upgrade pip
+	# Rasa 3.6 declares Python <3.11; the fully pinned lock makes it work on 3.11 (see docs/rasa.md).
+	$(RASA_VENV)/bin/pip install -q --no-deps --ignore-requires-python -r bot/requirements.lock
+	@touch $@
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile -f -d locales -D messages -l $* -i $< -o $@ >/dev/null
+
+$(STAMPS)/kb: $(CONTENT) $(VENV)/.installed
+	$(BIN)/dalil kb import
+	@touch $@
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed $(MO_FILES) $(STAMPS)/kb ## Create what is missing (venvs, catalogs, knowledge base)
+
+kb: $(STAMPS)/kb ## Load knowledge/content into the knowledge base
+
+i18n: $(VENV)/.installed ## Extract, update and compile the gettext catalogs
+	$(BIN)/python -m dalil.i18n_workflow
+
+train: $(RASA_VENV)/.installed $(VENV)/.installed ## Train the Rasa model when data or config changed
+	$(BIN)/python bot/scripts/train.py
+
+run: setup train ## Start Rasa, the action server and the gateway (web chat at http://localhost:8000/)
+	$(BIN)/honcho start -f Procfile
+
+browser: $(VENV)/.installed
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium could not be installed: browser tests will be skipped"; }
+
+test: setup train browser ## Run every test
+	$(BIN)/pytest -q -p no:cacheprovider
+
+test-fast: setup ## Run the tests that need neither a trained model nor a browser
+	$(BIN)/pytest -q -m "not e2e and not browser"
+
+test-reliability: setup train ## Run the slow reliability tests
+	$(BIN)/pytest -q tests/reliability
+
+eval: $(RASA_VENV)/.installed $(VENV)/.installed ## Train on the training data, evaluate on the held-out sets
+	$(BIN)/python bot/scripts/eval.py
+
+bench: setup train ## Reproduce docs/benchmarks.md
+	$(BIN)/python -m bench
+
+lint: $(VENV)/.installed ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check . || true
+	$(BIN)/mypy
+
+clean: ## Remove generated files (keeps the venvs)
+	rm -rf var bot/models bot/results .pytest_cache .mypy_cache .ruff_cache
+	find locales -name '*.mo' -delete
