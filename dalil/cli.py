@@ -1,0 +1,13 @@
+"""The `dalil` command line, composed of each part's sub-app."""
+
+import typer
+
+from knowledge.cli import kb_app
+
+app = typer.Typer(
+    help="Dalil: entitlements of migrants and refugees in Morocco.", no_args_is_help=True
+)
+app.add_typer(kb_app, name="kb")
+
+if __name__ == "__main__":
+    app()

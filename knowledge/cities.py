@@ -1,0 +1,116 @@
+"""Resolve the many spellings of Moroccan cities to canonical ids (pure, no database)."""
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from knowledge.settings import CONTENT_DIR
+
+CITIES_FILE = CONTENT_DIR / "cities.yml"
+# Below this similarity (0-100) a typo is too far from any city to guess.
+FUZZY_CUTOFF = 80
+MIN_FUZZY_LENGTH = 4
+# Spellings that are also everyday words ("casa" is a house, "sale" is dirty): they name a
+# city only when they are the whole text, never inside a sentence or as a typo target.
+WHOLE_TEXT_ONLY = frozenset({"casa", "sale", "sla", "fas", "kech", "anfa"})
+
+_ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
+_SEPARATORS = re.compile(r"[\s\-_'’`.,;:!?()\"/]+")
+
+
+@dataclass(frozen=True)
+class CityInfo:
+    """A city's id, centre and names."""
+
+    id: str
+    lat: float
+    lon: float
+    names: Mapping[str, str]
+    aliases: tuple[str, ...]
+
+
+def normalize(text: str) -> str:
+    """Lowercase, strip accents and Arabic diacritics, unify separators."""
+    text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_LETTERS)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SEPARATORS.sub(" ", stripped.casefold()).strip()
+
+
+def load_cities(path: Path = CITIES_FILE) -> dict[str, CityInfo]:
+    """Read the cities file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cities: dict[str, CityInfo] = {}
+    for entry in data["cities"]:
+        cities[entry["id"]] = CityInfo(
+            id=entry["id"],
+            lat=float(entry["lat"]),
+            lon=float(entry["lon"]),
+            names=dict(entry["names"]),
+            aliases=tuple(str(a) for a in entry.get("aliases", [])),
+        )
+    return cities
+
+
+@lru_cache(maxsize=1)
+def cities() -> dict[str, CityInfo]:
+    """The shipped cities, read once."""
+    return load_cities()
+
+
+@lru_cache(maxsize=1)
+def _spellings() -> dict[str, str]:
+    """Every normalised spelling mapped to its city id."""
+    table: dict[str, str] = {}
+    for city in cities().values():
+        for spelling in (city.id, *city.names.values(), *city.aliases):
+            key = normalize(spelling)
+            if key:
+                table.setdefault(key, city.id)
+    return table
+
+
+def _ngrams(words: list[str], max_n: int = 3) -> list[str]:
+    """Word n-grams of a phrase, longest first, so "el aaiun" wins over "el"."""
+    grams: list[str] = []
+    for n in range(min(max_n, len(words)), 0, -1):
+        grams.extend(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+    return grams
+
+
+def resolve_city(text: str) -> str | None:
+    """Return the canonical id of the city named in `text`, or None."""
+    key = normalize(text)
+    if not key:
+        return None
+    table = _spellings()
+    if key in table:
+        return table[key]
+    grams = _ngrams(key.split())
+    for gram in grams:
+        if gram in table and gram not in WHOLE_TEXT_ONLY:
+            return table[gram]
+    targets = [k for k in table if k not in WHOLE_TEXT_ONLY]
+    best: tuple[str, float] | None = None
+    for candidate in [key, *grams]:
+        if len(candidate.replace(" ", "")) < MIN_FUZZY_LENGTH:
+            continue
+        match = process.extractOne(candidate, targets, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        if match is not None and (best is None or match[1] > best[1]):
+            best = (table[match[0]], match[1])
+    return best[0] if best else None
+
+
+def city_name(city_id: str, language: str) -> str:
+    """The city's name in `language`, falling back to French, then to the id."""
+    city = cities().get(city_id)
+    if city is None:
+        return city_id
+    return city.names.get(language) or city.names.get("fr") or city_id

@@ -1,0 +1,97 @@
+"""Fixtures: a migrated SQLite file and a migrated PostgreSQL database, empty and loaded."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from knowledge.db import make_engine, make_session_factory, upgrade
+from knowledge.importer import import_content
+from knowledge.settings import CONTENT_DIR
+
+PG_ADMIN = os.environ.get("DALIL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_BASE = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+BACKENDS = [pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def _recreate_pg_database(name: str) -> str:
+    """Drop and create a dedicated test database; return its SQLAlchemy URL."""
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{PG_BASE}/{name}"
+
+
+def _drop_pg_database(name: str) -> None:
+    """Remove a test database."""
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _migrated_url(backend: str, label: str, tmp: Path) -> Iterator[str]:
+    """A database of `backend` built with `alembic upgrade head`."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp / f'{label}.db'}"
+        upgrade(url)
+        yield url
+        return
+    name = f"dalil_test_kb_{label}"
+    url = _recreate_pg_database(name)
+    upgrade(url)
+    yield url
+    _drop_pg_database(name)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend under test."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def empty_engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """An engine on a migrated, empty database."""
+    for url in _migrated_url(backend, "empty", tmp_path_factory.mktemp(backend)):
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def loaded_engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """An engine on a migrated database holding the shipped content."""
+    for url in _migrated_url(backend, "loaded", tmp_path_factory.mktemp(backend)):
+        engine = make_engine(url)
+        with make_session_factory(engine)() as session:
+            import_content(session, CONTENT_DIR)
+            session.commit()
+        yield engine
+        engine.dispose()
+
+
+def _rolled_back(engine: Engine) -> Iterator[Session]:
+    """A session whose every change, commits included, is undone at the end."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield session
+        finally:
+            session.close()
+            transaction.rollback()
+
+
+@pytest.fixture
+def empty_session(empty_engine: Engine) -> Iterator[Session]:
+    """A rolled-back session on an empty database."""
+    yield from _rolled_back(empty_engine)
+
+
+@pytest.fixture
+def kb(loaded_engine: Engine) -> Iterator[Session]:
+    """A rolled-back session on a database holding the shipped content."""
+    yield from _rolled_back(loaded_engine)
