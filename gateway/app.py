@@ -11,14 +11,16 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import create_engine
 
 from dalil.logging import configure_logging
-from gateway.conversation import ConversationService, InMemoryLanguageMemory
+from gateway.conversation import ConversationService
+from gateway.inbox.runtime import language_memory, open_redis, run_inbox
 from gateway.rasa import RasaClient
-from gateway.routers import chat, health
+from gateway.ratelimit import BodyLimitMiddleware
+from gateway.routers import chat, health, web, webhooks
 from gateway.settings import GatewaySettings, get_settings
 
 log = logging.getLogger("gateway.access")
@@ -32,15 +34,21 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_level)
-        async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
+        async with (
+            httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http,
+            open_redis(settings) as redis,
+        ):
             app.state.http = http
             app.state.rasa = RasaClient(
                 http, base_url=settings.rasa_url, token=settings.rasa_token.get_secret_value()
             )
-            app.state.conversations = ConversationService(app.state.rasa, InMemoryLanguageMemory())
+            languages = language_memory(redis, prefix=settings.redis_key_prefix)
+            app.state.conversations = ConversationService(app.state.rasa, languages)
             app.state.engine = create_engine(settings.database_url, pool_pre_ping=True)
             try:
-                yield
+                async with run_inbox(settings, app.state.conversations, redis) as inbox:
+                    app.state.inbox = inbox
+                    yield
             finally:
                 app.state.engine.dispose()
 
@@ -84,10 +92,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(chat.router)
-
-    @app.get("/", include_in_schema=False)
-    async def index() -> FileResponse:
-        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+    app.include_router(webhooks.router)
+    app.include_router(web.router)
+    # Outermost: also bounds chunked bodies, which carry no Content-Length.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

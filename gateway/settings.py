@@ -22,6 +22,7 @@ class GatewaySettings(BaseSettings):
     log_level: str = "INFO"
     database_url: str = f"sqlite:///{ROOT / 'var' / 'dalil.db'}"
     redis_url: str | None = None
+    redis_key_prefix: str = "dalil:"
 
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: SecretStr = SecretStr("dev")
@@ -31,6 +32,31 @@ class GatewaySettings(BaseSettings):
     pseudonym_key: SecretStr = SecretStr("dev")
     max_text_length: int = Field(default=4096, ge=1)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+
+    # Messaging channels: a channel is on when its secrets are set (see gateway/channels/).
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_api_base_url: str = "https://graph.facebook.com"
+    whatsapp_api_version: str = "v21.0"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_public_url: str | None = None
+    twilio_api_base_url: str = "https://api.twilio.com"
+    telegram_bot_token: SecretStr | None = None
+    telegram_secret_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org"
+
+    # The channels' durable inbox and its workers (gateway/inbox/).
+    worker_concurrency: int = Field(default=4, ge=1, le=64)
+    worker_poll_seconds: float = Field(default=1.0, gt=0)
+    retry_base_seconds: float = Field(default=1.0, gt=0)
+    retry_max_delay_seconds: float = Field(default=300.0, gt=0)
+    retry_max_attempts: int = Field(default=200, ge=1)
+    rate_limit_per_minute: int = Field(default=30, ge=1)
+    # Rasa's SQL tracker store, when used: `dalil purge` deletes a sender's `events` rows there.
+    rasa_tracker_database_url: str | None = None
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> GatewaySettings:

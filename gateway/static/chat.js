@@ -1,29 +1,55 @@
 "use strict";
+// The web chat: sends to /api/v1/chat, shows quick replies, shares a location on request.
 (() => {
-  const log = document.getElementById("log");
-  const form = document.getElementById("composer");
-  const input = document.getElementById("text");
-  const picker = document.getElementById("language");
+  const $ = (id) => document.getElementById(id);
+  const log = $("log"), form = $("composer"), input = $("text"), picker = $("language");
+  const sendButton = $("send"), locate = $("locate"), writing = $("writing");
+  const UI = JSON.parse($("ui-strings").textContent);
+  const LOCATION_TEXT = JSON.parse($("location-text").textContent);
+  const RTL = new Set(["ar"]);
+
   const sender = localStorage.getItem("dalil.sender") || crypto.randomUUID();
   localStorage.setItem("dalil.sender", sender);
+  // Only a language the person picked is sent as a choice; the page's own is just a hint.
   let chosen = localStorage.getItem("dalil.language");
-  if (chosen) picker.value = chosen;
+  let busy = false;
 
-  function setDirection(language) {
-    document.documentElement.lang = language;
-    document.documentElement.dir = language === "ar" ? "rtl" : "ltr";
+  function applyLanguage(language) {
+    const t = UI[language] || UI.fr;
+    const root = document.documentElement;
+    root.lang = language;
+    root.dir = RTL.has(language) ? "rtl" : "ltr";
+    picker.value = language;
+    document.title = t.title;
+    $("language-label").textContent = t.language;
+    $("text-label").textContent = t.message;
+    $("welcome").textContent = t.welcome;
+    writing.textContent = t.writing;
+    log.setAttribute("aria-label", t.conversation);
+    input.placeholder = t.placeholder;
+    sendButton.textContent = t.send;
+    locate.setAttribute("aria-label", t.location);
+    locate.title = t.location;
   }
+  const text = (key) => (UI[document.documentElement.lang] || UI.fr)[key];
 
-  function bubble(text, who, buttons) {
+  function bubble(content, who, buttons, extraClass) {
     const li = document.createElement("li");
-    li.className = `msg ${who}`;
-    li.textContent = text;
+    li.className = `msg ${who}${extraClass ? " " + extraClass : ""}`;
+    const label = document.createElement("span");
+    label.className = "sr-only";
+    label.textContent = text(who === "user" ? "you" : "bot") + " ";
+    const body = document.createElement("span");
+    body.dir = "auto";
+    body.textContent = content;
+    li.append(label, body);
     if (buttons && buttons.length) {
       const row = document.createElement("div");
       row.className = "buttons";
       for (const b of buttons) {
         const el = document.createElement("button");
         el.type = "button";
+        el.dir = "auto";
         el.textContent = b.title;
         el.addEventListener("click", () => send(b.payload, b.title));
         row.appendChild(el);
@@ -32,12 +58,23 @@
     }
     log.appendChild(li);
     li.scrollIntoView({block: "end"});
+    return li;
   }
 
-  async function send(text, shown) {
-    bubble(shown || text, "user");
-    const body = {sender, text};
+  function setBusy(value) {
+    busy = value;
+    writing.hidden = !value;
+    sendButton.disabled = value;
+    locate.disabled = value;
+  }
+
+  async function send(message, shown, location) {
+    if (busy) return;
+    bubble(shown || message, "user");
+    const body = {sender, text: message};
     if (chosen) body.language = chosen;
+    if (location) body.location = location;
+    setBusy(true);
     try {
       const res = await fetch("/api/v1/chat", {
         method: "POST",
@@ -45,25 +82,43 @@
         body: JSON.stringify(body),
       });
       const data = await res.json();
-      if (!res.ok) throw new Error(data.detail || res.status);
-      setDirection(data.language);
+      if (!res.ok) throw new Error(data.detail || String(res.status));
+      applyLanguage(data.language);
       for (const m of data.messages) bubble(m.text, "bot", m.buttons);
     } catch (err) {
-      bubble(String(err.message || err), "bot");
+      bubble(text("failed"), "bot", null, "error");
+    } finally {
+      setBusy(false);
+      input.focus();
     }
   }
 
   picker.addEventListener("change", () => {
     chosen = picker.value;
     localStorage.setItem("dalil.language", chosen);
-    setDirection(chosen);
+    applyLanguage(chosen);
   });
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const text = input.value.trim();
-    if (!text) return;
+    const value = input.value.trim();
+    if (!value || busy) return;
     input.value = "";
-    send(text);
+    send(value);
   });
-  if (chosen) setDirection(chosen);
+
+  if ("geolocation" in navigator) {
+    locate.hidden = false;
+    locate.addEventListener("click", () => {
+      navigator.geolocation.getCurrentPosition(
+        (pos) => send(LOCATION_TEXT, "📍 " + text("my_location"),
+                      {lat: pos.coords.latitude, lon: pos.coords.longitude}),
+        () => bubble(text("no_location"), "bot", null, "error"),
+        {enableHighAccuracy: false, timeout: 15000, maximumAge: 600000},
+      );
+    });
+  }
+
+  applyLanguage(chosen || document.documentElement.lang);
+  input.focus();
 })();

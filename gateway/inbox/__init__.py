@@ -1,0 +1,1 @@
+"""The channels' durable inbox: persisted before acknowledging, deduplicated, ordered per sender."""

@@ -1,0 +1,97 @@
+"""The web chat page, in the visitor's language from the first paint."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from dalil.i18n import gettext
+from dalil.languages import LANGUAGES, RTL_LANGUAGES, SOURCE_LANGUAGE, Language, coerce_language
+from gateway.channels.base import LOCATION_TEXT
+
+router = APIRouter(include_in_schema=False)
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+_templates = Environment(
+    loader=FileSystemLoader(STATIC_DIR), autoescape=select_autoescape(["html"]), auto_reload=False
+)
+
+
+def negotiate(accept_language: str | None) -> Language | None:
+    """The first of our languages in an Accept-Language header, by quality."""
+    if not accept_language:
+        return None
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate(accept_language.split(",")):
+        tag, _, params = item.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        ranked.append((-quality, position, tag.strip().lower()[:2]))
+    for quality, _, code in sorted(ranked):
+        if quality < 0 and code in LANGUAGES:
+            return coerce_language(code)
+    return None
+
+
+def ui_strings(language: str) -> dict[str, str]:
+    """Every text of the page, from the catalogs."""
+    return {
+        "title": gettext(language, "Dalil: your rights and where to go in Morocco"),
+        "language": gettext(language, "Language"),
+        "conversation": gettext(language, "Conversation"),
+        "message": gettext(language, "Your message"),
+        "placeholder": gettext(language, "Write your question…"),
+        "send": gettext(language, "Send"),
+        "location": gettext(language, "Share my location"),
+        "my_location": gettext(language, "My location"),
+        "no_location": gettext(language, "Your location could not be read."),
+        "welcome": gettext(
+            language,
+            "Ask your question: school, health care, housing, work, asylum, residence papers…",
+        ),
+        "writing": gettext(language, "Dalil is writing…"),
+        "failed": gettext(
+            language, "The message could not be sent. Check your connection and try again."
+        ),
+        "you": gettext(language, "You:"),
+        "bot": gettext(language, "Dalil:"),
+    }
+
+
+@cache
+def _all_ui_strings() -> str:
+    # Inside a <script> element: "<" escaped so no text can close it.
+    strings = {language: ui_strings(language) for language in LANGUAGES}
+    return json.dumps(strings, ensure_ascii=False).replace("<", "\\u003c")
+
+
+@router.get("/", response_class=HTMLResponse)
+async def index(request: Request, lang: str | None = None) -> HTMLResponse:
+    """The web chat, in `?lang=` or the browser's Accept-Language, else French."""
+    language = (
+        coerce_language(lang)
+        if lang
+        else negotiate(request.headers.get("accept-language")) or SOURCE_LANGUAGE
+    )
+    html = _templates.get_template("index.html").render(
+        lang=language,
+        dir="rtl" if language in RTL_LANGUAGES else "ltr",
+        ui=ui_strings(language),
+        ui_json=_all_ui_strings(),
+        location_text=LOCATION_TEXT,
+        languages=[
+            ("fr", "Français"),
+            ("ar", "العربية"),
+            ("en", "English"),
+            ("es", "Español"),
+        ],
+    )
+    return HTMLResponse(html, headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})

@@ -1,0 +1,127 @@
+"""Provider webhooks: verify, parse, persist, acknowledge; the inbox's workers answer later."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from gateway.channels.base import BadPayload, Channel
+from gateway.channels.whatsapp import WhatsAppChannel
+from gateway.inbox.runtime import Inbox
+from gateway.privacy import pseudonym
+from gateway.ratelimit import BodyTooLarge
+from gateway.settings import GatewaySettings
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+RESPONSES: dict[int | str, dict[str, str]] = {
+    400: {"description": "The body is not what the provider documents."},
+    403: {"description": "The signature or secret token is wrong or missing."},
+    404: {"description": "This channel is not configured."},
+    413: {"description": "The body is too large."},
+    503: {"description": "The gateway's tables are missing (run the migrations)."},
+}
+
+
+def _inbox(request: Request) -> Inbox:
+    inbox: Inbox = request.app.state.inbox
+    return inbox
+
+
+InboxDep = Annotated[Inbox, Depends(_inbox)]
+
+
+def _channel(inbox: Inbox, name: str) -> Channel:
+    channel = inbox.channels.get(name)
+    if channel is None:
+        raise HTTPException(status_code=404, detail=f"The {name} channel is not configured.")
+    return channel
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    # Counted as it streams: a chunked body has no Content-Length for the middleware to check.
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _public_url(request: Request) -> str:
+    """The URL the provider called, as seen in front of a reverse proxy."""
+    url = request.url
+    proto = request.headers.get("x-forwarded-proto")
+    host = request.headers.get("x-forwarded-host")
+    if proto:
+        url = url.replace(scheme=proto.split(",")[0].strip())
+    if host:
+        url = url.replace(netloc=host.split(",")[0].strip())
+    return str(url)
+
+
+async def _receive(request: Request, inbox: Inbox, name: str) -> Response:
+    channel = _channel(inbox, name)
+    settings: GatewaySettings = request.app.state.settings
+    if not inbox.ready:
+        raise HTTPException(status_code=503, detail="The gateway's tables are missing.")
+    body = await _body(request, settings.max_body_bytes)
+    if not channel.verify(url=_public_url(request), headers=request.headers, body=body):
+        log.warning("webhook signature rejected", extra={"channel": name})
+        return JSONResponse({"detail": "Invalid signature."}, status_code=403)
+    try:
+        parsed = channel.parse(headers=request.headers, body=body)
+    except BadPayload as exc:
+        return JSONResponse({"detail": f"Malformed {name} payload: {exc}"}, status_code=400)
+    key = settings.pseudonym_key.get_secret_value()
+    for incoming in parsed.messages:
+        sender = pseudonym(channel.prefix, incoming.user_id, key=key)
+        accepted = await inbox.limiter.allow(sender)
+        if not accepted:
+            log.warning("sender over the rate limit", extra={"channel": name, "sender": sender})
+        # Persisted before the provider hears 200: a crash after this loses nothing.
+        new = await inbox.store.enqueue(
+            channel=name, sender=sender, incoming=incoming, accepted=accepted
+        )
+        if not new:
+            log.info("duplicate delivery ignored", extra={"channel": name})
+    inbox.worker.wake()
+    return channel.acknowledge(parsed)
+
+
+@router.get(
+    "/whatsapp", response_class=Response, responses={403: RESPONSES[403], 404: RESPONSES[404]}
+)
+async def whatsapp_verify(
+    inbox: InboxDep,
+    mode: Annotated[str | None, Query(alias="hub.mode")] = None,
+    token: Annotated[str | None, Query(alias="hub.verify_token")] = None,
+    challenge: Annotated[str | None, Query(alias="hub.challenge")] = None,
+) -> Response:
+    """Meta's webhook verification: the challenge as text when the verify token matches."""
+    channel = _channel(inbox, "whatsapp")
+    assert isinstance(channel, WhatsAppChannel)
+    return channel.handshake(mode, token, challenge)
+
+
+@router.post("/whatsapp", response_class=Response, responses=RESPONSES)
+async def whatsapp(request: Request, inbox: InboxDep) -> Response:
+    """WhatsApp Cloud API messages and statuses (signed with X-Hub-Signature-256)."""
+    return await _receive(request, inbox, "whatsapp")
+
+
+@router.post("/twilio", response_class=Response, responses=RESPONSES)
+async def twilio(request: Request, inbox: InboxDep) -> Response:
+    """Twilio SMS and WhatsApp messages (signed with X-Twilio-Signature); answered by REST."""
+    return await _receive(request, inbox, "twilio")
+
+
+@router.post("/telegram", response_class=Response, responses=RESPONSES)
+async def telegram(request: Request, inbox: InboxDep) -> Response:
+    """Telegram updates (X-Telegram-Bot-Api-Secret-Token)."""
+    return await _receive(request, inbox, "telegram")
