@@ -1,0 +1,63 @@
+"""Deterministic emergency safeguard: danger words make any message an `emergency`.
+
+A learned classifier can miss "I need a school for my son, my husband beats me"; this component
+runs after the classifiers and the fallback, so a danger keyword always wins (see
+`danger_keywords.yml`). The intent the classifier chose stays in `intent_ranking`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from components.danger import find_danger
+
+EMERGENCY = "emergency"
+DANGER = "dalil_danger"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class EmergencyOverride(GraphComponent):
+    """Set the intent to `emergency` when the text contains a danger keyword."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> EmergencyOverride:
+        """Create the component; the keyword file is read once per process."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Override the intent of messages that mention a danger."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or text.lstrip().startswith("/"):
+                continue
+            predicted = (message.get(INTENT) or {}).get("name")
+            if predicted == EMERGENCY:
+                continue
+            match = find_danger(text, intent=predicted)
+            if match is None:
+                continue
+            emergency = {"name": EMERGENCY, "confidence": 1.0}
+            ranking = [
+                r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != EMERGENCY
+            ]
+            message.set(INTENT, emergency, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [emergency, *ranking], add_to_output=True)
+            message.set(
+                DANGER, {"category": match.category, "keyword": match.keyword}, add_to_output=True
+            )
+        return messages
