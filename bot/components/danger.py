@@ -56,10 +56,10 @@ def compile_categories(data: Mapping[str, Any]) -> tuple[_Category, ...]:
             keywords.extend(str(k) for k in spec.get(language, []))
         # Longest first so the reported keyword is the most specific one.
         keywords.sort(key=len, reverse=True)
-        pattern = re.compile("|".join(f"(?P<k{i}>{_keyword_regex(k)})" for i, k in enumerate(keywords)))
-        categories.append(
-            _Category(name, pattern, frozenset(spec.get("exempt_intents", [])))
+        pattern = re.compile(
+            "|".join(f"(?P<k{i}>{_keyword_regex(k)})" for i, k in enumerate(keywords))
         )
+        categories.append(_Category(name, pattern, frozenset(spec.get("exempt_intents", []))))
     return tuple(categories)
 
 

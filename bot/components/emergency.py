@@ -22,9 +22,7 @@ EMERGENCY = "emergency"
 DANGER = "dalil_danger"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class EmergencyOverride(GraphComponent):
     """Set the intent to `emergency` when the text contains a danger keyword."""
 

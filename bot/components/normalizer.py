@@ -52,9 +52,7 @@ def normalize_message(message: Message, *, remember: bool) -> None:
         entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END] = start, end
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class TextNormalizer(GraphComponent):
     """Arabic letter/diacritic/digit normalisation and Latin lowercase + accent folding."""
 
@@ -89,9 +87,7 @@ class TextNormalizer(GraphComponent):
         return messages
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RestoreOriginalText(GraphComponent):
     """Put the user's own text back and move entity and token offsets onto it."""
 
