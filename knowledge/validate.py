@@ -104,12 +104,20 @@ class _Checker:
 
     def run(self) -> list[Problem]:
         """Run every check."""
+        self.check_topic_files()
         self.check_topics()
         self.check_cities()
         self.check_service_points()
         self.check_eligibility()
         self.check_emergency()
         return self.problems
+
+    def check_topic_files(self) -> None:
+        """Every fixed topic has its file, so service points and rules can point at it."""
+        present = {t.doc.id for t in self.loaded.topics}
+        for topic in TOPICS:
+            if topic not in present:
+                self.problems.append(Problem(f"topics/{topic}.yml", "(file)", "missing topic file"))
 
     def check_topics(self) -> None:
         """Topic files: known ids, four languages, complete and sourced translations."""
