@@ -1,0 +1,166 @@
+"""Fake Rasa and fake messaging providers on loopback, recording what they receive.
+
+Only the outside world is faked: the gateway's real adapters, HTTP client and inbox talk to it.
+The fake Rasa answers like the REST channel: a list of `{recipient_id, text?, buttons?, custom?}`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import random
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+
+@dataclass
+class Received:
+    """One request a fake received."""
+
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class FakeWorld:
+    """State of the fakes, shared with the test thread."""
+
+    rasa: list[dict[str, Any]] = field(default_factory=list)
+    rasa_deleted: list[str] = field(default_factory=list)
+    whatsapp: list[Received] = field(default_factory=list)
+    twilio: list[Received] = field(default_factory=list)
+    telegram: list[Received] = field(default_factory=list)
+    rasa_down: bool = False
+    providers_down: bool = False
+    rasa_delay: tuple[float, float] = (0.0, 0.0)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def rasa_texts(self, sender: str | None = None) -> list[str]:
+        """The texts Rasa received, optionally for one sender, in order of arrival."""
+        return [m["message"] for m in self.rasa if sender is None or m["sender"] == sender]
+
+    def sent_texts(self, provider: str) -> list[str]:
+        """The texts a provider was asked to deliver, whatever its format."""
+        texts = []
+        for received in getattr(self, provider):
+            body = received.body
+            if provider == "whatsapp":
+                if body.get("type") == "text":
+                    texts.append(body["text"]["body"])
+                else:
+                    texts.append(body["interactive"]["body"]["text"])
+            elif provider == "twilio":
+                texts.append(body["Body"])
+            else:
+                texts.append(body["text"])
+        return texts
+
+
+def bot_answer(sender: str, message: str) -> list[dict[str, Any]]:
+    """Scripted answers: `menu:N` gives N buttons, `delete` the deletion command, else an echo."""
+    if message.startswith("menu:"):
+        count = int(message.split(":")[1])
+        buttons = [
+            {"title": f"Option {i} « long title for a small screen »", "payload": f"/opt{i}"}
+            for i in range(1, count + 1)
+        ]
+        return [{"recipient_id": sender, "text": "Choisissez", "buttons": buttons}]
+    if message.startswith("arabic_buttons"):
+        buttons = [
+            {"title": "الحصول على الرعاية الصحية في المستشفى العمومي", "payload": '/inform{"detail":"الرعاية_الصحية_العمومية_للمهاجرين"}'},
+            {"title": "أين أذهب", "payload": '/find_service_point{"topic":"health_care"}'},
+        ]
+        return [{"recipient_id": sender, "text": "اختر", "buttons": buttons}]
+    if message == "delete":
+        return [
+            {"recipient_id": sender, "text": "deleted"},
+            {"recipient_id": sender, "custom": {"dalil": "delete_my_data"}},
+        ]
+    return [{"recipient_id": sender, "text": f"echo:{message}"}]
+
+
+def build_app(world: FakeWorld) -> Starlette:
+    """The fake outside world as one ASGI app."""
+
+    async def rasa_webhook(request: Request) -> Response:
+        if world.rasa_down:
+            return JSONResponse({"error": "down"}, status_code=503)
+        body = await request.json()
+        with world.lock:
+            world.in_flight += 1
+            world.max_in_flight = max(world.max_in_flight, world.in_flight)
+        try:
+            low, high = world.rasa_delay
+            if high:
+                await asyncio.sleep(random.uniform(low, high))
+            world.rasa.append(body)
+        finally:
+            with world.lock:
+                world.in_flight -= 1
+        return JSONResponse(bot_answer(body["sender"], body["message"]))
+
+    async def rasa_events(request: Request) -> Response:
+        world.rasa_deleted.append(request.path_params["sender"])
+        return JSONResponse({"sender_id": request.path_params["sender"], "events": []})
+
+    async def rasa_status(request: Request) -> Response:
+        return JSONResponse({"model_file": "fake.tar.gz"})
+
+    def record(target: list[Received], request: Request, body: Any) -> None:
+        target.append(Received(request.url.path, dict(request.headers), body))
+
+    async def whatsapp(request: Request) -> Response:
+        if world.providers_down:
+            return JSONResponse({"error": {"code": 2, "type": "OAuthException"}}, status_code=503)
+        record(world.whatsapp, request, await request.json())
+        return JSONResponse(
+            {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.out{len(world.whatsapp)}"}]}
+        )
+
+    async def twilio(request: Request) -> Response:
+        if world.providers_down:
+            return JSONResponse({"code": 20500}, status_code=500)
+        body = dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
+        record(world.twilio, request, body)
+        return JSONResponse({"sid": f"SM{len(world.twilio):032d}"}, status_code=201)
+
+    async def telegram(request: Request) -> Response:
+        if world.providers_down:
+            return JSONResponse({"ok": False}, status_code=502)
+        record(world.telegram, request, await request.json())
+        return JSONResponse({"ok": True, "result": {"message_id": len(world.telegram)}})
+
+    return Starlette(
+        routes=[
+            Route("/webhooks/rest/webhook", rasa_webhook, methods=["POST"]),
+            Route("/conversations/{sender}/tracker/events", rasa_events, methods=["PUT"]),
+            Route("/status", rasa_status),
+            Route("/{version}/{phone_id}/messages", whatsapp, methods=["POST"]),
+            Route("/2010-04-01/Accounts/{sid}/Messages.json", twilio, methods=["POST"]),
+            Route("/bot{token}/{method}", telegram, methods=["POST"]),
+        ]
+    )
+
+
+def basic_auth(received: Received) -> tuple[str, str]:
+    """The user and password of a request's basic authorization."""
+    scheme, _, value = received.headers["authorization"].partition(" ")
+    assert scheme == "Basic"
+    user, _, password = base64.b64decode(value).decode().partition(":")
+    return user, password
+
+
+def dumps_like_meta(payload: dict[str, Any]) -> bytes:
+    """Meta's webhook bodies escape non-ASCII characters; the signature covers these bytes."""
+    return json.dumps(payload, ensure_ascii=True).encode()
