@@ -1,0 +1,1 @@
+"""Administrators' side: accounts, content editing and review, history, audit, unanswered queue."""

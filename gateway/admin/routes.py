@@ -1,0 +1,548 @@
+"""Admin pages (/admin) and their JSON API (/api/v1/admin): login, content, review, history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dalil.languages import LANGUAGES
+from gateway.admin import unanswered
+from gateway.admin.audit import audit
+from gateway.admin.content import (
+    SERVICE_POINT,
+    TOPIC_TRANSLATION,
+    ContentProblem,
+    NotAllowed,
+    create_draft,
+    diff,
+    publish_draft,
+    published,
+    reject_draft,
+    rollback,
+    submit_draft,
+    translation_matrix,
+    update_draft,
+)
+from gateway.admin.forms import (
+    hours_to_text,
+    phones_to_text,
+    service_point_from_form,
+    sources_to_text,
+    topic_translation_from_form,
+)
+from gateway.admin.models import AdminUser, AuditEntry, Draft, Revision, UnansweredQuestion
+from gateway.admin.security import (
+    hash_password,
+    needs_rehash,
+    new_session,
+    password_stamp,
+    verify_password,
+)
+from gateway.admin.web import (
+    Auth,
+    AuthDep,
+    CsrfChecked,
+    DbDep,
+    SecurityDep,
+    client_ip,
+    render,
+    require,
+    set_session_cookie,
+)
+from knowledge.models import City, ServicePoint
+from knowledge.schema import STATUSES, TOPICS
+
+router = APIRouter(tags=["admin"])
+Content = Annotated[Auth, require("content")]
+Publisher = Annotated[Auth, require("publish")]
+Auditor = Annotated[Auth, require("audit")]
+Reviewer = Annotated[Auth, require("unanswered")]
+
+
+def _user(auth: Auth) -> AdminUser:
+    assert auth.user is not None  # guaranteed by `require`
+    return auth.user
+
+
+def _safe_next(target: str | None, role: str) -> str:
+    # Only local paths: an open redirect would let a phishing link borrow our login page.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/staff/" if role == "staff" else "/admin/"
+
+
+# --- login ----------------------------------------------------------------------------------
+
+
+@router.get("/admin/login", response_class=HTMLResponse, include_in_schema=False)
+def login_page(request: Request, auth: AuthDep, next: str | None = None) -> Response:
+    """The login form."""
+    return render(request, auth, "admin/login.html", next=next or "", error=None)
+
+
+@router.post("/admin/login", include_in_schema=False, dependencies=[CsrfChecked])
+def login(
+    request: Request,
+    auth: AuthDep,
+    session: DbDep,
+    sec: SecurityDep,
+    email: Annotated[str, Form(max_length=254)],
+    password: Annotated[str, Form(max_length=1024)],
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    """Check the password; rate-limited per IP and per account."""
+    ip = client_ip(request)
+    email = email.strip().lower()
+    if sec.limiter.blocked(ip=ip, account=email):
+        audit(session, actor=None, actor_email=email, action="login_blocked", ip=ip)
+        session.commit()
+        return render(
+            request, auth, "admin/login.html", status_code=429, next=next,
+            error="Too many failed attempts. Wait a few minutes and try again.",
+        )
+    user = session.scalar(select(AdminUser).where(AdminUser.email == email))
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        sec.limiter.failed(ip=ip, account=email)
+        audit(session, actor=None, actor_email=email, action="login_failed", ip=ip)
+        session.commit()
+        return render(
+            request, auth, "admin/login.html", status_code=401, next=next,
+            error="Wrong e-mail address or password.",
+        )
+    sec.limiter.succeeded(account=email)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = datetime.now(UTC)
+    audit(session, actor=user, action="login", ip=ip)
+    session.commit()
+    # A new session (new CSRF token) at login: a token seen before login is worth nothing after.
+    fresh = new_session()
+    fresh.user_id = user.id
+    fresh.stamp = password_stamp(user.password_hash)
+    response = RedirectResponse(_safe_next(next, user.role), status_code=303)
+    set_session_cookie(response, fresh, sec)
+    return response
+
+
+@router.post("/admin/logout", include_in_schema=False, dependencies=[CsrfChecked])
+def logout(request: Request, auth: AuthDep, session: DbDep, sec: SecurityDep) -> Response:
+    """End the session."""
+    if auth.user is not None:
+        audit(session, actor=auth.user, action="logout", ip=client_ip(request))
+        session.commit()
+    response = RedirectResponse("/admin/login", status_code=303)
+    set_session_cookie(response, new_session(), sec)
+    return response
+
+
+# --- content --------------------------------------------------------------------------------
+
+
+@router.get("/admin/", response_class=HTMLResponse, include_in_schema=False)
+def home(request: Request, auth: AuthDep, session: DbDep) -> Response:
+    """The topics and their translation status; staff go to their own pages."""
+    if auth.user is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    if not auth.can("content"):
+        return RedirectResponse("/staff/", status_code=303)
+    return topics_page(request, auth, session)
+
+
+@router.get("/admin/topics", response_class=HTMLResponse, include_in_schema=False)
+def topics_page(request: Request, auth: Content, session: DbDep) -> Response:
+    """Every topic with its translation status per language."""
+    pending = session.scalars(
+        select(Draft).where(Draft.status.in_(("draft", "submitted"))).order_by(Draft.id.desc())
+    ).all()
+    return render(
+        request, auth, "admin/topics.html",
+        matrix=translation_matrix(session), drafts=pending, authors=_authors(session),
+    )
+
+
+@router.get("/admin/topics/{topic_id}/{language}", response_class=HTMLResponse, include_in_schema=False)
+def edit_topic_page(request: Request, auth: Content, session: DbDep, topic_id: str, language: str) -> Response:
+    """The edit form of one language of a topic, with the French source alongside."""
+    if topic_id not in TOPICS or language not in LANGUAGES:
+        raise HTTPException(404)
+    current = published(session, kind=TOPIC_TRANSLATION, entity_id=topic_id, language=language) or {}
+    source = published(session, kind=TOPIC_TRANSLATION, entity_id=topic_id, language="fr")
+    return render(
+        request, auth, "admin/edit_topic.html",
+        topic_id=topic_id, language=language, doc=current, source=source,
+        sources_text=sources_to_text(current.get("sources", [])), statuses=STATUSES, error=None,
+    )
+
+
+@router.post("/admin/topics/{topic_id}/{language}", include_in_schema=False, dependencies=[CsrfChecked])
+async def save_topic_draft(
+    request: Request, auth: Content, session: DbDep, topic_id: str, language: str
+) -> Response:
+    """Save the form as a draft."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    payload = topic_translation_from_form(form)
+    try:
+        draft = create_draft(
+            session, user=_user(auth), kind=TOPIC_TRANSLATION, entity_id=topic_id,
+            language=language, payload=payload, note=form.get("note", ""),
+        )
+    except ContentProblem as exc:
+        source = published(session, kind=TOPIC_TRANSLATION, entity_id=topic_id, language="fr")
+        return render(
+            request, auth, "admin/edit_topic.html", status_code=422,
+            topic_id=topic_id, language=language, doc=payload, source=source,
+            sources_text=form.get("sources", ""), statuses=STATUSES, error=str(exc),
+        )
+    audit(session, actor=auth.user, action="draft_created", target=_target(draft), ip=client_ip(request), draft=draft.id)
+    session.commit()
+    return RedirectResponse(f"/admin/drafts/{draft.id}", status_code=303)
+
+
+@router.get("/admin/service-points", response_class=HTMLResponse, include_in_schema=False)
+def service_points_page(request: Request, auth: Content, session: DbDep, city: str | None = None) -> Response:
+    """Service points, by city."""
+    query = select(ServicePoint).order_by(ServicePoint.city_id, ServicePoint.name)
+    if city:
+        query = query.where(ServicePoint.city_id == city)
+    cities = session.scalars(select(City.id).order_by(City.id)).all()
+    return render(
+        request, auth, "admin/service_points.html",
+        points=session.scalars(query).all(), cities=cities, city=city or "",
+    )
+
+
+def _point_form_context(doc: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "doc": doc,
+        "phones_text": phones_to_text(doc.get("phones", [])),
+        "hours_text": hours_to_text(doc.get("hours", {})),
+        "sources_text": sources_to_text(doc.get("sources", [])),
+    }
+
+
+@router.get("/admin/service-points/{point_id}", response_class=HTMLResponse, include_in_schema=False)
+def edit_point_page(request: Request, auth: Content, session: DbDep, point_id: str) -> Response:
+    """The edit form of a service point."""
+    doc = published(session, kind=SERVICE_POINT, entity_id=point_id, language=None)
+    if doc is None:
+        raise HTTPException(404)
+    return render(request, auth, "admin/edit_point.html", point_id=point_id, error=None, **_point_form_context(doc))
+
+
+@router.post("/admin/service-points/{point_id}", include_in_schema=False, dependencies=[CsrfChecked])
+async def save_point_draft(request: Request, auth: Content, session: DbDep, point_id: str) -> Response:
+    """Save the form as a draft."""
+    base = published(session, kind=SERVICE_POINT, entity_id=point_id, language=None)
+    if base is None:
+        raise HTTPException(404)
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    payload = service_point_from_form(point_id, form, base)
+    try:
+        draft = create_draft(
+            session, user=_user(auth), kind=SERVICE_POINT, entity_id=point_id,
+            language=None, payload=payload, note=form.get("note", ""),
+        )
+    except ContentProblem as exc:
+        context = _point_form_context(payload)
+        context.update(phones_text=form.get("phones", ""), hours_text=form.get("hours", ""))
+        return render(
+            request, auth, "admin/edit_point.html", status_code=422, point_id=point_id, error=str(exc), **context
+        )
+    audit(session, actor=auth.user, action="draft_created", target=_target(draft), ip=client_ip(request), draft=draft.id)
+    session.commit()
+    return RedirectResponse(f"/admin/drafts/{draft.id}", status_code=303)
+
+
+# --- review ---------------------------------------------------------------------------------
+
+
+def _target(draft: Draft | Revision) -> str:
+    return f"{draft.kind}:{draft.entity_id}" + (f":{draft.language}" if draft.language else "")
+
+
+def _authors(session: Session) -> dict[int, str]:
+    return {u.id: u.email for u in session.scalars(select(AdminUser))}
+
+
+def _draft(session: Session, draft_id: int) -> Draft:
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        raise HTTPException(404)
+    return draft
+
+
+@router.get("/admin/drafts", response_class=HTMLResponse, include_in_schema=False)
+def drafts_page(request: Request, auth: Content, session: DbDep, status: str = "submitted") -> Response:
+    """Drafts by status (submitted ones first: they wait for an admin)."""
+    drafts = session.scalars(select(Draft).where(Draft.status == status).order_by(Draft.id.desc())).all()
+    return render(request, auth, "admin/drafts.html", drafts=drafts, status=status, authors=_authors(session))
+
+
+@router.get("/admin/drafts/{draft_id}", response_class=HTMLResponse, include_in_schema=False)
+def draft_page(request: Request, auth: Content, session: DbDep, draft_id: int) -> Response:
+    """A draft: what it changes compared with what is published now."""
+    draft = _draft(session, draft_id)
+    current = published(session, kind=draft.kind, entity_id=draft.entity_id, language=draft.language)
+    return render(
+        request, auth, "admin/draft.html",
+        draft=draft, lines=diff(current, draft.payload), authors=_authors(session), error=None,
+    )
+
+
+def _draft_step(request: Request, auth: Auth, session: Session, draft_id: int, step: str) -> Response:
+    draft = _draft(session, draft_id)
+    user = _user(auth)
+    try:
+        if step == "submit":
+            submit_draft(draft, user=user)
+        elif step == "reject":
+            reject_draft(draft, user=user)
+        else:
+            revision = publish_draft(session, draft, user=user)
+            audit(session, actor=user, action="revision_published", target=_target(draft),
+                  ip=client_ip(request), draft=draft.id, revision=revision.id)
+    except ContentProblem as exc:
+        session.rollback()
+        return render(request, auth, "admin/draft.html", status_code=422, draft=draft,
+                      lines=diff(draft.base_payload, draft.payload), authors=_authors(session), error=str(exc))
+    except NotAllowed as exc:
+        raise HTTPException(status_code=403, detail=str(exc)) from exc
+    audit(session, actor=user, action=f"draft_{step}", target=_target(draft), ip=client_ip(request), draft=draft.id)
+    session.commit()
+    return RedirectResponse(f"/admin/drafts/{draft.id}", status_code=303)
+
+
+@router.post("/admin/drafts/{draft_id}/submit", include_in_schema=False, dependencies=[CsrfChecked])
+def submit(request: Request, auth: Content, session: DbDep, draft_id: int) -> Response:
+    """Send a draft for review."""
+    return _draft_step(request, auth, session, draft_id, "submit")
+
+
+@router.post("/admin/drafts/{draft_id}/publish", include_in_schema=False, dependencies=[CsrfChecked])
+def publish(request: Request, auth: Publisher, session: DbDep, draft_id: int) -> Response:
+    """Publish a submitted draft: users see it at their next question."""
+    return _draft_step(request, auth, session, draft_id, "publish")
+
+
+@router.post("/admin/drafts/{draft_id}/reject", include_in_schema=False, dependencies=[CsrfChecked])
+def reject(request: Request, auth: Publisher, session: DbDep, draft_id: int) -> Response:
+    """Send a submitted draft back."""
+    return _draft_step(request, auth, session, draft_id, "reject")
+
+
+# --- history and audit ----------------------------------------------------------------------
+
+
+@router.get("/admin/revisions", response_class=HTMLResponse, include_in_schema=False)
+def revisions_page(
+    request: Request, auth: Content, session: DbDep, entity: str | None = None, limit: int = Query(100, le=500)
+) -> Response:
+    """Published revisions, newest first."""
+    query = select(Revision).order_by(Revision.id.desc()).limit(limit)
+    if entity:
+        query = query.where(Revision.entity_id == entity)
+    return render(
+        request, auth, "admin/revisions.html",
+        revisions=session.scalars(query).all(), authors=_authors(session), entity=entity or "",
+    )
+
+
+@router.get("/admin/revisions/{revision_id}", response_class=HTMLResponse, include_in_schema=False)
+def revision_page(request: Request, auth: Content, session: DbDep, revision_id: int) -> Response:
+    """One revision with its diff."""
+    revision = session.get(Revision, revision_id)
+    if revision is None:
+        raise HTTPException(404)
+    return render(
+        request, auth, "admin/revision.html",
+        revision=revision, lines=diff(revision.before, revision.after), authors=_authors(session),
+    )
+
+
+@router.post("/admin/revisions/{revision_id}/rollback", include_in_schema=False, dependencies=[CsrfChecked])
+def rollback_revision(request: Request, auth: Publisher, session: DbDep, revision_id: int) -> Response:
+    """Put back what a revision replaced, as a new revision."""
+    revision = session.get(Revision, revision_id)
+    if revision is None:
+        raise HTTPException(404)
+    try:
+        new = rollback(session, revision, user=_user(auth))
+    except NotAllowed as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from exc
+    audit(session, actor=auth.user, action="revision_rolled_back", target=_target(revision),
+          ip=client_ip(request), revision=revision.id, new_revision=new.id)
+    session.commit()
+    return RedirectResponse(f"/admin/revisions/{new.id}", status_code=303)
+
+
+@router.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
+def audit_page(request: Request, auth: Auditor, session: DbDep, limit: int = Query(200, le=1000)) -> Response:
+    """Who did what and when."""
+    entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()
+    return render(request, auth, "admin/audit.html", entries=entries)
+
+
+# --- unanswered questions -------------------------------------------------------------------
+
+
+@router.get("/admin/unanswered", response_class=HTMLResponse, include_in_schema=False)
+def unanswered_page(
+    request: Request, auth: Reviewer, session: DbDep, language: str | None = None, topic: str | None = None
+) -> Response:
+    """Questions the bot could not answer, with counts by language and topic."""
+    return render(
+        request, auth, "admin/unanswered.html",
+        counts=unanswered.counts(session),
+        questions=unanswered.open_questions(session, language=language, topic=topic),
+        language_filter=language or "", topic_filter=topic or "", topics=TOPICS,
+    )
+
+
+@router.post("/admin/unanswered/{question_id}/handled", include_in_schema=False, dependencies=[CsrfChecked])
+def mark_handled(request: Request, auth: Reviewer, session: DbDep, question_id: int) -> Response:
+    """Take a question out of the queue."""
+    question = session.get(UnansweredQuestion, question_id)
+    if question is None:
+        raise HTTPException(404)
+    unanswered.mark_handled(question, user=_user(auth))
+    audit(session, actor=auth.user, action="unanswered_handled", target=f"unanswered:{question.id}", ip=client_ip(request))
+    session.commit()
+    return RedirectResponse("/admin/unanswered", status_code=303)
+
+
+@router.post("/admin/unanswered/export", include_in_schema=False, dependencies=[CsrfChecked])
+async def export_training(request: Request, auth: Reviewer, session: DbDep) -> Response:
+    """The chosen questions as a Rasa NLU YAML snippet for an intent."""
+    form = await request.form()
+    intent = str(form.get("intent") or "").strip()
+    valid_intents = {f"ask_{t}" for t in TOPICS if t != "emergency_numbers"} | {"emergency", "out_of_scope"}
+    if intent not in valid_intents:
+        raise HTTPException(422, detail=f"intent must be one of {sorted(valid_intents)}")
+    ids = [int(i) for i in form.getlist("ids") if isinstance(i, str) and i.isdigit()]
+    questions = session.scalars(select(UnansweredQuestion).where(UnansweredQuestion.id.in_(ids))).all()
+    audit(session, actor=auth.user, action="unanswered_exported", target=intent, ip=client_ip(request), ids=ids)
+    session.commit()
+    return PlainTextResponse(
+        unanswered.training_example(list(questions), intent=intent),
+        media_type="application/yaml; charset=utf-8",
+    )
+
+
+# --- JSON API -------------------------------------------------------------------------------
+
+api = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+
+
+def _draft_json(draft: Draft) -> dict[str, Any]:
+    return {
+        "id": draft.id, "kind": draft.kind, "entity_id": draft.entity_id, "language": draft.language,
+        "status": draft.status, "author_id": draft.author_id, "note": draft.note, "payload": draft.payload,
+    }
+
+
+@api.get("/topics")
+def api_topics(auth: Content, session: DbDep) -> list[dict[str, Any]]:
+    """Every topic with its translation status per language and its pending drafts."""
+    return [
+        {"topic_id": t.topic_id, "statuses": t.statuses, "pending_drafts": t.pending}
+        for t in translation_matrix(session)
+    ]
+
+
+@api.get("/drafts")
+def api_drafts(auth: Content, session: DbDep, status: str = "submitted") -> list[dict[str, Any]]:
+    """Drafts with a given status."""
+    return [_draft_json(d) for d in session.scalars(select(Draft).where(Draft.status == status).order_by(Draft.id))]
+
+
+@api.post("/drafts", status_code=201, dependencies=[CsrfChecked])
+def api_create_draft(
+    request: Request,
+    auth: Content,
+    session: DbDep,
+    kind: Annotated[str, Body()],
+    entity_id: Annotated[str, Body()],
+    payload: Annotated[dict[str, Any], Body()],
+    language: Annotated[str | None, Body()] = None,
+    note: Annotated[str, Body()] = "",
+) -> dict[str, Any]:
+    """Save a draft (a TopicTranslationDoc or ServicePointDoc payload)."""
+    try:
+        draft = create_draft(session, user=_user(auth), kind=kind, entity_id=entity_id,
+                             language=language, payload=payload, note=note)
+    except ContentProblem as exc:
+        raise HTTPException(422, detail=str(exc)) from exc
+    audit(session, actor=auth.user, action="draft_created", target=_target(draft), ip=client_ip(request), draft=draft.id)
+    session.commit()
+    return _draft_json(draft)
+
+
+@api.put("/drafts/{draft_id}", dependencies=[CsrfChecked])
+def api_update_draft(
+    request: Request,
+    auth: Content,
+    session: DbDep,
+    draft_id: int,
+    payload: Annotated[dict[str, Any], Body()],
+    note: Annotated[str, Body()] = "",
+) -> dict[str, Any]:
+    """Change a draft before it is submitted."""
+    draft = _draft(session, draft_id)
+    try:
+        update_draft(session, draft, user=_user(auth), payload=payload, note=note)
+    except ContentProblem as exc:
+        raise HTTPException(422, detail=str(exc)) from exc
+    except NotAllowed as exc:
+        raise HTTPException(403, detail=str(exc)) from exc
+    audit(session, actor=auth.user, action="draft_updated", target=_target(draft), ip=client_ip(request), draft=draft.id)
+    session.commit()
+    return _draft_json(draft)
+
+
+def _api_step(request: Request, auth: Auth, session: Session, draft_id: int, step: str) -> dict[str, Any]:
+    response = _draft_step(request, auth, session, draft_id, step)
+    if response.status_code == 422:
+        raise HTTPException(422, detail="The draft no longer validates; see the draft page.")
+    return _draft_json(_draft(session, draft_id))
+
+
+@api.post("/drafts/{draft_id}/submit", dependencies=[CsrfChecked])
+def api_submit(request: Request, auth: Content, session: DbDep, draft_id: int) -> dict[str, Any]:
+    """Send a draft for review."""
+    return _api_step(request, auth, session, draft_id, "submit")
+
+
+@api.post("/drafts/{draft_id}/publish", dependencies=[CsrfChecked])
+def api_publish(request: Request, auth: Publisher, session: DbDep, draft_id: int) -> dict[str, Any]:
+    """Publish a submitted draft."""
+    return _api_step(request, auth, session, draft_id, "publish")
+
+
+@api.get("/unanswered")
+def api_unanswered(auth: Reviewer, session: DbDep, language: str | None = None) -> dict[str, Any]:
+    """Open unanswered questions and counts by language and topic."""
+    counts = unanswered.counts(session)
+    return {
+        "total": counts.total,
+        "by_language": counts.by_language,
+        "by_topic": {k or "": v for k, v in counts.by_topic.items()},
+        "questions": [
+            {"id": q.id, "text": q.text, "language": q.language, "reason": q.reason, "intent": q.intent,
+             "confidence": q.confidence, "topic": q.topic, "created_at": q.created_at.isoformat()}
+            for q in unanswered.open_questions(session, language=language)
+        ],
+    }
+
+
+@api.get("/session")
+def api_session(auth: AuthDep) -> dict[str, Any]:
+    """The logged-in user and the CSRF token to send as X-CSRF-Token with every POST."""
+    if auth.user is None:
+        raise HTTPException(401, detail="Log in first.")
+    return {"email": auth.user.email, "role": auth.user.role, "csrf_token": auth.session.csrf}

@@ -1,0 +1,141 @@
+"""The queue of questions the bot could not answer, for editors to improve the content and NLU."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dalil.languages import coerce_language
+from gateway.admin.models import AdminUser, UnansweredQuestion, utcnow
+from gateway.admin.scrub import scrub
+from knowledge.schema import TOPICS
+
+# Why a question lands here.
+FALLBACK, OUT_OF_SCOPE, LOW_CONFIDENCE = "fallback", "out_of_scope", "low_confidence"
+# Rasa's FallbackClassifier threshold in bot/config.yml; below it a prediction is a guess.
+LOW_CONFIDENCE_THRESHOLD = 0.4
+# Templates the NLG endpoint renders when the bot did not understand.
+UNANSWERED_TEMPLATES = {"utter_out_of_scope": OUT_OF_SCOPE, "utter_default": FALLBACK}
+
+
+def record_unanswered(
+    session: Session,
+    *,
+    text: str,
+    language: str,
+    reason: str = FALLBACK,
+    intent: str | None = None,
+    confidence: float | None = None,
+    channel: str = "",
+    topic: str | None = None,
+) -> UnansweredQuestion | None:
+    """Store a question the bot could not answer, personal data removed; None if nothing is left.
+
+    Button payloads ("/ask_…") are not questions and are skipped.
+    """
+    cleaned = scrub(text.strip())[:1000]
+    if not cleaned or cleaned.startswith("/"):
+        return None
+    row = UnansweredQuestion(
+        text=cleaned,
+        language=coerce_language(language),
+        reason=reason,
+        intent=intent,
+        confidence=confidence,
+        channel=channel[:16],
+        topic=topic if topic in TOPICS else None,
+    )
+    session.add(row)
+    return row
+
+
+def unanswered_from_tracker(template: str, tracker: dict[str, Any]) -> dict[str, Any] | None:
+    """What to record when the NLG endpoint renders a "did not understand" template.
+
+    `tracker` is the state Rasa posts to the NLG endpoint; returns `record_unanswered`'s keywords.
+    """
+    reason = UNANSWERED_TEMPLATES.get(template)
+    latest = tracker.get("latest_message") or {}
+    text = latest.get("text")
+    if reason is None or not isinstance(text, str):
+        return None
+    intent = latest.get("intent") or {}
+    metadata = latest.get("metadata") or {}
+    slots = tracker.get("slots") or {}
+    confidence = intent.get("confidence")
+    return {
+        "text": text,
+        "language": metadata.get("language") or slots.get("language") or "fr",
+        "reason": reason,
+        "intent": intent.get("name"),
+        "confidence": float(confidence) if isinstance(confidence, (int, float)) else None,
+        "channel": str(metadata.get("channel") or ""),
+        "topic": slots.get("topic"),
+    }
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """Open questions by language and by topic (None: no topic recognised)."""
+
+    by_language: dict[str, int]
+    by_topic: dict[str | None, int]
+    total: int
+
+
+def counts(session: Session) -> QueueCounts:
+    """How many open questions per language and per topic."""
+    rows = session.execute(
+        select(UnansweredQuestion.language, UnansweredQuestion.topic, func.count())
+        .where(UnansweredQuestion.handled.is_(False))
+        .group_by(UnansweredQuestion.language, UnansweredQuestion.topic)
+    ).all()
+    by_language: Counter[str] = Counter()
+    by_topic: Counter[str | None] = Counter()
+    for language, topic, n in rows:
+        by_language[language] += n
+        by_topic[topic] += n
+    return QueueCounts(dict(by_language), dict(by_topic), sum(by_language.values()))
+
+
+def open_questions(
+    session: Session, *, language: str | None = None, topic: str | None = None, limit: int = 200
+) -> list[UnansweredQuestion]:
+    """The open questions, newest first, optionally of one language or topic."""
+    query = select(UnansweredQuestion).where(UnansweredQuestion.handled.is_(False))
+    if language:
+        query = query.where(UnansweredQuestion.language == language)
+    if topic:
+        query = query.where(UnansweredQuestion.topic == topic)
+    return list(session.scalars(query.order_by(UnansweredQuestion.id.desc()).limit(limit)))
+
+
+def mark_handled(question: UnansweredQuestion, *, user: AdminUser) -> None:
+    """Take a question out of the queue."""
+    question.handled = True
+    question.handled_by = user.id
+    question.handled_at = utcnow()
+
+
+def training_example(questions: list[UnansweredQuestion], *, intent: str) -> str:
+    """A Rasa NLU YAML snippet adding the questions as examples of `intent`."""
+    examples = "".join(f"- {' '.join(q.text.split())}\n" for q in questions)
+    data = {"version": "3.1", "nlu": [{"intent": intent, "examples": examples}]}
+    return yaml.dump(data, Dumper=_LiteralDumper, allow_unicode=True, sort_keys=False)
+
+
+class _LiteralDumper(yaml.SafeDumper):
+    """Writes multi-line strings as `|` blocks, as Rasa's own data files do."""
+
+
+def _literal(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_LiteralDumper.add_representer(str, _literal)

@@ -1,0 +1,211 @@
+"""What every admin and staff route shares: the database session, the signed session, roles, CSRF."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from dalil.i18n import gettext, status_title, topic_title
+from dalil.languages import LANGUAGES, RTL_LANGUAGES, coerce_language
+from gateway.admin.models import AdminUser
+from gateway.admin.security import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    LoginLimiter,
+    SessionCodec,
+    SessionData,
+    allowed,
+    csrf_matches,
+    new_session,
+    password_stamp,
+)
+from gateway.settings import GatewaySettings
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.globals.update(
+    LANGUAGES=LANGUAGES, topic_title=topic_title, status_title=status_title, gettext=gettext
+)
+
+
+@dataclass
+class Security:
+    """Per-app session signer and login limiter, made on first use."""
+
+    codec: SessionCodec
+    limiter: LoginLimiter
+    secure_cookies: bool
+
+
+def security(request: Request) -> Security:
+    """The app's session codec and login limiter."""
+    state = request.app.state
+    existing: Security | None = getattr(state, "admin_security", None)
+    if existing is not None:
+        return existing
+    settings: GatewaySettings = state.settings
+    # Without a configured secret (development, test) sessions last as long as the process.
+    secret = (
+        settings.session_secret.get_secret_value()
+        if settings.session_secret is not None
+        else secrets.token_urlsafe(32)
+    )
+    made = Security(
+        codec=SessionCodec(secret, max_age_seconds=int(settings.admin_session_hours * 3600)),
+        limiter=LoginLimiter(
+            per_ip=settings.login_max_failures_per_ip,
+            per_account=settings.login_max_failures_per_account,
+            window_seconds=settings.login_window_seconds,
+        ),
+        secure_cookies=(
+            settings.admin_cookie_secure
+            if settings.admin_cookie_secure is not None
+            else settings.environment == "production"
+        ),
+    )
+    state.admin_security = made
+    return made
+
+
+def db(request: Request) -> Iterator[Session]:
+    """A database session for one request, on the engine the app's lifespan owns."""
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+DbDep = Annotated[Session, Depends(db)]
+SecurityDep = Annotated[Security, Depends(security)]
+
+
+@dataclass
+class Auth:
+    """The request's session and, once logged in, its user."""
+
+    session: SessionData
+    user: AdminUser | None
+    fresh: bool = False
+
+    @property
+    def role(self) -> str | None:
+        """The user's role, or None when anonymous."""
+        return self.user.role if self.user else None
+
+    def can(self, permission: str) -> bool:
+        """Whether the user carries `permission`."""
+        return allowed(self.role, permission)
+
+
+def client_ip(request: Request) -> str:
+    """The client's address as the server sees it (a proxy must set it with --proxy-headers)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _auth(request: Request, session: DbDep, sec: SecurityDep) -> Auth:
+    data = sec.codec.decode(request.cookies.get(SESSION_COOKIE))
+    if data is None:
+        return Auth(session=new_session(), user=None, fresh=True)
+    user = session.get(AdminUser, data.user_id) if data.user_id is not None else None
+    # A disabled account or a changed password ends the session at the next request.
+    if user is not None and (not user.active or password_stamp(user.password_hash) != data.stamp):
+        user = None
+        data.user_id = None
+    return Auth(session=data, user=user)
+
+
+AuthDep = Annotated[Auth, Depends(_auth)]
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def require(permission: str) -> Any:
+    """A dependency: the logged-in user with `permission`, else 401/redirect or 403."""
+
+    def check(request: Request, auth: AuthDep) -> Auth:
+        if auth.user is None:
+            if _wants_json(request):
+                raise HTTPException(status_code=401, detail="Log in first.")
+            target = request.url.path
+            raise HTTPException(status_code=303, headers={"Location": f"/admin/login?next={target}"})
+        if not auth.can(permission):
+            raise HTTPException(status_code=403, detail="Your role does not allow this.")
+        return auth
+
+    return Depends(check)
+
+
+async def _submitted_token(request: Request) -> str | None:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def check_csrf(request: Request, auth: AuthDep) -> None:
+    """Refuse a POST whose CSRF token does not match the session's (403)."""
+    if auth.fresh or not csrf_matches(auth.session.csrf, await _submitted_token(request)):
+        raise HTTPException(status_code=403, detail="Missing or wrong CSRF token; reload the page.")
+
+
+CsrfChecked = Depends(check_csrf)
+
+
+def set_session_cookie(response: Response, data: SessionData, sec: Security) -> None:
+    """Write the signed session cookie: HttpOnly, SameSite=Lax, Secure outside development."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        sec.codec.encode(data),
+        max_age=sec.codec.max_age,
+        httponly=True,
+        samesite="lax",
+        secure=sec.secure_cookies,
+        path="/",
+    )
+
+
+def render(
+    request: Request,
+    auth: Auth,
+    template: str,
+    *,
+    status_code: int = 200,
+    language: str = "en",
+    **context: Any,
+) -> HTMLResponse:
+    """Render a page with the session's CSRF token, and store a new session if there was none."""
+    lang = coerce_language(language, default="en")
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "auth": auth,
+            "user": auth.user,
+            "csrf_token": auth.session.csrf,
+            "lang": lang,
+            "dir": "rtl" if lang in RTL_LANGUAGES else "ltr",
+            "t": lambda message, **params: gettext(lang, message, **params),
+            **context,
+        },
+        status_code=status_code,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    if auth.fresh:
+        set_session_cookie(response, auth.session, security(request))
+    return response

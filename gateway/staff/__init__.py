@@ -1,0 +1,1 @@
+"""NGO staff's side: the entitlement checker and the handover inbox."""
