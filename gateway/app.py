@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import create_engine
 
 from dalil.logging import configure_logging
+from gateway import nlg
 from gateway.conversation import ConversationService
 from gateway.inbox.runtime import language_memory, open_redis, run_inbox
 from gateway.rasa import RasaClient
@@ -94,6 +95,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(chat.router)
     app.include_router(webhooks.router)
     app.include_router(web.router)
+    app.include_router(nlg.router)
     # Outermost: also bounds chunked bodies, which carry no Content-Length.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 

@@ -1,0 +1,51 @@
+"""When Rasa is unsure: offer the two most likely topics and a person."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.types import DomainDict
+
+from actions.common import DalilAction, Reply
+from actions.payloads import another_question_button, person_button, topic_button
+from actions.topics import TOPICS
+from dalil.i18n import gettext
+
+
+def likely_topics(tracker: Tracker, limit: int = 2) -> list[str]:
+    """The `limit` topics Rasa found most likely, from `intent_ranking`."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    ordered = sorted(ranking, key=lambda item: float(item.get("confidence") or 0), reverse=True)
+    topics: list[str] = []
+    for item in ordered:
+        name = str(item.get("name") or "")
+        if name.startswith("ask_") and name[4:] in TOPICS and name[4:] not in topics:
+            topics.append(name[4:])
+        if len(topics) == limit:
+            break
+    return topics
+
+
+class ActionClarify(DalilAction):
+    """`nlu_fallback`: "did you mean …?" with the likely topics and "talk to a person"."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_clarify"
+
+    async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Offer the likely topics, else the menu, and always a person."""
+        language = reply.language
+        topics = likely_topics(tracker)
+        if topics:
+            text = gettext(language, "I am not sure I understood. Is your question about one of these?")
+            buttons = [topic_button(language, t) for t in topics]
+        else:
+            text = gettext(
+                language,
+                "Sorry, I did not understand. Can you say it differently, in a few words? "
+                "You can also choose a subject or talk to a person.",
+            )
+            buttons = [another_question_button(language)]
+        reply.say(text, [*buttons, person_button(language)])
+        return []

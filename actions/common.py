@@ -1,0 +1,194 @@
+"""What every action shares: the knowledge base and clock it is given, the language it answers
+in, and the rule that no failure reaches Rasa (the user always gets a localised message)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from abc import abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, TypeVar
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from actions.payloads import Button
+from actions.settings import get_settings
+from dalil.i18n import gettext, isolate
+from dalil.languages import Language, coerce_language
+from knowledge.db import make_engine, make_session_factory
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Numbers of last resort, shown when the knowledge base cannot be read
+# (knowledge-sources.md §5): police, ambulance/fire, civil protection, gendarmerie.
+POLICE = "19"
+AMBULANCE = "150"
+
+
+class KnowledgeUnavailable(Exception):
+    """The knowledge base could not be read (down, slow, or broken)."""
+
+
+@dataclass(frozen=True)
+class Services:
+    """What actions depend on from outside, injected so tests pass their own."""
+
+    session_factory: Callable[[], Session]
+    clock: Callable[[], datetime]
+    points_per_page: int = 3
+    timeout_seconds: float = 5.0
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+@cache
+def default_services() -> Services:
+    """Services built from the settings, once per process (the engine keeps a pool)."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url, pool_pre_ping=True)
+    return Services(
+        session_factory=make_session_factory(engine),
+        clock=utc_now,
+        points_per_page=settings.points_per_page,
+        timeout_seconds=settings.database_timeout_seconds,
+    )
+
+
+def message_metadata(tracker: Tracker) -> dict[str, Any]:
+    """The gateway's metadata of the latest user message (docs/internals.md)."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def tracker_language(tracker: Tracker) -> Language:
+    """This turn's language: message metadata, then the `language` slot, then French."""
+    return coerce_language(message_metadata(tracker).get("language") or tracker.get_slot("language"))
+
+
+def entity(tracker: Tracker, name: str) -> str | None:
+    """The latest message's first value for entity `name`."""
+    value = next(tracker.get_latest_entity_values(name), None)
+    return str(value) if value is not None else None
+
+
+def shared_location(tracker: Tracker) -> tuple[float, float] | None:
+    """The most recent location the user shared in this conversation, as (lat, lon)."""
+    candidates = [message_metadata(tracker)] + [
+        event.get("metadata") or {}
+        for event in reversed(tracker.events)
+        if event.get("event") == "user"
+    ]
+    for metadata in candidates:
+        location = metadata.get("location") if isinstance(metadata, dict) else None
+        if isinstance(location, dict):
+            try:
+                return float(location["lat"]), float(location["lon"])
+            except (KeyError, TypeError, ValueError):
+                continue
+    return None
+
+
+def unavailable_text(language: str) -> str:
+    """What the user reads when the knowledge base cannot be read."""
+    return gettext(
+        language,
+        "Sorry, I cannot answer right now. Please try again in a few minutes. "
+        "In an emergency, call the police on {police} or an ambulance on {ambulance}.",
+        police=isolate(POLICE, language),
+        ambulance=isolate(AMBULANCE, language),
+    )
+
+
+class Reply:
+    """Messages of one action in one language, sent through Rasa's dispatcher."""
+
+    def __init__(self, dispatcher: CollectingDispatcher, language: Language) -> None:
+        self.dispatcher = dispatcher
+        self.language = language
+
+    def say(self, text: str, buttons: list[Button] | None = None) -> None:
+        """Send one text message, with buttons if any."""
+        self.dispatcher.utter_message(text=text, buttons=list(buttons or []))
+
+    def response(self, name: str) -> None:
+        """Send a domain response (rendered by the NLG endpoint in the user's language)."""
+        self.dispatcher.utter_message(response=name)
+
+    def command(self, name: str) -> None:
+        """Send a custom payload the gateway acts on (docs/internals.md)."""
+        self.dispatcher.utter_message(json_message={"dalil": name})
+
+
+def with_language(events: list[EventType], tracker: Tracker, language: Language) -> list[EventType]:
+    """Add `SlotSet("language")` when the slot lags behind this turn's language."""
+    if tracker.get_slot("language") == language:
+        return events
+    if any(e.get("event") == "slot" and e.get("name") == "language" for e in events):
+        return events
+    return [*events, SlotSet("language", language)]
+
+
+class DalilAction(Action):
+    """An action that answers in the user's language and never raises to Rasa."""
+
+    def __init__(self, services: Services | None = None) -> None:
+        self._services = services
+
+    @property
+    def services(self) -> Services:
+        """The injected services, else those of the settings."""
+        return self._services or default_services()
+
+    async def query(self, fn: Callable[[Session], T]) -> T:
+        """Run `fn` on a fresh knowledge-base session, off the event loop and with a deadline."""
+        services = self.services
+
+        def work() -> T:
+            with services.session_factory() as session:
+                return fn(session)
+
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(work), services.timeout_seconds)
+        except Exception as exc:
+            log.warning("knowledge base unavailable", extra={"action": self.name(), "error": repr(exc)})
+            raise KnowledgeUnavailable(str(exc)) from exc
+
+    def language(self, tracker: Tracker) -> Language:
+        """The language this action answers in."""
+        return tracker_language(tracker)
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Answer, or apologise in the user's language; always keep the `language` slot current."""
+        language = self.language(tracker)
+        reply = Reply(dispatcher, language)
+        try:
+            events = await self.respond(reply, tracker, domain)
+        except KnowledgeUnavailable:
+            events = await self.degraded(reply, tracker)
+        except Exception:
+            log.exception("action failed", extra={"action": self.name()})
+            reply.say(unavailable_text(language))
+            events = []
+        return with_language(events, tracker, language)
+
+    async def degraded(self, reply: Reply, tracker: Tracker) -> list[EventType]:
+        """What to do when the knowledge base cannot be read (override to do better)."""
+        reply.say(unavailable_text(reply.language))
+        return []
+
+    @abstractmethod
+    async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Send this action's messages and return its events."""

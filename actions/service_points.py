@@ -1,0 +1,276 @@
+"""Where to go: service points by city and topic, or nearest to a shared location."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+import phonenumbers
+from babel import Locale
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from actions.common import (
+    DalilAction,
+    Reply,
+    message_metadata,
+    shared_location,
+    tracker_language,
+)
+from actions.payloads import another_question_button, more_button, person_button
+from actions.topics import TOPICS, checked_on
+from dalil.i18n import BABEL_LOCALES, gettext, isolate, ngettext, status_title, topic_title
+from knowledge.cities import city_name, resolve_city
+from knowledge.opening import MOROCCO, WEEKDAYS, OpeningHours, is_open
+from knowledge.repository import (
+    ServicePointView,
+    count_service_points,
+    find_service_points,
+    nearest_city_with,
+    nearest_service_points,
+)
+
+log = logging.getLogger(__name__)
+
+# The `city` slot's value when the user shared a location instead of naming a city.
+LOCATION = "__location__"
+
+
+def format_phone(number: str, language: str) -> str:
+    """A phone number as people dial it from abroad or Morocco, kept left to right."""
+    try:
+        parsed = phonenumbers.parse(number, "MA")
+        shown = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        shown = number
+    return isolate(shown, language)
+
+
+def language_names(codes: tuple[str, ...], language: str) -> str:
+    """Language codes as names in `language` ("French, Arabic")."""
+    locale = Locale.parse(BABEL_LOCALES[language])
+    return ", ".join(isolate(locale.languages.get(code, code), language, direction="auto") for code in codes)
+
+
+def hours_text(hours: tuple[OpeningHours, ...], language: str) -> str:
+    """Opening hours grouped by day, e.g. "Mon 09:00–15:00, Tue …"."""
+    locale = Locale.parse(BABEL_LOCALES[language])
+    days = locale.days["format"]["abbreviated"]
+    parts = []
+    for weekday in range(len(WEEKDAYS)):
+        spans = [h for h in sorted(hours) if h.weekday == weekday]
+        if spans:
+            ranges = " ".join(
+                isolate(f"{h.opens:%H:%M}–{h.closes:%H:%M}", language) for h in spans
+            )
+            parts.append(f"{days[weekday]} {ranges}")
+    return ", ".join(parts)
+
+
+def open_status(point: ServicePointView, at: datetime, language: str) -> str:
+    """Open now, closed now, or unknown hours (then: call first)."""
+    if not point.hours:
+        return gettext(language, "Opening hours unknown: call before you go.")
+    hours = hours_text(point.hours, language)
+    if is_open(point.hours, at):
+        # Translators: {hours} lists the opening hours, e.g. "Mon 09:00–15:00, Tue 09:00–15:00".
+        return gettext(language, "Open now. Hours: {hours}", hours=hours)
+    # Translators: {hours} lists the opening hours, e.g. "Mon 09:00–15:00, Tue 09:00–15:00".
+    return gettext(language, "Closed now. Hours: {hours}", hours=hours)
+
+
+def point_text(point: ServicePointView, language: str, at: datetime, distance_km: float | None = None) -> str:
+    """One service point: name, address, phones, open now, languages, whom it serves."""
+    lines = [isolate(point.name, language, direction="auto")]
+    if point.address:
+        lines.append(isolate(point.address, language, direction="auto"))
+    if distance_km is not None:
+        # Translators: distance from the user's shared location; {km} is a number.
+        lines.append(gettext(language, "About {km} km away", km=isolate(f"{distance_km:.1f}", language)))
+    phones = ", ".join(format_phone(p.number, language) + (" (WhatsApp)" if p.kind == "whatsapp" else "") for p in point.phones)
+    if phones:
+        lines.append(gettext(language, "Phone: {phones}", phones=phones))
+    lines.append(open_status(point, at, language))
+    if point.languages:
+        lines.append(gettext(language, "Languages spoken: {languages}", languages=language_names(point.languages, language)))
+    if point.serves:
+        serves = ", ".join(status_title(language, s) for s in point.serves)
+        lines.append(gettext(language, "Helps: {statuses}", statuses=serves))
+    description, _used = point.description(language)
+    if description:
+        lines.append(description)
+    if point.uncertain or point.approximate:
+        lines.append(gettext(language, "These details may have changed: call before you go."))
+    lines.append(checked_on(language, point.verified_at))
+    return "\n".join(lines)
+
+
+class ValidateServicePointForm(FormValidationAction):
+    """Fill `topic` and `city` of `service_point_form`; a shared location stands for a city."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "validate_service_point_form"
+
+    async def extract_city(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A location shared with this message fills `city` with `__location__`."""
+        if isinstance(message_metadata(tracker).get("location"), dict):
+            return {"city": LOCATION}
+        return {}
+
+    def validate_topic(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Keep only topic ids we know."""
+        if isinstance(value, str) and value in TOPICS:
+            return {"topic": value}
+        return {"topic": None}
+
+    def validate_city(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Resolve any spelling to the canonical city id, or ask again."""
+        if value == LOCATION:
+            return {"city": LOCATION}
+        city_id = resolve_city(value) if isinstance(value, str) else None
+        if city_id is None:
+            language = tracker_language(tracker)
+            dispatcher.utter_message(
+                text=gettext(
+                    language,
+                    "I do not know the city \"{city}\". Check the spelling, write a bigger "
+                    "city nearby, or share your location.",
+                    city=isolate(str(value or ""), language, direction="auto"),
+                )
+            )
+            return {"city": None}
+        return {"city": city_id}
+
+
+class ActionServicePoints(DalilAction):
+    """After the form: the first page of service points, or the nearest ones to the location."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_service_points"
+
+    async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """List the places for the slots' topic and city."""
+        return await list_points(self, reply, tracker, offset=0)
+
+
+async def list_points(action: DalilAction, reply: Reply, tracker: Tracker, *, offset: int) -> list[EventType]:
+    """A page of service points (shared with the "more" button of `action_route_inform`)."""
+    topic_id = tracker.get_slot("topic")
+    city_id = tracker.get_slot("city")
+    topic_id = topic_id if topic_id in TOPICS else None
+    if city_id == LOCATION:
+        location = shared_location(tracker)
+        if location is not None:
+            return await _nearest(action, reply, topic_id, location, offset)
+        city_id = None
+    if not city_id:
+        reply.response("utter_ask_city")
+        return []
+    return await _in_city(action, reply, topic_id, city_id, offset)
+
+
+async def _in_city(action: DalilAction, reply: Reply, topic_id: str | None, city_id: str, offset: int) -> list[EventType]:
+    """Places in a city, or the nearest city that has one."""
+    language = reply.language
+    per_page = action.services.points_per_page
+
+    def load(session: Session) -> tuple[int, list[ServicePointView], str | None]:
+        total = count_service_points(session, city_id=city_id, topic_id=topic_id)
+        points = find_service_points(session, city_id=city_id, topic_id=topic_id, limit=per_page, offset=offset)
+        other = None
+        if total == 0 and topic_id is not None:
+            other = nearest_city_with(session, city_id=city_id, topic_id=topic_id)
+        return total, points, other
+
+    total, points, other = await action.query(load)
+    now = action.services.clock()
+    topic = topic_title(language, topic_id) if topic_id else None
+    city = isolate(city_name(city_id, language), language, direction="auto")
+    if total == 0:
+        if other and other != city_id:
+            other_name = isolate(city_name(other, language), language, direction="auto")
+            reply.say(gettext(
+                language,
+                "I know no place for {topic} in {city}. The nearest city where I know one is {other}:",
+                topic=topic or "", city=city, other=other_name,
+            ))
+            return [SlotSet("city", other), *await _in_city(action, reply, topic_id, other, 0)]
+        reply.say(
+            gettext(language, "I know no place for this in {city} yet. A person from a partner association can help you find one.", city=city),
+            [person_button(language), another_question_button(language)],
+        )
+        return []
+    if not points:
+        reply.say(gettext(language, "That is all the places I know."), [another_question_button(language)])
+        return []
+    if offset == 0:
+        header = (
+            # Translators: {topic} is a subject such as "School"; {city} a city's name.
+            ngettext(language, "{n} place for {topic} in {city}:", "{n} places for {topic} in {city}:", total, topic=topic, city=city)
+            if topic
+            else ngettext(language, "{n} place in {city}:", "{n} places in {city}:", total, city=city)
+        )
+        reply.say(header)
+    for point in points:
+        reply.say(point_text(point, language, now.astimezone(MOROCCO)))
+    shown = offset + len(points)
+    buttons = [another_question_button(language)]
+    if shown < total:
+        buttons.insert(0, more_button(language, shown))
+    reply.say(
+        gettext(language, "Places {first} to {last} of {total}.", first=offset + 1, last=shown, total=total),
+        buttons,
+    )
+    return []
+
+
+async def _nearest(action: DalilAction, reply: Reply, topic_id: str | None, location: tuple[float, float], offset: int) -> list[EventType]:
+    """Places nearest to the shared location, nearest first."""
+    language = reply.language
+    per_page = action.services.points_per_page
+    lat, lon = location
+    # One more than the page, to know whether a "more" button is needed.
+    found = await action.query(
+        lambda s: nearest_service_points(s, lat=lat, lon=lon, topic_id=topic_id, limit=offset + per_page + 1)
+    )
+    page = found[offset : offset + per_page]
+    if not page:
+        reply.say(gettext(language, "That is all the places I know."), [another_question_button(language)])
+        return []
+    now = action.services.clock()
+    if offset == 0:
+        header = (
+            gettext(language, "The nearest places for {topic}:", topic=topic_title(language, topic_id))
+            if topic_id
+            else gettext(language, "The nearest places:")
+        )
+        reply.say(header)
+    for point, distance in page:
+        reply.say(point_text(point, language, now.astimezone(MOROCCO), distance))
+    buttons = [another_question_button(language)]
+    if len(found) > offset + per_page:
+        buttons.insert(0, more_button(language, offset + per_page))
+    reply.say(gettext(language, "Call before you go: hours and addresses change."), buttons)
+    return []
+
+
+def page_offset(value: str | None) -> int:
+    """The offset carried by a "more" button, or 0."""
+    try:
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0
+

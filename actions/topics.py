@@ -1,0 +1,165 @@
+"""Topic questions: a short sourced answer in the user's language, details on request."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.types import DomainDict
+
+from actions.common import DalilAction, Reply, entity
+from actions.payloads import (
+    MENU_TOPICS,
+    another_question_button,
+    details_button,
+    person_button,
+    where_button,
+)
+from dalil.i18n import format_date, gettext, status_title, topic_title
+from knowledge.repository import Source, TopicAnswer, get_topic_answer
+
+TOPICS: frozenset[str] = frozenset(MENU_TOPICS)
+
+
+def topic_of(tracker: Tracker) -> str | None:
+    """The topic asked about: the `ask_<topic>` intent, else the `topic` entity, else the slot."""
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+    if intent.startswith("ask_") and intent[4:] in TOPICS:
+        return intent[4:]
+    for candidate in (entity(tracker, "topic"), tracker.get_slot("topic")):
+        if candidate in TOPICS:
+            return candidate
+    return None
+
+
+def checked_on(language: str, verified_at: date | None) -> str:
+    """"checked on 29 November 2026", or that the date is unknown."""
+    if verified_at is None:
+        # Translators: shown instead of a verification date that is missing.
+        return gettext(language, "date of check unknown")
+    # Translators: {date} is a full date, e.g. "29 November 2026".
+    return gettext(language, "checked on {date}", date=format_date(verified_at, language))
+
+
+def source_line(language: str, sources: tuple[Source, ...], verified_at: date | None) -> str:
+    """"Source: <title> (<url>), checked on <date>" for the first source."""
+    if not sources:
+        # Translators: {checked} is "checked on <date>".
+        return gettext(language, "Source: not given ({checked})", checked=checked_on(language, verified_at))
+    first = sources[0]
+    # Translators: {title} is a document's title, {url} its address, {checked} "checked on <date>".
+    return gettext(
+        language,
+        "Source: {title} ({url}), {checked}",
+        title=first.title,
+        url=first.url,
+        checked=checked_on(language, verified_at),
+    )
+
+
+def notices(language: str, *, uncertain: bool, fallback: bool, missing: bool) -> list[str]:
+    """Warnings the user must read before acting on an answer."""
+    lines = []
+    if fallback:
+        if missing:
+            # Translators: the answer that follows is in French because no translation exists yet.
+            lines.append(gettext(language, "This answer is not available in your language yet, so here it is in French."))
+        else:
+            # Translators: the translation exists but is older than the French text, so French is shown.
+            lines.append(gettext(language, "The translation of this answer is being updated, so here is the French version, which is current."))
+    if uncertain:
+        lines.append(
+            gettext(
+                language,
+                "Part of this information could not be fully confirmed or may have changed: "
+                "check with an association or the office before you act on it.",
+            )
+        )
+    return lines
+
+
+def answer_text(language: str, answer: TopicAnswer, status: str | None) -> str:
+    """Short answer, the line for the user's status if known, sourcing and notices."""
+    parts = [answer.short_answer.strip()]
+    for_status = answer.by_status.get(status or "")
+    if for_status:
+        # Translators: {status} is e.g. "Asylum seeker"; {text} what applies to that status.
+        parts.append(gettext(language, "For you ({status}): {text}", status=status_title(language, status or ""), text=for_status))
+    if answer.legal_basis:
+        # Translators: {basis} names laws or circulars.
+        parts.append(gettext(language, "Legal basis: {basis}", basis=answer.legal_basis))
+    parts.append(source_line(language, answer.sources, answer.verified_at))
+    parts.extend(
+        notices(
+            language,
+            uncertain=answer.uncertain,
+            fallback=answer.fallback,
+            missing=answer.translation_status == "missing",
+        )
+    )
+    return "\n\n".join(parts)
+
+
+def no_answer_text(language: str, topic_id: str) -> str:
+    """When the knowledge base has no checked answer for a topic yet."""
+    return gettext(
+        language,
+        "I do not have a checked answer about {topic} yet. An association or the offices "
+        "below can help you.",
+        topic=topic_title(language, topic_id),
+    )
+
+
+class ActionAnswerTopic(DalilAction):
+    """`ask_<topic>`: the short answer, sourced, with details / where to go / another question."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_answer_topic"
+
+    async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Answer the topic the user asked about."""
+        topic_id = topic_of(tracker)
+        if topic_id is None:
+            reply.response("utter_capabilities")
+            return []
+        await answer_topic(self, reply, topic_id, tracker.get_slot("status"))
+        return [SlotSet("topic", topic_id)]
+
+
+async def answer_topic(action: DalilAction, reply: Reply, topic_id: str, status: str | None) -> None:
+    """Send a topic's short answer (shared with `action_route_inform`)."""
+    language = reply.language
+    answer = await action.query(lambda s: get_topic_answer(s, topic_id=topic_id, language=language))
+    if answer is None:
+        reply.say(no_answer_text(language, topic_id), [where_button(language, topic_id), person_button(language)])
+        return
+    buttons = [where_button(language, topic_id), another_question_button(language)]
+    if answer.details.strip():
+        buttons.insert(0, details_button(language, topic_id))
+    reply.say(answer_text(language, answer, status), buttons)
+
+
+async def send_details(action: DalilAction, reply: Reply, topic_id: str) -> None:
+    """Send a topic's details with every source."""
+    language = reply.language
+    answer = await action.query(lambda s: get_topic_answer(s, topic_id=topic_id, language=language))
+    if answer is None:
+        reply.say(no_answer_text(language, topic_id), [where_button(language, topic_id), person_button(language)])
+        return
+    parts = [answer.details.strip() or answer.short_answer.strip()]
+    if answer.sources:
+        # Translators: heading of the list of sources under a detailed answer.
+        lines = [gettext(language, "Sources ({checked}):", checked=checked_on(language, answer.verified_at))]
+        lines.extend(f"- {source.title}: {source.url}" for source in answer.sources)
+        parts.append("\n".join(lines))
+    parts.extend(
+        notices(
+            language,
+            uncertain=answer.uncertain,
+            fallback=answer.fallback,
+            missing=answer.translation_status == "missing",
+        )
+    )
+    reply.say("\n\n".join(parts), [where_button(language, topic_id), another_question_button(language)])
