@@ -24,7 +24,7 @@ from actions.common import (
 )
 from actions.payloads import another_question_button, more_button, person_button
 from actions.topics import TOPICS, checked_on
-from dalil.i18n import BABEL_LOCALES, gettext, isolate, ngettext, status_title, topic_title
+from dalil.i18n import BABEL_LOCALES, gettext, isolate, join, ngettext, status_title, topic_title
 from knowledge.cities import city_name, resolve_city
 from knowledge.opening import MOROCCO, WEEKDAYS, OpeningHours, is_open
 from knowledge.repository import (
@@ -54,7 +54,7 @@ def format_phone(number: str, language: str) -> str:
 def language_names(codes: tuple[str, ...], language: str) -> str:
     """Language codes as names in `language` ("French, Arabic")."""
     locale = Locale.parse(BABEL_LOCALES[language])
-    return ", ".join(isolate(locale.languages.get(code, code), language, direction="auto") for code in codes)
+    return join([isolate(locale.languages.get(code, code), language, direction="auto") for code in codes], language)
 
 
 def hours_text(hours: tuple[OpeningHours, ...], language: str) -> str:
@@ -69,7 +69,7 @@ def hours_text(hours: tuple[OpeningHours, ...], language: str) -> str:
                 isolate(f"{h.opens:%H:%M}–{h.closes:%H:%M}", language) for h in spans
             )
             parts.append(f"{days[weekday]} {ranges}")
-    return ", ".join(parts)
+    return join(parts, language)
 
 
 def open_status(point: ServicePointView, at: datetime, language: str) -> str:
@@ -92,14 +92,14 @@ def point_text(point: ServicePointView, language: str, at: datetime, distance_km
     if distance_km is not None:
         # Translators: distance from the user's shared location; {km} is a number.
         lines.append(gettext(language, "About {km} km away", km=isolate(f"{distance_km:.1f}", language)))
-    phones = ", ".join(format_phone(p.number, language) + (" (WhatsApp)" if p.kind == "whatsapp" else "") for p in point.phones)
+    phones = join([format_phone(p.number, language) + (" (WhatsApp)" if p.kind == "whatsapp" else "") for p in point.phones], language)
     if phones:
         lines.append(gettext(language, "Phone: {phones}", phones=phones))
     lines.append(open_status(point, at, language))
     if point.languages:
         lines.append(gettext(language, "Languages spoken: {languages}", languages=language_names(point.languages, language)))
     if point.serves:
-        serves = ", ".join(status_title(language, s) for s in point.serves)
+        serves = join([status_title(language, s) for s in point.serves], language)
         lines.append(gettext(language, "Helps: {statuses}", statuses=serves))
     description, _used = point.description(language)
     if description:

@@ -96,6 +96,11 @@ def format_date(value: date, language: str) -> str:
     return isolate(babel_format_date(value, format="long", locale=locale), language, direction="auto")
 
 
+def join(items: list[str], language: str) -> str:
+    """Items separated the way `language` writes lists (Arabic uses its own comma)."""
+    return ("، " if coerce_language(language) == "ar" else ", ").join(items)
+
+
 def language_name(language: str) -> str:
     """A language's name in itself, for language menus (never translated)."""
     return NATIVE_NAMES[coerce_language(language)]
