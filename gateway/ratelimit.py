@@ -73,40 +73,49 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyLimitMiddleware:
-    """Refuse bodies over `max_bytes` as they stream in, with or without Content-Length."""
+    """Refuse bodies over `max_bytes` when they come without Content-Length (chunked).
+
+    Such a body is read here, up to the limit, before the app sees it: an exception raised from
+    inside `receive` would reach the client as a 400 or a 500 through the other middlewares.
+    Bodies with a Content-Length are checked by the app's own middleware before reading.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Count the bytes of each `http.request` message."""
-        if scope["type"] != "http":
+        """Buffer a length-less body up to the limit, then replay it to the app."""
+        if scope["type"] != "http" or any(k == b"content-length" for k, _ in scope["headers"]):
             await self.app(scope, receive, send)
             return
-        received = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    # FastAPI re-raises HTTPExceptions from body reading: this becomes a 413.
-                    raise BodyTooLarge()
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if started:
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([message], receive), send)
                 return
-            response = JSONResponse({"detail": "Request body too large."}, status_code=413)
-            await response(scope, receive, send)
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                response = JSONResponse({"detail": "Request body too large."}, status_code=413)
+                await response(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        await self.app(scope, _replay([body], receive), send)
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """A `receive` that hands out `messages` first, then defers to the real one."""
+    pending = list(messages)
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replay

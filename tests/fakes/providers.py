@@ -78,7 +78,10 @@ def bot_answer(sender: str, message: str) -> list[dict[str, Any]]:
         return [{"recipient_id": sender, "text": "Choisissez", "buttons": buttons}]
     if message.startswith("arabic_buttons"):
         buttons = [
-            {"title": "الحصول على الرعاية الصحية في المستشفى العمومي", "payload": '/inform{"detail":"الرعاية_الصحية_العمومية_للمهاجرين"}'},
+            {
+                "title": "الحصول على الرعاية الصحية في المستشفى العمومي",
+                "payload": '/inform{"detail":"الرعاية_الصحية_العمومية_للمهاجرين"}',
+            },
             {"title": "أين أذهب", "payload": '/find_service_point{"topic":"health_care"}'},
         ]
         return [{"recipient_id": sender, "text": "اختر", "buttons": buttons}]
@@ -125,7 +128,10 @@ def build_app(world: FakeWorld) -> Starlette:
             return JSONResponse({"error": {"code": 2, "type": "OAuthException"}}, status_code=503)
         record(world.whatsapp, request, await request.json())
         return JSONResponse(
-            {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.out{len(world.whatsapp)}"}]}
+            {
+                "messaging_product": "whatsapp",
+                "messages": [{"id": f"wamid.out{len(world.whatsapp)}"}],
+            }
         )
 
     async def twilio(request: Request) -> Response:

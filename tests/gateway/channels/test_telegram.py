@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from fakes.gateway import TG_TOKEN, Harness, sender_of, wait_for
+
 from gateway.channels.base import only_text_message
 
 CHAT = 777000111
@@ -64,14 +64,22 @@ def test_buttons_are_inline_keyboards_whose_callback_maps_back_to_the_payload(
         "callback_query": {
             "id": "4382bfdwdsb323b2d9",
             "from": {"id": CHAT, "is_bot": False, "first_name": "A", "language_code": "ar"},
-            "message": {"message_id": 9, "chat": {"id": CHAT, "type": "private"}, "date": 1, "text": "اختر"},
+            "message": {
+                "message_id": 9,
+                "chat": {"id": CHAT, "type": "private"},
+                "date": 1,
+                "text": "اختر",
+            },
             "chat_instance": "-1",
             "data": data[0],
         },
     }
     response = harness.telegram(query)
     assert response.status_code == 200
-    assert response.json() == {"method": "answerCallbackQuery", "callback_query_id": "4382bfdwdsb323b2d9"}
+    assert response.json() == {
+        "method": "answerCallbackQuery",
+        "callback_query_id": "4382bfdwdsb323b2d9",
+    }
     wait_for(lambda: len(harness.world.rasa) == 2)
     assert harness.world.rasa_texts()[1] == '/inform{"detail":"الرعاية_الصحية_العمومية_للمهاجرين"}'
 
@@ -93,7 +101,10 @@ def test_a_voice_note_gets_a_polite_answer_in_the_users_language(harness: Harnes
 
 
 def test_other_updates_are_acknowledged_and_ignored(harness: Harness) -> None:
-    edited = {"update_id": 8, "edited_message": {"message_id": 1, "chat": {"id": CHAT}, "text": "x"}}
+    edited = {
+        "update_id": 8,
+        "edited_message": {"message_id": 1, "chat": {"id": CHAT}, "text": "x"},
+    }
     assert harness.telegram(edited).status_code == 200
     harness.telegram(update(9, text="after"))
     wait_for(lambda: harness.world.rasa)

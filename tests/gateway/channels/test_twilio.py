@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from twilio.request_validator import RequestValidator
-
 from fakes.gateway import TW_PUBLIC_URL, TW_SID, TW_TOKEN, Harness, sender_of, wait_for
 from fakes.providers import basic_auth
+from twilio.request_validator import RequestValidator
+
 from gateway.channels.base import only_text_message
 
 USER = "whatsapp:+212600000002"
@@ -134,7 +134,11 @@ def test_sms_works_the_same_way(harness: Harness) -> None:
     params.pop("WaId")
     harness.twilio(params)
     wait_for(lambda: harness.world.twilio)
-    assert harness.world.twilio[0].body == {"To": "+212600000003", "From": "+15005550006", "Body": "echo:Salut"}
+    assert harness.world.twilio[0].body == {
+        "To": "+212600000003",
+        "From": "+15005550006",
+        "Body": "echo:Salut",
+    }
 
 
 def test_a_redelivered_message_sid_is_answered_once(harness: Harness) -> None:
