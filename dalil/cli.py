@@ -2,12 +2,14 @@
 
 import typer
 
+from gateway.admin.cli import admin_app
 from knowledge.cli import kb_app
 
 app = typer.Typer(
     help="Dalil: entitlements of migrants and refugees in Morocco.", no_args_is_help=True
 )
 app.add_typer(kb_app, name="kb")
+app.add_typer(admin_app, name="admin")
 
 if __name__ == "__main__":
     app()

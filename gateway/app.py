@@ -17,12 +17,14 @@ from sqlalchemy import create_engine
 
 from dalil.logging import configure_logging
 from gateway import nlg
+from gateway.admin import routes as admin_routes
 from gateway.conversation import ConversationService
 from gateway.inbox.runtime import language_memory, open_redis, run_inbox
 from gateway.rasa import RasaClient
 from gateway.ratelimit import BodyLimitMiddleware
 from gateway.routers import chat, health, web, webhooks
 from gateway.settings import GatewaySettings, get_settings
+from gateway.staff import routes as staff_routes
 
 log = logging.getLogger("gateway.access")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -96,6 +98,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(web.router)
     app.include_router(nlg.router)
+    app.include_router(admin_routes.router)
+    app.include_router(admin_routes.api)
+    app.include_router(staff_routes.router)
+    app.include_router(staff_routes.chat_inbox)
     # Outermost: also bounds chunked bodies, which carry no Content-Length.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 

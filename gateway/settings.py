@@ -58,10 +58,22 @@ class GatewaySettings(BaseSettings):
     # Rasa's SQL tracker store, when used: `dalil purge` deletes a sender's `events` rows there.
     rasa_tracker_database_url: str | None = None
 
+    # Admin and staff pages (gateway/admin/, gateway/staff/).
+    # Signs the admin session cookies; unset in development and test, a random per-process key.
+    session_secret: SecretStr | None = None
+    admin_session_hours: float = Field(default=8.0, gt=0, le=72)
+    # Secure cookies need HTTPS; unset, they are Secure everywhere but in development and test.
+    admin_cookie_secure: bool | None = None
+    login_max_failures_per_ip: int = Field(default=20, ge=1)
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_window_seconds: float = Field(default=900.0, gt=0)
+
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> GatewaySettings:
-        for name in ("rasa_token", "pseudonym_key"):
+        for name in ("rasa_token", "pseudonym_key", "session_secret"):
             refuse_placeholder(getattr(self, name), name=f"DALIL_{name.upper()}", environment=self.environment)
+        if self.environment == "production" and self.session_secret is None:
+            raise ValueError("DALIL_SESSION_SECRET must be set when DALIL_ENVIRONMENT=production")
         return self
 
 
