@@ -20,10 +20,16 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
-        def _enable_foreign_keys(dbapi_connection, _record):
+        def _on_connect(dbapi_connection, _record):
+            # pysqlite's own transaction handling breaks SAVEPOINTs; SQLAlchemy emits BEGIN.
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection):
+            connection.exec_driver_sql("BEGIN")
 
     return engine
 

@@ -1,9 +1,10 @@
 """Distances and the bounding boxes used to prefilter nearest-point queries."""
 
-from math import asin, cos, radians, sin, sqrt
+from math import asin, cos, pi, radians, sin, sqrt
 
 EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEGREE_LAT = 111.32
+# Derived from the same radius as the haversine, so the box always contains the circle.
+KM_PER_DEGREE_LAT = 2 * pi * EARTH_RADIUS_KM / 360
 
 # (south, north, west, east): Morocco north of Tarfaya, then the Saharan provinces.
 MOROCCO_BOXES = (
@@ -22,6 +23,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
     """(south, north, west, east) containing every point within `radius_km`."""
+    radius_km *= 1 + 1e-9  # a hair wider, so rounding never drops a point on the circle
     dlat = radius_km / KM_PER_DEGREE_LAT
     # Longitude degrees shrink towards the poles: size the box at its poleward edge, so the
     # whole circle fits; clamp to avoid dividing by ~0.

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from dalil.cli import app
+from knowledge.cli import kb_app as app
 from knowledge.content import load_content
 from knowledge.schema import STATUSES, TOPICS
 from knowledge.settings import CONTENT_DIR
@@ -46,7 +46,7 @@ def test_shipped_content_is_valid() -> None:
 
 def test_cli_validate_passes_on_shipped_content() -> None:
     """`dalil kb validate` exits 0 on the shipped content."""
-    result = runner.invoke(app, ["kb", "validate"])
+    result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
 
 
@@ -149,7 +149,7 @@ def test_each_mistake_is_reported_with_file_and_field(
 def test_cli_validate_fails_naming_file_and_field(content: Path) -> None:
     """`dalil kb validate PATH` exits non-zero and prints where the mistake is."""
     edit(content / "topics" / "housing.yml", lambda d: d["translations"].pop("ar"))
-    result = runner.invoke(app, ["kb", "validate", str(content)])
+    result = runner.invoke(app, ["validate", str(content)])
     assert result.exit_code != 0
     assert "topics/housing.yml" in result.output and "translations.ar" in result.output
 
@@ -164,7 +164,7 @@ def test_stale_verification_is_a_warning(content: Path) -> None:
     stale = [p for p in problems if "more than a year ago" in p.message]
     assert stale and all(p.level == "warning" for p in stale)
     assert stale[0].file == "service_points/agadir.yml"
-    result = runner.invoke(app, ["kb", "validate", str(content)])
+    result = runner.invoke(app, ["validate", str(content)])
     assert result.exit_code == 0 and "warning" in result.output
 
 
