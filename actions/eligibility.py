@@ -15,8 +15,14 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.common import DalilAction, Reply
-from actions.payloads import STATUSES, another_question_button, person_button, where_button
-from actions.topics import TOPICS, checked_on, notices
+from actions.payloads import (
+    ALL_TOPICS,
+    STATUSES,
+    another_question_button,
+    person_button,
+    where_button,
+)
+from actions.topics import checked_on, notices
 from dalil.i18n import _, gettext, status_title, topic_title
 from knowledge.repository import EligibilityView, get_eligibility
 
@@ -71,7 +77,7 @@ class ValidateEligibilityForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Keep only topic ids."""
-        return {"need": value if value in TOPICS else None}
+        return {"need": value if value in ALL_TOPICS else None}
 
 
 class ActionCheckEligibility(DalilAction):
@@ -88,7 +94,7 @@ class ActionCheckEligibility(DalilAction):
         if status not in STATUSES:
             reply.response("utter_ask_status")
             return []
-        await check_eligibility(self, reply, status, need if need in TOPICS else None)
+        await check_eligibility(self, reply, status, need if need in ALL_TOPICS else None)
         return [SlotSet("need", None)]
 
 

@@ -13,6 +13,8 @@ from dalil.languages import LANGUAGES
 
 # The twelve topics a user can ask about, in menu order (emergency numbers have their own intent).
 MENU_TOPICS: tuple[str, ...] = tuple(t for t in TOPIC_TITLES if t != "emergency_numbers")
+# Every topic id of the knowledge base, emergency numbers included (eligibility rules cover them).
+ALL_TOPICS: tuple[str, ...] = tuple(TOPIC_TITLES)
 STATUSES: tuple[str, ...] = ("refugee", "asylum_seeker", "regular_migrant", "undocumented", "minor")
 
 
