@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from abc import abstractmethod
+from abc import ABCMeta, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -139,7 +139,7 @@ def with_language(events: list[EventType], tracker: Tracker, language: Language)
     return [*events, SlotSet("language", language)]
 
 
-class DalilAction(Action):
+class DalilAction(Action, metaclass=ABCMeta):
     """An action that answers in the user's language and never raises to Rasa."""
 
     def __init__(self, services: Services | None = None) -> None:

@@ -157,3 +157,17 @@ async def test_unexpected_error_is_apologised(services: Services) -> None:
     messages, events = await run_action(Broken(services), make_tracker(language="en"))
     assert texts(messages).startswith("Sorry, I cannot answer right now.")
     assert slot_events(events) == {"language": "en"}
+
+
+def test_action_server_registers_every_action() -> None:
+    """`python -m rasa_sdk --actions actions` serves exactly the actions of docs/internals.md."""
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert set(executor.actions) == {
+        "action_session_start", "action_answer_topic", "action_route_inform",
+        "validate_service_point_form", "action_service_points", "validate_eligibility_form",
+        "action_check_eligibility", "action_emergency", "action_handover", "action_set_language",
+        "action_delete_my_data", "action_clarify",
+    }
