@@ -1,0 +1,1 @@
+"""Dalil's benchmarks: `python -m bench` reruns them and rewrites docs/benchmarks.md."""

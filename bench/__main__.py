@@ -1,0 +1,76 @@
+"""`python -m bench [part ...]`: rerun the benchmarks and rewrite docs/benchmarks.md.
+
+Parts: nlu (two trainings, minutes), language, latency (starts the real stack), kb, report
+(only rewrites the page from bench/results/). No part: all of them, in that order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bench import common, report
+
+PARTS = ("nlu", "language", "latency", "kb")
+
+
+def _nlu(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import nlu
+
+    return nlu.run(common.ROOT / "var" / "bench" / "nlu")
+
+
+def _language(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import language
+
+    return language.run()
+
+
+def _latency(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import latency
+
+    return latency.run(quick=args.quick)
+
+
+def _kb(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import kb
+
+    return kb.run(quick=args.quick)
+
+
+RUNNERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "nlu": _nlu, "language": _language, "latency": _latency, "kb": _kb,
+}
+
+
+def main() -> None:
+    """Run the parts asked for, store each result, then rewrite the page."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("parts", nargs="*", choices=[*PARTS, "report"], help="default: all")
+    parser.add_argument("--quick", action="store_true", help="fewer messages and points (smoke run)")
+    args = parser.parse_args()
+    parts = [p for p in args.parts if p != "report"] if args.parts else list(PARTS)
+    failed = []
+    for part in parts:
+        started, t0 = common.machine(), time.monotonic()
+        print(f"bench: {part} …", flush=True)
+        try:
+            figures = RUNNERS[part](args)
+        except Exception as exc:
+            # One part failing (e.g. a missing script of another team) must not lose the others.
+            print(f"bench: {part} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            failed.append(part)
+            continue
+        figures["wall_seconds"] = round(time.monotonic() - t0, 1)
+        print(f"bench: {part} stored in {common.save(part, figures, started=started)}")
+    path = report.write()
+    print(f"bench: wrote {path}")
+    if failed:
+        sys.exit(f"bench: failed parts: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""End-to-end latency and throughput, gateway vs Rasa alone, with the same messages.
+
+One run starts the real three processes (`dalil.devstack`), then for 1, 10 and 50 concurrent
+conversations sends the same user messages three ways, one after the other:
+
+- `gateway`: `POST /api/v1/chat` (gateway → Rasa → actions/NLG → gateway), what users get;
+- `rasa_rest`: Rasa's REST channel with the metadata the gateway would add (Rasa still calls
+  the action server and the gateway's `/nlg`), so gateway / rasa_rest is the chat path's cost;
+- `rasa_parse`: Rasa's `POST /model/parse`, NLU alone: the floor set by Rasa's own processing.
+
+Each conversation sends its turns one after another (a person waits for the answer); bounded by
+a message count and a time limit per level; loopback only. RSS of each process tree is sampled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.messages import sample
+from bench.rss import RssSampler
+from dalil.devstack import Stack, running_stack
+from dalil.settings import ROOT
+
+LEVELS = (1, 10, 50)
+TARGETS = ("rasa_parse", "rasa_rest", "gateway")
+Send = Callable[[httpx.AsyncClient, str, str, str], Awaitable[bool]]
+
+
+@dataclass
+class Level:
+    """What one target did at one concurrency level."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    degraded: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> dict[str, float]:
+        """p50/p95/p99 in milliseconds, messages per second, errors."""
+        ordered = sorted(self.latencies)
+
+        def pct(p: float) -> float:
+            if not ordered:
+                return 0.0
+            return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
+
+        return {
+            "messages": len(ordered),
+            "p50_ms": round(pct(50), 1),
+            "p95_ms": round(pct(95), 1),
+            "p99_ms": round(pct(99), 1),
+            "mean_ms": round(statistics.fmean(ordered) * 1000, 1) if ordered else 0.0,
+            "per_second": round(len(ordered) / self.seconds, 2) if self.seconds else 0.0,
+            "errors": self.errors,
+            "degraded": self.degraded,
+        }
+
+
+def senders(stack: Stack, apology: str) -> dict[str, Send]:
+    """One send function per target; each returns False for a degraded answer."""
+    metadata = {"channel": "web", "location": None}
+    token = {"token": stack.rasa_token}
+
+    async def gateway(http: httpx.AsyncClient, sender: str, text: str, language: str) -> bool:
+        response = await http.post(
+            f"{stack.gateway_url}/api/v1/chat",
+            json={"sender": sender, "text": text, "language": language},
+        )
+        response.raise_for_status()
+        messages = response.json()["messages"]
+        return bool(messages) and messages[0]["text"] != apology
+
+    async def rasa_rest(http: httpx.AsyncClient, sender: str, text: str, language: str) -> bool:
+        response = await http.post(
+            f"{stack.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text, "metadata": {**metadata, "language": language}},
+        )
+        response.raise_for_status()
+        return bool(response.json())
+
+    async def rasa_parse(http: httpx.AsyncClient, sender: str, text: str, language: str) -> bool:
+        response = await http.post(
+            f"{stack.rasa_url}/model/parse", params=token, json={"text": text}
+        )
+        response.raise_for_status()
+        return bool(response.json().get("intent"))
+
+    return {"gateway": gateway, "rasa_rest": rasa_rest, "rasa_parse": rasa_parse}
+
+
+async def run_level(
+    send: Send,
+    messages: list[tuple[str, str]],
+    *,
+    concurrency: int,
+    tag: str,
+    time_limit: float,
+) -> Level:
+    """`concurrency` conversations share out `messages`; each sends its turns in sequence."""
+    level = Level()
+    deadline = time.monotonic() + time_limit
+    limits = httpx.Limits(max_connections=concurrency + 5, max_keepalive_connections=concurrency + 5)
+
+    async def conversation(index: int, http: httpx.AsyncClient) -> None:
+        sender = f"bench-{tag}-{concurrency}-{index}-{time.time_ns()}"
+        for language, text in messages[index::concurrency]:
+            if time.monotonic() > deadline:
+                return
+            started = time.perf_counter()
+            try:
+                ok = await send(http, sender, text, language)
+            except (httpx.HTTPError, KeyError, ValueError):
+                level.errors += 1
+                continue
+            level.latencies.append(time.perf_counter() - started)
+            level.degraded += not ok
+
+    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+        started = time.monotonic()
+        await asyncio.gather(*(conversation(i, http) for i in range(concurrency)))
+        level.seconds = time.monotonic() - started
+    return level
+
+
+def _prepare_kb(workdir: Path) -> str:
+    database_url = f"sqlite:///{workdir / 'knowledge.db'}"
+    (workdir / "knowledge.db").unlink(missing_ok=True)
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "dalil"), "kb", "import"],
+        check=True, cwd=ROOT, env={"DALIL_DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+    )
+    return database_url
+
+
+async def measure(stack: Stack, *, quick: bool) -> dict[str, Any]:
+    """Every level for every target, RSS sampled throughout."""
+    from gateway.conversation import apology
+
+    per_level = {1: 20, 10: 100, 50: 200} if quick else {1: 60, 10: 300, 50: 600}
+    time_limit = 60.0 if quick else 180.0
+    send = senders(stack, apology("fr").text)
+    pids = {name: p.popen.pid for name, p in stack.processes.items() if p.popen is not None}
+    sampler = RssSampler(pids)
+    idle = sampler.snapshot()
+    results: dict[str, Any] = {"levels": {}, "messages_per_level": per_level}
+    async with sampler.running():
+        # Warm every path (model caches, connection pools, the first tracker) before timing.
+        await run_level(send["gateway"], sample(10, seed=1), concurrency=2, tag="warm",
+                        time_limit=60)
+        await run_level(send["rasa_rest"], sample(10, seed=1), concurrency=2, tag="warm",
+                        time_limit=60)
+        for concurrency in LEVELS:
+            messages = sample(per_level[concurrency], seed=concurrency)
+            row = {}
+            for target in TARGETS:
+                level = await run_level(send[target], messages, concurrency=concurrency,
+                                        tag=target, time_limit=time_limit)
+                row[target] = level.summary()
+                print(f"bench latency: c={concurrency} {target}: {row[target]}", flush=True)
+            results["levels"][str(concurrency)] = row
+    results["rss_mib"] = {"idle": idle, "peak": sampler.peak}
+    return results
+
+
+def run(*, quick: bool = False) -> dict[str, Any]:
+    """Start the stack on free ports, measure, stop it."""
+    workdir = ROOT / "var" / "bench" / "stack"
+    workdir.mkdir(parents=True, exist_ok=True)
+    for log in workdir.glob("*.log"):
+        log.unlink()
+    database_url = _prepare_kb(workdir)
+    with running_stack(workdir, database_url) as stack:
+        figures = asyncio.run(measure(stack, quick=quick))
+        figures["model"] = stack.model.name
+    return figures
+
+

@@ -1,0 +1,118 @@
+"""Intent accuracy and macro-F1 per language: our pipeline vs Rasa's default, same data.
+
+Both models are trained from scratch on `bot/data/` (ours as the full model, which also gives
+the training time `make train` costs; the default as NLU only) and evaluated on the held-out
+sets `bot/tests/nlu/<lang>.yml`, which are never trained on. A prediction of `nlu_fallback`
+counts as wrong: the user gets a clarification question instead of an answer.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from bench.common import ENGINE_PYTHON, RASA_BIN, ROOT, engine_env
+from dalil.languages import LANGUAGES
+
+BOT = ROOT / "bot"
+DEFAULT_CONFIG = ROOT / "bench" / "default_config.yml"
+PREDICT = ROOT / "bench" / "engine_predict.py"
+
+
+def test_files() -> list[Path]:
+    """The held-out sets, one per language, that exist."""
+    return [p for lang in LANGUAGES if (p := BOT / "tests" / "nlu" / f"{lang}.yml").exists()]
+
+
+def train(config: Path, out: Path, *, nlu_only: bool, log: Path) -> float:
+    """Train a model into `out`; return the wall-clock seconds it took."""
+    if nlu_only:
+        args = ["train", "nlu", "--config", str(config), "--nlu", "data"]
+    else:
+        args = ["train", "--config", str(config), "--domain", "domain", "--data", "data"]
+    command = [str(RASA_BIN), *args, "--out", str(out), "--fixed-model-name", "model"]
+    started = time.monotonic()
+    with log.open("wb") as sink:
+        subprocess.run(command, cwd=BOT, env=engine_env(), stdout=sink, stderr=subprocess.STDOUT,
+                       check=True)
+    return time.monotonic() - started
+
+
+def predict(model: Path, out: Path, log: Path) -> list[dict[str, str]]:
+    """The model's intent for every held-out example (run in the engine venv)."""
+    command = [str(ENGINE_PYTHON), str(PREDICT), str(model), str(out), *map(str, test_files())]
+    with log.open("ab") as sink:
+        subprocess.run(command, cwd=BOT, env=engine_env(), stdout=sink, stderr=subprocess.STDOUT,
+                       check=True)
+    rows: list[dict[str, str]] = json.loads(out.read_text())
+    return rows
+
+
+def scores(rows: list[dict[str, str]]) -> dict[str, float]:
+    """Accuracy and macro-F1 (over every label seen in gold or predictions, as scikit-learn)."""
+    if not rows:
+        return {"n": 0, "accuracy": 0.0, "macro_f1": 0.0}
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for row in rows:
+        gold, predicted = row["gold"], row["predicted"]
+        if gold == predicted:
+            tp[gold] += 1
+        else:
+            fp[predicted] += 1
+            fn[gold] += 1
+    labels = {r["gold"] for r in rows} | {r["predicted"] for r in rows}
+    f1s = []
+    for label in labels:
+        denominator = 2 * tp[label] + fp[label] + fn[label]
+        f1s.append(2 * tp[label] / denominator if denominator else 0.0)
+    return {
+        "n": len(rows),
+        "accuracy": sum(tp.values()) / len(rows),
+        "macro_f1": sum(f1s) / len(f1s),
+    }
+
+
+def per_language(rows: list[dict[str, str]]) -> dict[str, dict[str, float]]:
+    """Scores for each held-out file, plus all languages together."""
+    result: dict[str, dict[str, float]] = {
+        lang: scores([r for r in rows if r["file"] == lang]) for lang in LANGUAGES
+    }
+    result["all"] = scores(rows)
+    return result
+
+
+def confusions(rows: list[dict[str, str]], top: int = 8) -> list[dict[str, Any]]:
+    """The most frequent (gold, predicted) mistakes, to say where the model goes wrong."""
+    counts = Counter((r["gold"], r["predicted"]) for r in rows if r["gold"] != r["predicted"])
+    return [{"gold": g, "predicted": p, "count": c} for (g, p), c in counts.most_common(top)]
+
+
+def run(workdir: Path | None = None) -> dict[str, Any]:
+    """Train both models, evaluate both, and return the figures."""
+    with tempfile.TemporaryDirectory(prefix="dalil-bench-nlu-") as tmp:
+        work = workdir or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        figures: dict[str, Any] = {"test_examples": {}}
+        seconds_ours = train(BOT / "config.yml", work / "ours", nlu_only=False,
+                             log=work / "train-ours.log")
+        seconds_default = train(DEFAULT_CONFIG, work / "default", nlu_only=True,
+                                log=work / "train-default.log")
+        ours = predict(work / "ours" / "model.tar.gz", work / "ours.json", work / "predict.log")
+        default = predict(work / "default" / "model.tar.gz", work / "default.json",
+                          work / "predict.log")
+        figures["ours"] = per_language(ours)
+        figures["default"] = per_language(default)
+        figures["ours_confusions"] = confusions(ours)
+        figures["train_seconds_full_model_ours"] = round(seconds_ours, 1)
+        figures["train_seconds_nlu_only_default"] = round(seconds_default, 1)
+        figures["model_megabytes_ours"] = round(
+            (work / "ours" / "model.tar.gz").stat().st_size / 1e6, 1
+        )
+        return figures
