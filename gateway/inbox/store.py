@@ -104,8 +104,9 @@ class InboxStore:
             statement = self._insert(InboundMessage).values(**values)
             statement = statement.on_conflict_do_nothing(
                 index_elements=["channel", "provider_message_id"]
-            )
-            if session.execute(statement).rowcount != 1:  # type: ignore[attr-defined]
+            ).returning(InboundMessage.id)
+            # RETURNING, not rowcount: an ORM-enabled INSERT reports no rowcount on PostgreSQL.
+            if session.execute(statement).scalar() is None:
                 return False
             contact = self._insert(Contact).values(
                 sender=sender, channel=channel, address=incoming.address, last_seen_at=at
@@ -179,15 +180,17 @@ class InboxStore:
                     (SenderLease.expires_at <= at) | (SenderLease.owner == owner),
                 )
                 .values(owner=owner, expires_at=until)
+                .returning(SenderLease.sender)
             )
-            if taken.rowcount == 1:  # type: ignore[attr-defined]
+            if taken.scalar() is not None:
                 return True
             inserted = session.execute(
                 self._insert(SenderLease)
                 .values(sender=sender, owner=owner, expires_at=until)
                 .on_conflict_do_nothing(index_elements=["sender"])
+                .returning(SenderLease.sender)
             )
-            return bool(inserted.rowcount == 1)  # type: ignore[attr-defined]
+            return inserted.scalar() is not None
 
         try:
             return await self._run(work)
