@@ -1,22 +1,189 @@
-"""Which language to answer in: explicit choice, then the message, then the conversation, then hints."""
+"""Which language to answer in.
+
+Order of precedence: the user's explicit choice → the message's own language when it is clear →
+the conversation's current language → a weak guess from a short message → the channel's hint
+(Telegram `language_code`, `Accept-Language`) → French.
+
+The message's language comes from cheap signals (Arabic script, `¿`/`¡`/`ñ`, frequent words)
+and lingua restricted to our four languages. Short courtesy words ("ok", "merci", "thanks",
+"si"), numbers and button payloads never change a conversation's language: people in Morocco
+say "merci" in every language, and a menu choice says nothing about the reader.
+"""
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-from dalil.languages import SOURCE_LANGUAGE, Language, coerce_language
+from dalil.languages import LANGUAGES, SOURCE_LANGUAGE, Language, coerce_language
 
-_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
-_LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
+
+_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_ARABIC_WORD = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]{2,}")
+_LATIN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]")
+_NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[0-9]+")
+_WORD = re.compile(r"[a-zà-öø-ÿ]+(?:'[a-zà-öø-ÿ]+)?")
+_CHOOSE_LANGUAGE = re.compile(r"^/choose_language(\{.*\})\s*$")
+
+# Below this many letters a Latin-script message is too short to change the language.
+MIN_CONFIDENT_LETTERS = 6
+# lingua's confidence (0-1, over our four languages) above which its choice is trusted.
+LINGUA_CONFIDENT = 0.75
+
+# Courtesy words, acknowledgements and greetings written in every language: alone, they only
+# ever give a weak guess and never change a conversation's language.
+NEUTRAL_WORDS = frozenset(
+    ["ok", "okay", "oki", "okey", "k", "merci", "mersi", "thanks", "thank", "thx", "ty", "si", "sí", "oui", "yes", "yep", "no", "non", "la", "lah", "d'accord", "dacord", "daccord", "good", "bien", "bueno", "vale", "cool", "super", "top", "parfait", "perfect", "bravo", "hello", "hi", "hey", "salut", "bonjour", "bjr", "slt", "salam", "hola", "bye", "ciao", "adios", "adieu", "please", "svp", "stp", "pls", "gracias", "danke", "shukran", "choukran", "chokran", "mrc"]
+)
+
+# Frequent words that tell the three Latin-script languages apart, accents stripped (people
+# type without them). Words shared by two languages ("a", "de", "me", "no") are left out.
+_FR = ["et", "je", "j'ai", "suis", "est", "c'est", "les", "des", "une", "pour", "avec", "dans", "pas", "mon", "ma", "mes", "ton", "ta", "vous", "nous", "il", "elle", "ils", "on", "qui", "que", "quoi", "comment", "ou", "peux", "peut", "veux", "voudrais", "faire", "avoir", "etre", "sans", "papier", "papiers", "carte", "sejour", "enfant", "enfants", "fils", "fille", "ecole", "travail", "travailler", "logement", "aide", "aider", "merci", "bonjour", "quel", "quelle", "quels", "combien", "depuis", "aussi", "mais", "chez", "besoin", "ai", "au", "aux", "du", "cette", "ces", "leur", "j'habite", "habite", "medecin", "hopital", "demande", "asile", "femme", "mari", "avocat", "droit", "droits", "numero", "ya", "est-ce", "ça", "ca", "moi", "toi", "lui", "sont", "fait", "dois", "faut", "rien", "plus", "tres", "bien", "suis-je", "qu'il", "qu'est", "maison", "mois", "semaine", "jours", "ans", "aller", "rentrer", "pays", "l'ecole", "l'hopital", "d'asile", "d'un", "d'une"]
+_EN = ["i", "i'm", "im", "i've", "ive", "my", "me", "you", "your", "the", "is", "are", "am", "was", "were", "do", "does", "did", "can", "could", "how", "what", "where", "who", "why", "when", "which", "want", "need", "have", "has", "had", "get", "got", "with", "without", "for", "to", "of", "and", "in", "on", "at", "from", "this", "that", "there", "here", "school", "work", "job", "house", "housing", "help", "please", "thanks", "child", "children", "kids", "son", "daughter", "wife", "husband", "doctor", "hospital", "free", "papers", "card", "residence", "asylum", "lawyer", "rights", "number", "police", "go", "going", "back", "home", "country", "pay", "paid", "money", "food", "sleep", "tonight", "street", "born", "baby", "birth", "register", "apply", "office", "open", "time", "speak", "english", "is", "there", "anyone", "someone", "they", "them", "it", "its", "just", "not", "don't", "dont", "cant", "can't", "will", "would", "should", "what's", "whats", "bro", "u", "ur", "4", "hw", "wat", "hi", "hey", "hello", "bye"]
+_ES = ["yo", "soy", "estoy", "tengo", "quiero", "puedo", "necesito", "mi", "mis", "tu", "el", "los", "las", "del", "la", "una", "uno", "para", "con", "sin", "por", "que", "como", "donde", "cuando", "quien", "cual", "cuanto", "cuanta", "hay", "es", "esta", "estan", "son", "hijo", "hija", "hijos", "escuela", "colegio", "trabajo", "trabajar", "vivienda", "casa", "ayuda", "ayudar", "gracias", "hola", "buenos", "buenas", "medico", "hospital", "papeles", "tarjeta", "residencia", "asilo", "abogado", "derechos", "numero", "policia", "volver", "pais", "pagar", "dinero", "comida", "dormir", "noche", "calle", "nacio", "bebe", "nacimiento", "oficina", "abren", "hablan", "hace", "falta", "cita", "tambien", "pero", "muy", "bien", "alli", "aqui", "mujer", "marido", "jefe", "meses", "semanas", "anos", "desde", "todavia", "puede", "pueden", "hablo", "hable", "alguien", "algun", "alguna", "q", "pa", "xq", "tio", "cole", "dónde", "cómo", "qué", "cuál", "eres", "estas", "puedes", "sabes", "tienes", "hacer", "haces"]
+
+
+def _strip_accents(text: str) -> str:
+    """Lowercase without accents, the way people type on a phone."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+WORDS: dict[Language, frozenset[str]] = {
+    "fr": frozenset(_strip_accents(w) for w in _FR),
+    "en": frozenset(_strip_accents(w) for w in _EN),
+    "es": frozenset(_strip_accents(w) for w in _ES),
+}
+# Letters only one of the languages uses (é is shared by French and Spanish).
+_FRENCH_LETTERS = set("èêëàâçùûôîïœ")
+_SPANISH_LETTERS = set("ñáíóú¿¡")
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A message's language; `confident` when it may change the conversation's language."""
+
+    language: Language
+    confident: bool
+
+
+@cache
+def detector() -> LanguageDetector:
+    """lingua restricted to our four languages, built once (it takes seconds: warm it up)."""
+    from lingua import Language as Lingua
+    from lingua import LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(
+        Lingua.FRENCH, Lingua.ARABIC, Lingua.ENGLISH, Lingua.SPANISH
+    ).with_preloaded_language_models().build()
+
+
+def warm_up() -> None:
+    """Load lingua's models now (call once at startup, in a thread), not on a user's message."""
+    lingua_scores("bonjour, comment ça va ?")
+
+
+def lingua_scores(text: str) -> dict[Language, float]:
+    """lingua's confidence for each of our languages (they sum to 1)."""
+    scores: dict[Language, float] = {}
+    for value in detector().compute_language_confidence_values(text):
+        code = value.language.iso_code_639_1.name.lower()
+        if code in LANGUAGES:
+            scores[code] = value.value  # type: ignore[index]
+    return scores
+
+
+def lingua_language(text: str) -> Language | None:
+    """lingua's choice alone (for the benchmark's comparison)."""
+    scores = lingua_scores(text)
+    return max(scores, key=lambda k: scores[k]) if scores else None
+
+
+def _word_votes(words: list[str]) -> dict[Language, int]:
+    """How many of the message's words are frequent in each Latin-script language."""
+    return {lang: sum(w in vocabulary for w in words) for lang, vocabulary in WORDS.items()}
+
+
+def detect_message(text: str) -> Detection | None:
+    """The message's language with how sure we are, or None when it says nothing."""
+    if is_payload(text):
+        return None
+    cleaned = _NOISE.sub(" ", text)
+    arabic = len(_ARABIC.findall(cleaned))
+    latin = len(_LATIN.findall(cleaned))
+    arabic_words = len(_ARABIC_WORD.findall(cleaned))
+    if arabic and (arabic >= latin or arabic_words >= 2):
+        # Arabic script is Arabic (MSA or Darija) for our four languages. Darija borrows French
+        # administrative words ("bureau des étrangers", "carte de séjour"): two Arabic words
+        # around them mean the reader reads Arabic.
+        return Detection("ar", confident=arabic >= 3)
+    if not latin:
+        return None
+    lowered = cleaned.lower()
+    words = [_strip_accents(w) for w in _WORD.findall(lowered)]
+    if not words:
+        return None
+    if all(w in NEUTRAL_WORDS for w in words) and len(words) <= 2:
+        guess = _neutral_guess(words)
+        return Detection(guess, confident=False) if guess else None
+
+    letters = set(lowered)
+    if letters & _SPANISH_LETTERS and not letters & _FRENCH_LETTERS:
+        return Detection("es", confident=latin >= 4)
+    votes = _word_votes(words)
+    scores = lingua_scores(cleaned)
+    # Word votes catch typo-ridden WhatsApp text that lingua finds ambiguous; lingua catches
+    # what the short word lists miss. Each vote weighs as much as 35% of lingua's confidence.
+    combined = {lang: scores.get(lang, 0.0) + 0.35 * votes.get(lang, 0) for lang in ("fr", "en", "es")}
+    if letters & _FRENCH_LETTERS:
+        combined["fr"] += 0.5
+    ranked = sorted(combined, key=lambda k: combined[k], reverse=True)
+    best, second = ranked[0], ranked[1]
+    if combined[best] <= 0:
+        return None
+    margin = combined[best] - combined[second]
+    long_enough = latin >= MIN_CONFIDENT_LETTERS and len(words) >= 2
+    clear = (votes[best] >= 1 and margin >= 0.35) or scores.get(best, 0.0) >= LINGUA_CONFIDENT
+    return Detection(best, confident=long_enough and clear)
+
+
+def _neutral_guess(words: list[str]) -> Language | None:
+    """A weak guess from courtesy words that belong to one language ("merci", "gracias")."""
+    for lang in ("fr", "es", "en"):
+        if any(w in WORDS[lang] for w in words) and not any(
+            w in WORDS[other] for w in words for other in WORDS if other != lang
+        ):
+            return lang  # type: ignore[return-value]
+    return None
+
+
+def is_payload(text: str) -> bool:
+    """A button payload (`/intent{...}`), which says nothing about the user's language."""
+    return text.lstrip().startswith("/")
+
+
+def chosen_in_payload(text: str) -> Language | None:
+    """The language of a `/choose_language{"language": "ar"}` button, if that is the message."""
+    match = _CHOOSE_LANGUAGE.match(text.strip())
+    if not match:
+        return None
+    try:
+        value = json.loads(match.group(1)).get("language")
+    except (ValueError, AttributeError):
+        return None
+    return value if value in LANGUAGES else None
 
 
 def detect_message_language(text: str) -> Language | None:
     """The message's language when it can be told with confidence, else None."""
-    arabic = len(_ARABIC.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
-    if arabic and arabic >= latin:
-        return "ar"
-    return None
+    detection = detect_message(text)
+    return detection.language if detection and detection.confident else None
 
 
 def choose_language(
@@ -29,11 +196,16 @@ def choose_language(
     """Apply the order of precedence of the design for the reply's language."""
     if explicit:
         return coerce_language(explicit)
-    detected = detect_message_language(text)
-    if detected:
-        return detected
+    chosen = chosen_in_payload(text)
+    if chosen:
+        return chosen
+    detection = detect_message(text)
+    if detection and detection.confident:
+        return detection.language
     if current:
         return coerce_language(current)
+    if detection:
+        return detection.language
     if hint:
         return coerce_language(hint)
     return SOURCE_LANGUAGE
