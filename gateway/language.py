@@ -55,7 +55,7 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-WORDS: dict[Language, frozenset[str]] = {
+WORDS: dict[str, frozenset[str]] = {
     "fr": frozenset(_strip_accents(w) for w in _FR),
     "en": frozenset(_strip_accents(w) for w in _EN),
     "es": frozenset(_strip_accents(w) for w in _ES),
@@ -89,23 +89,23 @@ def warm_up() -> None:
     lingua_scores("bonjour, comment ça va ?")
 
 
-def lingua_scores(text: str) -> dict[Language, float]:
+def lingua_scores(text: str) -> dict[str, float]:
     """lingua's confidence for each of our languages (they sum to 1)."""
-    scores: dict[Language, float] = {}
+    scores: dict[str, float] = {}
     for value in detector().compute_language_confidence_values(text):
         code = value.language.iso_code_639_1.name.lower()
         if code in LANGUAGES:
-            scores[code] = value.value  # type: ignore[index]
+            scores[code] = value.value
     return scores
 
 
 def lingua_language(text: str) -> Language | None:
     """lingua's choice alone (for the benchmark's comparison)."""
     scores = lingua_scores(text)
-    return max(scores, key=lambda k: scores[k]) if scores else None
+    return coerce_language(max(scores, key=lambda k: scores[k])) if scores else None
 
 
-def _word_votes(words: list[str]) -> dict[Language, int]:
+def _word_votes(words: list[str]) -> dict[str, int]:
     """How many of the message's words are frequent in each Latin-script language."""
     return {lang: sum(w in vocabulary for w in words) for lang, vocabulary in WORDS.items()}
 
@@ -150,7 +150,7 @@ def detect_message(text: str) -> Detection | None:
     margin = combined[best] - combined[second]
     long_enough = latin >= MIN_CONFIDENT_LETTERS and len(words) >= 2
     clear = (votes[best] >= 1 and margin >= 0.35) or scores.get(best, 0.0) >= LINGUA_CONFIDENT
-    return Detection(best, confident=long_enough and clear)
+    return Detection(coerce_language(best), confident=long_enough and clear)
 
 
 def _neutral_guess(words: list[str]) -> Language | None:
@@ -159,7 +159,7 @@ def _neutral_guess(words: list[str]) -> Language | None:
         if any(w in WORDS[lang] for w in words) and not any(
             w in WORDS[other] for w in words for other in WORDS if other != lang
         ):
-            return lang  # type: ignore[return-value]
+            return coerce_language(lang)
     return None
 
 
