@@ -44,7 +44,7 @@ def test_a_wrong_or_missing_secret_token_is_refused(harness: Harness, secret: st
 
 
 def test_language_code_is_the_hint_for_a_new_conversation(harness: Harness) -> None:
-    message = update(3, text="hello")
+    message = update(3, text="42")  # nothing in the text tells the language
     message["message"]["from"]["language_code"] = "es"
     harness.telegram(message)
     wait_for(lambda: harness.world.rasa)
