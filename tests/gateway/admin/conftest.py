@@ -6,6 +6,6 @@ from pathlib import Path
 # `tests/gateway` (a folder without __init__) must not shadow the real `gateway` package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from admin_harness import backend, client, database_url, engine, template_url  # noqa: E402
+from admin_harness import backend, client, database_url, engine, template_url
 
 __all__ = ["backend", "client", "database_url", "engine", "template_url"]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from admin_harness import login
+import html as html_lib
+import re
+
+from admin_harness import login, make_settings
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from gateway.admin.models import AuditEntry, Revision
+from gateway.app import create_app
 from knowledge.models import TopicTranslation
 from knowledge.repository import find_service_points, get_topic_answer
 
@@ -22,8 +27,6 @@ def _statuses(engine: Engine, topic: str) -> dict[str, str]:
 
 def _point_form(client: TestClient, point_id: str) -> dict[str, str]:
     """The edit form's current values, as a browser would submit them."""
-    import re
-
     html = client.get(f"/admin/service-points/{point_id}").text
     data: dict[str, str] = {}
     for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
@@ -32,8 +35,6 @@ def _point_form(client: TestClient, point_id: str) -> dict[str, str]:
         data[name] = value
     for name in re.findall(r'<input type="checkbox" name="([^"]+)" checked', html):
         data[name] = "on"
-    import html as html_lib
-
     return {k: html_lib.unescape(v) for k, v in data.items()}
 
 
@@ -46,7 +47,7 @@ def test_an_edit_reaches_users_only_after_an_admin_publishes_it(database_url: st
         assert saved.status_code == 303
         draft_path = saved.headers["location"]
         page = editor.get(draft_path).text
-        assert f"+  - number: &#39;{NEW_NUMBER}&#39;" in page or NEW_NUMBER in page
+        assert re.search(rf"<ins>\+.*{re.escape(NEW_NUMBER)}", page)
         with Session(engine) as session:  # a draft changes nothing for users
             phones = find_service_points(session, city_id="rabat", limit=50)
             assert NEW_NUMBER not in {p.number for v in phones for p in v.phones}
@@ -60,16 +61,12 @@ def test_an_edit_reaches_users_only_after_an_admin_publishes_it(database_url: st
         revision = session.scalars(select(Revision).order_by(Revision.id.desc())).first()
         assert revision is not None and revision.entity_id == "unhcr_rabat"
         actions = [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-        assert ["draft_created", "draft_submit", "revision_published", "draft_publish"] == [
+        assert [
             a for a in actions if a.startswith(("draft", "revision"))
-        ]
+        ] == ["draft_created", "draft_submit", "revision_published", "draft_publish"]
 
 
-def _app(database_url: str):  # type: ignore[no-untyped-def]
-    from admin_harness import make_settings
-
-    from gateway.app import create_app
-
+def _app(database_url: str) -> FastAPI:
     return create_app(make_settings(database_url))
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
-from admin_harness import login
+from admin_harness import login, make_settings
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from gateway.admin.models import Handover, UnansweredQuestion
+from gateway.app import create_app
 from gateway.conversation import Inbound, InMemoryLanguageMemory
 from gateway.privacy import pseudonym
 from gateway.rasa import RasaClient
@@ -26,8 +29,6 @@ class FakeRasa:
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/webhooks/rest/webhook":
-            import json
-
             text = json.loads(request.content)["message"]
             self.received.append(text)
             if text == "/human_handover":
@@ -70,10 +71,6 @@ async def test_handover_goes_to_the_inbox_and_back(database_url: str, engine: En
         # While a person handles the conversation the bot stays silent and Rasa hears nothing.
         silent = await service.handle(turn("vous êtes là ?"))
         assert silent.messages == [] and fake.received == ["/human_handover"]
-
-        from admin_harness import make_settings
-
-        from gateway.app import create_app
 
         with TestClient(create_app(make_settings(database_url)), follow_redirects=False) as staff:
             token = login(staff, "staff")
