@@ -1,8 +1,8 @@
 """Which language to answer in.
 
 Order of precedence: the user's explicit choice → the message's own language when it is clear →
-the conversation's current language → a weak guess from a short message → the channel's hint
-(Telegram `language_code`, `Accept-Language`) → French.
+the conversation's current language → the channel's hint (Telegram `language_code`,
+`Accept-Language`) → a weak guess from a short message ("gracias") → French.
 
 The message's language comes from cheap signals (Arabic script, `¿`/`¡`/`ñ`, frequent words)
 and lingua restricted to our four languages. Short courtesy words ("ok", "merci", "thanks",
@@ -180,6 +180,15 @@ def chosen_in_payload(text: str) -> Language | None:
     return value if value in LANGUAGES else None
 
 
+def hint_language(hint: str | None) -> Language | None:
+    """The first of our languages in a hint ("de-DE,es;q=0.8" gives "es"; q-order is the client's)."""
+    for tag in (hint or "").split(","):
+        code = tag.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return coerce_language(code)
+    return None
+
+
 def detect_message_language(text: str) -> Language | None:
     """The message's language when it can be told with confidence, else None."""
     detection = detect_message(text)
@@ -204,8 +213,10 @@ def choose_language(
         return detection.language
     if current:
         return coerce_language(current)
+    hinted = hint_language(hint)
+    if hinted:
+        return hinted
     if detection:
+        # A weak guess ("gracias" opening a conversation) beats only the French default.
         return detection.language
-    if hint:
-        return coerce_language(hint)
     return SOURCE_LANGUAGE

@@ -68,13 +68,16 @@ def test_hint_only_when_nothing_else() -> None:
     assert choose_language("ok", hint="es-ES,es;q=0.9,en;q=0.8") == "es"
     assert choose_language("ok", current="en", hint="es") == "en"
     assert choose_language("1", hint="de-DE") == "fr"
+    assert choose_language("1", hint="de-DE,ar;q=0.8") == "ar"
     assert choose_language("123") == "fr"
 
 
-def test_weak_guess_beats_hint_for_a_first_message() -> None:
-    """A lone "gracias" starting a conversation is answered in Spanish, not in the hint's language."""
-    assert choose_language("gracias", hint="en") == "es"
+def test_weak_guess_only_before_the_default() -> None:
+    """A lone "gracias" opening a conversation: the hint if any, else Spanish rather than French."""
+    assert choose_language("gracias") == "es"
+    assert choose_language("gracias", hint="en") == "en"
     assert choose_language("gracias", current="fr") == "fr"
+    assert choose_language("gracias", hint="de") == "es"
 
 
 def test_arabic_script_is_confident() -> None:
