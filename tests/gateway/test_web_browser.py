@@ -1,0 +1,124 @@
+"""A short conversation in Arabic and in French on the web chat, in headless Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fakes.gateway import create_tables, settings_for
+from fakes.providers import FakeWorld, build_app
+from fakes.server import LoopbackServer
+
+from gateway.app import create_app
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 360, "height": 740}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[tuple[str, FakeWorld]]:
+    """The gateway on a real port, its Rasa a fake on loopback."""
+    world = FakeWorld()
+    fake = LoopbackServer(build_app(world)).start()
+    database = f"sqlite:///{tmp_path_factory.mktemp('web') / 'gateway.db'}"
+    create_tables(database)
+    gateway = LoopbackServer(create_app(settings_for(fake.url, database)), lifespan=True).start()
+    yield gateway.url, world
+    gateway.stop()
+    fake.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright."""
+    if not CHROMIUM.exists():
+        pytest.skip("apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def test_a_conversation_in_arabic_is_right_to_left_and_fits_a_phone(site, browser) -> None:
+    url, world = site
+    context = browser.new_context(
+        locale="ar-MA",
+        viewport=PHONE,
+        geolocation={"latitude": 34.0209, "longitude": -6.8416},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.goto(url)
+    html = page.locator("html")
+    assert html.get_attribute("dir") == "rtl" and html.get_attribute("lang") == "ar"
+    assert page.locator("#language").input_value() == "ar"
+
+    page.locator("#text").fill("مرحبا، أريد تسجيل ابني في المدرسة")
+    page.keyboard.press("Enter")
+    page.locator(".msg.bot").first.wait_for()
+    assert "echo:مرحبا" in page.locator(".msg.bot").first.inner_text()
+    assert world.rasa[-1]["metadata"]["language"] == "ar"
+
+    page.locator("#text").fill("menu:3")
+    page.locator("#send").click()
+    buttons = page.locator(".msg.bot .buttons button")
+    buttons.first.wait_for()
+    assert buttons.count() == 3
+    # Quick replies are reachable and usable with the keyboard alone.
+    buttons.nth(1).focus()
+    page.keyboard.press("Enter")
+    page.locator(".msg.bot").nth(2).wait_for()
+    assert world.rasa[-1]["message"] == "/opt2"
+
+    page.locator("#locate").click()
+    page.locator(".msg.bot").nth(3).wait_for()
+    assert world.rasa[-1]["metadata"]["location"] == {"lat": 34.0209, "lon": -6.8416}
+
+    # Right to left: the person's bubbles on the left, the bot's on the right, nothing overflows.
+    user = page.locator(".msg.user").first.bounding_box()
+    bot = page.locator(".msg.bot").first.bounding_box()
+    assert user and bot
+    assert user["x"] < PHONE["width"] / 2 < bot["x"] + bot["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    composer = page.locator("#composer").bounding_box()
+    assert composer and composer["y"] + composer["height"] <= PHONE["height"] + 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "web-chat-ar.png"))
+    context.close()
+
+
+def test_a_conversation_in_french_is_left_to_right(site, browser) -> None:
+    url, world = site
+    context = browser.new_context(locale="fr-FR", viewport=PHONE)
+    page = context.new_page()
+    page.goto(url)
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.locator("#text").fill("Bonjour, je cherche un logement")
+    page.keyboard.press("Enter")
+    page.locator(".msg.bot").first.wait_for()
+    assert (
+        page.locator(".msg.bot").first.inner_text().endswith("echo:Bonjour, je cherche un logement")
+    )
+    assert world.rasa[-1]["metadata"]["language"] == "fr"
+    user = page.locator(".msg.user").first.bounding_box()
+    assert user and user["x"] + user["width"] > PHONE["width"] / 2
+    # Choosing Arabic in the picker turns the page right to left at once.
+    page.locator("#language").select_option("ar")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("#send").inner_text() != ""
+    page.screenshot(path=str(SCREENSHOTS / "web-chat-fr.png"))
+    context.close()
