@@ -2,7 +2,7 @@
 
 Messages are written in English in the code (the gettext convention) and marked for extraction
 with `gettext(language, "...")`, `ngettext(language, "...", "...", n)` or `_("...")`; see
-`babel.cfg` and `scripts/i18n.sh`. Placeholders use `str.format` names (`{police}`), never
+`babel.cfg` and `dalil/i18n_workflow.py`. Placeholders use `str.format` names (`{police}`), never
 positional ones, so translators can reorder them.
 """
 

@@ -14,7 +14,7 @@ from dalil.i18n import LOCALES_DIR, ngettext
 from dalil.languages import LANGUAGES
 from dalil.settings import ROOT
 
-# The same keywords as scripts/i18n.sh.
+# The same keywords as dalil/i18n_workflow.py.
 KEYWORDS = {"_": None, "gettext": (2,), "ngettext": (2, 3)}
 SOURCE_DIRS = ("dalil", "actions", "gateway")
 AR_PLURAL_FORMS = (
@@ -64,7 +64,7 @@ def test_code_marks_messages(code_ids: set[str | tuple[str, str]]) -> None:
 
 
 def test_template_is_current(code_ids: set[str | tuple[str, str]]) -> None:
-    """messages.pot holds exactly the code's messages: run scripts/i18n.sh after changing a text."""
+    """messages.pot holds exactly the code's messages: run dalil/i18n_workflow.py after changing a text."""
     with (LOCALES_DIR / "messages.pot").open("rb") as fh:
         template = read_po(fh)
     in_template = {m.id if isinstance(m.id, str) else tuple(m.id) for m in real_messages(template)}
