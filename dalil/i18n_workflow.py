@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
+from importlib.metadata import version as package_version
 
 from babel.messages.frontend import CommandLineInterface
 
@@ -32,7 +32,7 @@ def pybabel(*args: str) -> None:
 
 def extract() -> None:
     """Write messages.pot from the code, with the translator comments."""
-    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    version = package_version("dalil")
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
     pybabel(
         "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(TEMPLATE), "--no-default-keywords",
