@@ -135,7 +135,8 @@ def detect_message(text: str) -> Detection | None:
 
     letters = set(lowered)
     if letters & _SPANISH_LETTERS and not letters & _FRENCH_LETTERS:
-        return Detection("es", confident=latin >= 4)
+        # A lone accented name ("Tánger") is not a sentence: it must not flip the conversation.
+        return Detection("es", confident=latin >= 4 and (len(words) >= 2 or "¿" in lowered or "¡" in lowered))
     votes = _word_votes(words)
     scores = lingua_scores(cleaned)
     # Word votes catch typo-ridden WhatsApp text that lingua finds ambiguous; lingua catches

@@ -80,6 +80,12 @@ def test_weak_guess_only_before_the_default() -> None:
     assert choose_language("gracias", hint="de") == "es"
 
 
+@pytest.mark.parametrize("city", ["Tánger", "Fès", "Salé", "Tanger", "Casablanca"])
+def test_a_city_name_alone_never_flips(city: str) -> None:
+    """Answering "which city?" with an accented name keeps the conversation's language."""
+    assert choose_language(city, current="en") == "en"
+
+
 def test_arabic_script_is_confident() -> None:
     """Three Arabic letters are enough; one stray Arabic letter is not."""
     detection = detect_message("شكرا")
