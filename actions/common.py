@@ -139,6 +139,17 @@ def with_language(events: list[EventType], tracker: Tracker, language: Language)
     return [*events, SlotSet("language", language)]
 
 
+class KeepsLanguage:
+    """Mixin for rasa-sdk's form validators: their events also keep the `language` slot current."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Validate as rasa-sdk does, then add the language slot if it lags."""
+        events: list[dict[str, Any]] = await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
+        return with_language(events, tracker, tracker_language(tracker))
+
+
 class DalilAction(Action, metaclass=ABCMeta):
     """An action that answers in the user's language and never raises to Rasa."""
 

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import DalilAction, Reply
+from actions.common import DalilAction, KeepsLanguage, Reply
 from actions.payloads import (
     ALL_TOPICS,
     STATUSES,
@@ -60,7 +60,7 @@ def rule_text(language: str, rule: EligibilityView) -> str:
     return "\n\n".join(parts)
 
 
-class ValidateEligibilityForm(FormValidationAction):
+class ValidateEligibilityForm(KeepsLanguage, FormValidationAction):
     """Fill `status` and `need` of `eligibility_form` with known ids only."""
 
     def name(self) -> str:

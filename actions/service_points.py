@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from actions.common import (
     DalilAction,
+    KeepsLanguage,
     Reply,
     message_metadata,
     shared_location,
@@ -110,7 +111,7 @@ def point_text(point: ServicePointView, language: str, at: datetime, distance_km
     return "\n".join(lines)
 
 
-class ValidateServicePointForm(FormValidationAction):
+class ValidateServicePointForm(KeepsLanguage, FormValidationAction):
     """Fill `topic` and `city` of `service_point_form`; a shared location stands for a city."""
 
     def name(self) -> str:

@@ -171,3 +171,17 @@ def test_action_server_registers_every_action() -> None:
         "action_check_eligibility", "action_emergency", "action_handover", "action_set_language",
         "action_delete_my_data", "action_clarify",
     }
+
+
+async def test_form_validators_keep_the_language_slot() -> None:
+    """The forms' validation actions also set `language` from the metadata."""
+    from actions.eligibility import ValidateEligibilityForm
+    from actions.service_points import ValidateServicePointForm
+
+    tracker = make_tracker(language="ar", slots={"requested_slot": "city"}, active_loop={"name": "service_point_form"})
+    tracker.latest_message["entities"] = [{"entity": "city", "value": "Rabat"}]
+    _messages, events = await run_action(ValidateServicePointForm(), tracker)
+    assert slot_events(events)["language"] == "ar"
+    tracker = make_tracker(language="es", active_loop={"name": "eligibility_form"})
+    _messages, events = await run_action(ValidateEligibilityForm(), tracker)
+    assert slot_events(events)["language"] == "es"
