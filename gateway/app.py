@@ -18,13 +18,13 @@ from sqlalchemy import create_engine
 from dalil.logging import configure_logging
 from gateway import nlg
 from gateway.admin import routes as admin_routes
-from gateway.conversation import ConversationService
 from gateway.inbox.runtime import language_memory, open_redis, run_inbox
 from gateway.rasa import RasaClient
 from gateway.ratelimit import BodyLimitMiddleware
 from gateway.routers import chat, health, web, webhooks
 from gateway.settings import GatewaySettings, get_settings
 from gateway.staff import routes as staff_routes
+from gateway.staff.handover import HandoverConversationService, HandoverDesk, RasaTrackerReader
 
 log = logging.getLogger("gateway.access")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -46,8 +46,15 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 http, base_url=settings.rasa_url, token=settings.rasa_token.get_secret_value()
             )
             languages = language_memory(redis, prefix=settings.redis_key_prefix)
-            app.state.conversations = ConversationService(app.state.rasa, languages)
             app.state.engine = create_engine(settings.database_url, pool_pre_ping=True)
+            # While a person handles a conversation, the bot stays silent: the desk keeps the turns.
+            desk = HandoverDesk(
+                app.state.engine,
+                tracker=RasaTrackerReader(
+                    http, base_url=settings.rasa_url, token=settings.rasa_token.get_secret_value()
+                ),
+            )
+            app.state.conversations = HandoverConversationService(app.state.rasa, languages, desk)
             try:
                 async with run_inbox(settings, app.state.conversations, redis) as inbox:
                     app.state.inbox = inbox

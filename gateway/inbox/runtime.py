@@ -34,6 +34,7 @@ class Inbox:
     limiter: RateLimiter
     worker: Worker
     ready: bool
+    forgetter: Forgetter
 
 
 @contextlib.asynccontextmanager
@@ -94,7 +95,7 @@ async def run_inbox(
             log.error("gateway tables missing: run `alembic upgrade head`; webhooks answer 503")
         task = asyncio.create_task(worker.run()) if ready else None
         try:
-            yield Inbox(channels, store, limiter, worker, ready)
+            yield Inbox(channels, store, limiter, worker, ready, forgetter)
         finally:
             if task is not None:
                 task.cancel()

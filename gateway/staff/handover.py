@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import httpx
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from gateway.admin.models import AdminUser, Handover, HandoverMessage, aware, utcnow
@@ -277,8 +278,17 @@ class HandoverConversationService(ConversationService):
     async def handle(self, inbound: Inbound) -> Reply:
         """Store the message for the staff during a handover; otherwise ask Rasa as usual."""
         language = await self.resolve_language(inbound)
-        if await self.desk.intercept(inbound, language):
+        try:
+            intercepted = await self.desk.intercept(inbound, language)
+        except SQLAlchemyError:
+            # The database is down: answering from the bot beats leaving the user unanswered.
+            log.exception("handover desk unavailable; answering from the bot")
+            intercepted = False
+        if intercepted:
             return Reply(language=language, messages=[], commands=["handover_active"])
         reply = await super().handle(inbound)
-        await self.desk.after_reply(inbound, reply)
+        try:
+            await self.desk.after_reply(inbound, reply)
+        except SQLAlchemyError:
+            log.exception("handover desk unavailable; reply not recorded")
         return reply

@@ -10,21 +10,34 @@ from fastapi.testclient import TestClient
 from dalil.devstack import free_port
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
+from knowledge.db import upgrade
 
 
-@pytest.fixture
-def client(tmp_path) -> Iterator[TestClient]:
+def _settings(database_url: str) -> GatewaySettings:
     # Nothing listens on these ports: Rasa and the action server are down.
-    settings = GatewaySettings(
+    return GatewaySettings(
         environment="test",
-        database_url=f"sqlite:///{tmp_path / 'kb.db'}",
+        database_url=database_url,
         rasa_url=f"http://127.0.0.1:{free_port()}",
         action_server_url=f"http://127.0.0.1:{free_port()}",
         rasa_token="t",
         pseudonym_key="k",
     )
-    with TestClient(create_app(settings)) as c:
+
+
+@pytest.fixture
+def client(tmp_path) -> Iterator[TestClient]:
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    upgrade(url)
+    with TestClient(create_app(_settings(url))) as c:
         yield c
+
+
+def test_a_gateway_without_its_tables_still_apologises_instead_of_failing(tmp_path) -> None:
+    with TestClient(create_app(_settings(f"sqlite:///{tmp_path / 'empty.db'}"))) as c:
+        response = c.post("/api/v1/chat", json={"sender": "s", "text": "hello", "language": "en"})
+    assert response.status_code == 200
+    assert "150" in response.json()["messages"][0]["text"]
 
 
 @pytest.mark.parametrize(
