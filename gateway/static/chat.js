@@ -85,12 +85,31 @@
       if (!res.ok) throw new Error(data.detail || String(res.status));
       applyLanguage(data.language);
       for (const m of data.messages) bubble(m.text, "bot", m.buttons);
+      // An empty answer means a person has taken over: fetch what they write.
+      if (!data.messages.length) pollStaff();
     } catch (err) {
       bubble(text("failed"), "bot", null, "error");
     } finally {
       setBusy(false);
       input.focus();
     }
+  }
+
+  // While a staff member handles the conversation, their replies arrive through this inbox.
+  let polling = null;
+  async function pollStaff() {
+    if (polling) return;
+    const tick = async () => {
+      try {
+        const res = await fetch(`/api/v1/chat/${encodeURIComponent(sender)}/inbox`);
+        if (!res.ok) return;
+        const data = await res.json();
+        for (const m of data.messages) bubble(m.text, "bot", null, "staff");
+        if (!data.handover) { clearInterval(polling); polling = null; }
+      } catch (err) { /* offline for a moment: the next tick retries */ }
+    };
+    polling = setInterval(tick, 5000);
+    tick();
   }
 
   picker.addEventListener("change", () => {
