@@ -1,0 +1,41 @@
+"""Run in the engine venv by test_model.py: parse texts with the newest model, print JSON.
+
+Usage: .venv-rasa/bin/python tests/bot/engine_parse.py MODEL < texts.json > parses.json
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bot"))
+
+
+async def _parse(model: str, texts: list[str]) -> list[dict[str, object]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model)
+    results = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        results.append(
+            {
+                "text": parsed["text"],
+                "intent": parsed["intent"]["name"],
+                "entities": [
+                    {k: e.get(k) for k in ("entity", "start", "end", "value")}
+                    for e in parsed.get("entities", [])
+                ],
+                "danger": parsed.get("dalil_danger"),
+            }
+        )
+    return results
+
+
+if __name__ == "__main__":
+    texts = json.load(sys.stdin)
+    print(json.dumps(asyncio.run(_parse(sys.argv[1], texts)), ensure_ascii=False))

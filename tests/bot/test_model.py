@@ -1,0 +1,121 @@
+"""The Rasa project as a whole: data validation, test stories, and the trained model's parses.
+
+These run the engine venv. The model tests need `make train` first (`make test` does it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BOT = ROOT / "bot"
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+ENGINE_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+
+sys.path.insert(0, str(BOT / "scripts"))
+import train as trainer  # noqa: E402
+
+
+def _model() -> Path:
+    model = trainer.latest_model()
+    if model is None:
+        pytest.fail("no model in bot/models/: run `make train`")
+    return model
+
+
+def test_data_validates() -> None:
+    """`rasa data validate --fail-on-warnings` accepts the domain, NLU data, rules and stories."""
+    result = subprocess.run(
+        [str(RASA), "data", "validate", "--domain", "domain", "--fail-on-warnings"],
+        cwd=BOT, env=ENV, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+@pytest.mark.e2e
+def test_stories_pass(tmp_path: Path) -> None:
+    """Every flow in every language, with NLU, predicts exactly the expected actions."""
+    result = subprocess.run(
+        [
+            str(RASA), "test", "core", "--model", str(_model()), "--stories", "tests/stories",
+            "--fail-on-prediction-errors", "--out", str(tmp_path),
+        ],
+        cwd=BOT, env=ENV, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    failed = (
+        (tmp_path / "failed_test_stories.yml").read_text(encoding="utf-8")
+        if (tmp_path / "failed_test_stories.yml").exists()
+        else ""
+    )
+    assert result.returncode == 0, failed + result.stdout[-3000:] + result.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def parses() -> dict[str, dict[str, Any]]:
+    """The model's parses of the probe sentences, keyed by text."""
+    texts = [
+        "je veux inscrire mon fils à l'école mais mon mari me bat",
+        "I need a job, my boss beats me",
+        "بغيت نخدم ولكن كيضربني المعلم",
+        "busco trabajo, me quieren matar",
+        "مَدْرَسَةٌ فالرَّبَاط",
+        "où aller à Témara",
+        '/inform{"detail":"school_access"}',
+    ]
+    result = subprocess.run(
+        [str(ENGINE_PYTHON), str(Path(__file__).with_name("engine_parse.py")), str(_model())],
+        input=json.dumps(texts), cwd=BOT, env=ENV, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {p["text"]: p for p in json.loads(result.stdout.strip().splitlines()[-1])}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je veux inscrire mon fils à l'école mais mon mari me bat",
+        "I need a job, my boss beats me",
+        "بغيت نخدم ولكن كيضربني المعلم",
+        "busco trabajo, me quieren matar",
+    ],
+)
+def test_danger_inside_another_question_is_an_emergency(
+    parses: dict[str, dict[str, Any]], text: str
+) -> None:
+    """The deployed model, not just the keyword list, answers these as emergencies."""
+    assert parses[text]["intent"] == "emergency"
+    assert parses[text]["danger"]
+
+
+@pytest.mark.e2e
+def test_entities_point_into_the_original_text(parses: dict[str, dict[str, Any]]) -> None:
+    """Offsets refer to what the user typed (diacritics, glued preposition), values are canonical."""
+    text = "مَدْرَسَةٌ فالرَّبَاط"
+    parse = parses[text]
+    assert parse["text"] == text
+    city = [e for e in parse["entities"] if e["entity"] == "city"]
+    assert city, parse
+    assert text[city[0]["start"] : city[0]["end"]] == "الرَّبَاط"
+    assert city[0]["value"] == "rabat"
+
+    text = "où aller à Témara"
+    city = [e for e in parses[text]["entities"] if e["entity"] == "city"]
+    assert city and text[city[0]["start"] : city[0]["end"]] == "Témara"
+    assert city[0]["value"] == "temara"
+
+
+@pytest.mark.e2e
+def test_button_payloads_are_not_normalised(parses: dict[str, dict[str, Any]]) -> None:
+    """A button payload keeps its intent and entity exactly."""
+    parse = parses['/inform{"detail":"school_access"}']
+    assert parse["intent"] == "inform"
+    assert parse["entities"][0]["value"] == "school_access"
