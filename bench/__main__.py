@@ -19,8 +19,11 @@ PARTS = ("nlu", "language", "latency", "kb")
 
 def _nlu(args: argparse.Namespace) -> dict[str, Any]:
     from bench import nlu
+    from dalil.devstack import latest_model
 
-    return nlu.run(common.ROOT / "var" / "bench" / "nlu")
+    reuse = latest_model() if args.reuse_model else None
+    return nlu.run(common.ROOT / "var" / "bench" / "nlu", reuse_model=reuse,
+                   baseline=not args.no_baseline)
 
 
 def _language(args: argparse.Namespace) -> dict[str, Any]:
@@ -51,6 +54,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("parts", nargs="*", choices=[*PARTS, "report"], help="default: all")
     parser.add_argument("--quick", action="store_true", help="fewer messages and points (smoke run)")
+    parser.add_argument(
+        "--reuse-model", action="store_true",
+        help="nlu: evaluate the model `make train` serves instead of training ours again",
+    )
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="nlu: skip training Rasa's default pipeline")
     args = parser.parse_args()
     parts = [p for p in args.parts if p != "report"] if args.parts else list(PARTS)
     failed = []

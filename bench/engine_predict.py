@@ -37,6 +37,9 @@ async def predict(model: str, files: list[str]) -> list[dict[str, str]]:
 def main() -> None:
     """Command-line entry point."""
     model, out, *files = sys.argv[1:]
+    # The custom components (`components.*`) import from bot/, the working directory; a script's
+    # own folder, not the working directory, is what Python puts first on sys.path.
+    sys.path.insert(0, str(Path.cwd()))
     rows = asyncio.run(predict(model, files))
     Path(out).write_text(json.dumps(rows, ensure_ascii=False))
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -94,25 +93,31 @@ def confusions(rows: list[dict[str, str]], top: int = 8) -> list[dict[str, Any]]
     return [{"gold": g, "predicted": p, "count": c} for (g, p), c in counts.most_common(top)]
 
 
-def run(workdir: Path | None = None) -> dict[str, Any]:
-    """Train both models, evaluate both, and return the figures."""
-    with tempfile.TemporaryDirectory(prefix="dalil-bench-nlu-") as tmp:
-        work = workdir or Path(tmp)
-        work.mkdir(parents=True, exist_ok=True)
-        figures: dict[str, Any] = {"test_examples": {}}
-        seconds_ours = train(BOT / "config.yml", work / "ours", nlu_only=False,
-                             log=work / "train-ours.log")
-        seconds_default = train(DEFAULT_CONFIG, work / "default", nlu_only=True,
-                                log=work / "train-default.log")
-        ours = predict(work / "ours" / "model.tar.gz", work / "ours.json", work / "predict.log")
-        default = predict(work / "default" / "model.tar.gz", work / "default.json",
-                          work / "predict.log")
-        figures["ours"] = per_language(ours)
+def run(workdir: Path, *, reuse_model: Path | None = None, baseline: bool = True) -> dict[str, Any]:
+    """Train (or reuse) our model, train the baseline, evaluate both; return the figures.
+
+    `reuse_model` evaluates an already trained model (e.g. the one `make train` serves) instead
+    of training ours again: no training time then. `baseline=False` skips Rasa's default.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    figures: dict[str, Any] = {"test_files": [p.name for p in test_files()]}
+    if reuse_model is None:
+        seconds = train(BOT / "config.yml", workdir / "ours", nlu_only=False,
+                        log=workdir / "train-ours.log")
+        ours_model = workdir / "ours" / "model.tar.gz"
+        figures["train_seconds_full_model_ours"] = round(seconds, 1)
+    else:
+        ours_model = reuse_model
+    figures["ours_model"] = ours_model.name
+    figures["model_megabytes_ours"] = round(ours_model.stat().st_size / 1e6, 1)
+    ours = predict(ours_model, workdir / "ours.json", workdir / "predict.log")
+    figures["ours"] = per_language(ours)
+    figures["ours_confusions"] = confusions(ours)
+    if baseline:
+        seconds = train(DEFAULT_CONFIG, workdir / "default", nlu_only=True,
+                        log=workdir / "train-default.log")
+        figures["train_seconds_nlu_only_default"] = round(seconds, 1)
+        default = predict(workdir / "default" / "model.tar.gz", workdir / "default.json",
+                          workdir / "predict.log")
         figures["default"] = per_language(default)
-        figures["ours_confusions"] = confusions(ours)
-        figures["train_seconds_full_model_ours"] = round(seconds_ours, 1)
-        figures["train_seconds_nlu_only_default"] = round(seconds_default, 1)
-        figures["model_megabytes_ours"] = round(
-            (work / "ours" / "model.tar.gz").stat().st_size / 1e6, 1
-        )
-        return figures
+    return figures

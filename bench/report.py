@@ -1,11 +1,185 @@
-"""Render docs/benchmarks.md from the stored results (filled in below)."""
+"""Render docs/benchmarks.md from bench/results/*.json: every figure with its machine and command."""
+
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from bench.common import ROOT
+from bench.common import ROOT, load
+from dalil.languages import LANGUAGES
+
+PAGE = ROOT / "docs" / "benchmarks.md"
+INTRO = """# Benchmarks
+
+Every figure below is produced by `python -m bench` (`make bench` runs all of it; `python -m bench
+<part>` reruns one part: `nlu`, `language`, `latency`, `kb`; `python -m bench report` only rewrites
+this page). The raw results, with the machine, date, load average and commit they were measured
+on, are in `bench/results/*.json`. Figures from a shared, loaded 2-core machine are
+indications of where time goes, not capacity promises: rerun on the target machine.
+"""
+
+ANALYSIS = ROOT / "bench" / "analysis.md"
+
+
+def _header(record: dict[str, Any]) -> str:
+    m = record["machine"]
+    load_avg = ", ".join(str(x) for x in m.get("load_average_at_start", []))
+    return (
+        f"*{m['date']} · {m['cpu']} · {m['cores']} cores · {m['memory_gib']} GiB · Python "
+        f"{m['python']} · load average at start {load_avg} · commit {m['commit']} · "
+        f"`{record['command']}` · {record['figures'].get('wall_seconds', '?')} s*\n"
+    )
+
+
+def _missing(part: str) -> str:
+    return f"Not measured yet: run `python -m bench {part}`.\n"
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f} %"
+
+
+def nlu_section() -> str:
+    """Intent accuracy and macro-F1 per language, ours vs Rasa's default."""
+    out = ["## NLU: intent accuracy and macro-F1 on the held-out sets\n"]
+    record = load("nlu")
+    if record is None:
+        return "".join([*out, _missing("nlu")])
+    f = record["figures"]
+    out.append(_header(record))
+    out.append(
+        "\nHeld-out sets `bot/tests/nlu/<lang>.yml` (never trained on). Ours: `bot/config.yml`; "
+        "default: Rasa 3.6's default pipeline, what `rasa init` trains with "
+        "(`bench/default_config.yml`), trained on the same `bot/data/`. A fallback "
+        "(`nlu_fallback`) counts as wrong. Macro-F1 averages over every intent seen in the "
+        "gold labels or the predictions, as scikit-learn does.\n\n"
+    )
+    columns = ["ours"] + (["default"] if "default" in f else [])
+    head = "| language | examples | " + " | ".join(
+        f"{c} accuracy | {c} macro-F1" for c in columns
+    )
+    out.append(head + " |\n|---|---:|" + "---:|---:|" * len(columns) + "\n")
+    for lang in [*LANGUAGES, "all"]:
+        ours = f["ours"].get(lang, {})
+        if not ours.get("n"):
+            continue
+        cells = [f"{_pct(f[c][lang]['accuracy'])} | {f[c][lang]['macro_f1']:.3f}" for c in columns]
+        out.append(f"| {lang} | {ours['n']} | " + " | ".join(cells) + " |\n")
+    if "default" not in f:
+        out.append(
+            "\nRasa's default pipeline was not trained in this run (`--no-baseline`): the "
+            "side-by-side column appears when `python -m bench nlu` runs in full.\n"
+        )
+    if f.get("ours_confusions"):
+        out.append("\nOur most frequent mistakes (gold → predicted, count): ")
+        out.append(
+            "; ".join(f"{c['gold']} → {c['predicted']} ({c['count']})" for c in f["ours_confusions"])
+            + ".\n"
+        )
+    out.append(f"\nModel evaluated: `{f.get('ours_model', '?')}` ({f.get('model_megabytes_ours', '?')} MB).\n")
+    return "".join(out)
+
+
+def training_section() -> str:
+    """Training time of the full model."""
+    out = ["## Training time\n"]
+    record = load("nlu")
+    f = record["figures"] if record else {}
+    if "train_seconds_full_model_ours" not in f:
+        return "".join([*out, _missing("nlu"), "(without `--reuse-model`: it trains ours).\n"])
+    out.append(_header(record or {}))
+    out.append(
+        f"\nFull model (NLU + dialogue policies), `bot/config.yml`: "
+        f"**{f['train_seconds_full_model_ours']:.0f} s**."
+    )
+    if "train_seconds_nlu_only_default" in f:
+        out.append(f" Rasa's default pipeline, NLU only: {f['train_seconds_nlu_only_default']:.0f} s.")
+    return "".join([*out, "\n"])
+
+
+def language_section() -> str:
+    """Language choice vs lingua alone (the actions engineer's script)."""
+    out = ["## Language choice: Dalil's rule vs lingua alone\n"]
+    record = load("language")
+    if record is None:
+        return "".join([*out, _missing("language"), "(needs `bench/language/run.py`).\n"])
+    out.append(_header(record))
+    f = record["figures"]
+    out.append("\nFrom `bench/language/run.py` (method and labelled set described there):\n\n")
+    if "markdown" in f:
+        out.append(f["markdown"] + "\n")
+    else:
+        out.append("```json\n" + __import__("json").dumps(f["json"], indent=2) + "\n```\n")
+    return "".join(out)
+
+
+def latency_section() -> str:
+    """Latency and throughput, gateway vs Rasa's REST channel vs Rasa's NLU alone; RSS."""
+    out = ["## End-to-end latency and throughput\n"]
+    record = load("latency")
+    if record is None:
+        return "".join([*out, _missing("latency")])
+    f = record["figures"]
+    out.append(_header(record))
+    out.append(
+        "\nThe real processes on loopback (`dalil.devstack`, SQLite knowledge base, SQLite tracker "
+        "store), the same held-out user messages sent three ways at each level, one after the "
+        "other: `gateway` = `POST /api/v1/chat`; `rasa_rest` = Rasa's REST channel with the "
+        "metadata the gateway adds (still calling the action server and the gateway's `/nlg`); "
+        "`rasa_parse` = `POST /model/parse`, Rasa's NLU alone. Each conversation waits for "
+        "each answer before its next message. Messages per level: "
+        + ", ".join(f"{k} conversations: {v}" for k, v in f["messages_per_level"].items())
+        + f". Model `{f.get('model', '?')}`.\n\n"
+    )
+    out.append(
+        "| conversations | path | messages | p50 ms | p95 ms | p99 ms | msg/s | errors | degraded |\n"
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
+    for level, row in f["levels"].items():
+        for target, s in row.items():
+            out.append(
+                f"| {level} | {target} | {s['messages']} | {s['p50_ms']} | {s['p95_ms']} | "
+                f"{s['p99_ms']} | {s['per_second']} | {s['errors']} | {s['degraded']} |\n"
+            )
+    out.append("\nGateway cost (gateway ÷ rasa_rest, p50 latency and throughput):\n\n")
+    for level, row in f["levels"].items():
+        g, r = row.get("gateway"), row.get("rasa_rest")
+        if g and r and r["p50_ms"] and g["per_second"]:
+            out.append(
+                f"- {level} conversation(s): p50 ×{g['p50_ms'] / r['p50_ms']:.2f}, "
+                f"throughput ×{g['per_second'] / r['per_second']:.2f}\n"
+            )
+    rss = f.get("rss_mib", {})
+    if rss:
+        out.append("\n### Memory (RSS of each process tree, MiB)\n\n| process | idle | peak under load |\n|---|---:|---:|\n")
+        for name in rss.get("idle", {}):
+            out.append(f"| {name} | {rss['idle'][name]} | {rss['peak'].get(name, '?')} |\n")
+    return "".join(out)
+
+
+def kb_section() -> str:
+    """Nearest service points at 1k/10k/100k points (knowledge/bench.py)."""
+    out = ["## Knowledge base: nearest service points\n"]
+    record = load("kb")
+    if record is None:
+        return "".join([*out, _missing("kb")])
+    f = record["figures"]
+    out.append(_header(record))
+    out.append(
+        f"\n`knowledge/bench.py` (the knowledge engineer's method): synthetic points in Morocco, "
+        f"nearest 5 to random coordinates, {f['queries_per_size']} queries per size.\n\n"
+        "| database | points | p50 ms | p95 ms |\n|---|---:|---:|---:|\n"
+    )
+    for row in f["rows"]:
+        out.append(f"| {row['database']} | {row['points']:,} | {row['p50_ms']} | {row['p95_ms']} |\n")
+    return "".join(out)
 
 
 def write() -> Path:
-    """Placeholder until the renderer lands."""
-    return ROOT / "docs" / "benchmarks.md"
+    """Rewrite the page from whatever results exist."""
+    sections = [INTRO, nlu_section(), training_section(), language_section(), latency_section(),
+                kb_section()]
+    if ANALYSIS.exists():
+        sections.append(ANALYSIS.read_text())
+    PAGE.write_text("\n".join(s.rstrip() + "\n" for s in sections))
+    return PAGE
