@@ -22,7 +22,7 @@ from actions.payloads import (
     person_button,
     where_button,
 )
-from actions.topics import checked_on, notices
+from actions.topics import checked_on, notices, resolve_topic
 from dalil.i18n import _, gettext, status_title, topic_title
 from knowledge.repository import EligibilityView, get_eligibility
 
@@ -73,11 +73,20 @@ class ValidateEligibilityForm(KeepsLanguage, FormValidationAction):
         """Keep only the statuses of docs/internals.md."""
         return {"status": value if value in STATUSES else None}
 
+    async def extract_need(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A menu title typed as the answer to "which subject?" ("salud") fills `need`."""
+        if tracker.get_slot("requested_slot") != "need":
+            return {}
+        topic_id = resolve_topic((tracker.latest_message or {}).get("text"))
+        return {"need": topic_id} if topic_id else {}
+
     def validate_need(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Keep only topic ids."""
-        return {"need": value if value in ALL_TOPICS else None}
+        """Keep only topics we know, whatever words named them."""
+        return {"need": resolve_topic(value)}
 
 
 class ActionCheckEligibility(DalilAction):

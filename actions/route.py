@@ -10,7 +10,7 @@ from actions.common import DalilAction, Reply, entity
 from actions.eligibility import check_eligibility
 from actions.payloads import STATUSES
 from actions.service_points import list_points, page_offset
-from actions.topics import TOPICS, answer_topic, send_details
+from actions.topics import TOPICS, answer_topic, resolve_topic, send_details
 from knowledge.cities import resolve_city
 
 
@@ -31,8 +31,8 @@ class ActionRouteInform(DalilAction):
         if more is not None:
             return await list_points(self, reply, tracker, offset=page_offset(more))
 
-        topic = entity(tracker, "topic")
-        topic = topic if topic in TOPICS else tracker.get_slot("topic")
+        topic_entity = resolve_topic(entity(tracker, "topic"))
+        topic = topic_entity if topic_entity in TOPICS else tracker.get_slot("topic")
         raw_city = entity(tracker, "city")
         city = resolve_city(raw_city) if raw_city else None
         status = entity(tracker, "status")
@@ -52,7 +52,6 @@ class ActionRouteInform(DalilAction):
                 return [SlotSet("status", status)]
             await check_eligibility(self, reply, status, focus)
             return [SlotSet("status", status)]
-        topic_entity = entity(tracker, "topic")
         if topic_entity in TOPICS:
             await answer_topic(self, reply, topic_entity, tracker.get_slot("status"))
             return [SlotSet("topic", topic_entity)]

@@ -24,7 +24,7 @@ from actions.common import (
     tracker_language,
 )
 from actions.payloads import another_question_button, more_button, person_button
-from actions.topics import TOPICS, checked_on
+from actions.topics import TOPICS, checked_on, resolve_topic
 from dalil.i18n import BABEL_LOCALES, gettext, isolate, join, ngettext, status_title, topic_title
 from knowledge.cities import city_name, resolve_city
 from knowledge.opening import MOROCCO, WEEKDAYS, OpeningHours, is_open
@@ -126,13 +126,21 @@ class ValidateServicePointForm(KeepsLanguage, FormValidationAction):
             return {"city": LOCATION}
         return {}
 
+    async def extract_topic(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A menu title typed as the answer to "which help?" ("Santé", "الصحة") fills `topic`."""
+        if tracker.get_slot("requested_slot") != "topic":
+            return {}
+        topic_id = resolve_topic((tracker.latest_message or {}).get("text"))
+        return {"topic": topic_id} if topic_id in TOPICS else {}
+
     def validate_topic(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Keep only topic ids we know."""
-        if isinstance(value, str) and value in TOPICS:
-            return {"topic": value}
-        return {"topic": None}
+        """Keep only topics we know, whatever words named them."""
+        topic_id = resolve_topic(value)
+        return {"topic": topic_id if topic_id in TOPICS else None}
 
     def validate_city(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

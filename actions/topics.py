@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
+from functools import cache
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -10,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import DalilAction, Reply, entity
 from actions.payloads import (
+    ALL_TOPICS,
     MENU_TOPICS,
     another_question_button,
     details_button,
@@ -17,9 +21,41 @@ from actions.payloads import (
     where_button,
 )
 from dalil.i18n import format_date, gettext, status_title, topic_title
+from dalil.languages import LANGUAGES
 from knowledge.repository import Source, TopicAnswer, get_topic_answer
 
 TOPICS: frozenset[str] = frozenset(MENU_TOPICS)
+_ARTICLES = re.compile(r"^(?:la|le|les|l|el|los|las|the|a|an)\s+")
+_PUNCTUATION = re.compile(r"[\s\-_'’`.,;:!?¿¡()\"/]+")
+
+
+def _normalise(text: str) -> str:
+    """Lowercase, no accents or Arabic diacritics, no leading article, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = re.sub("[\u064b-\u065f\u0670\u0640]", "", plain)
+    plain = _PUNCTUATION.sub(" ", plain).strip()
+    return _ARTICLES.sub("", plain).strip()
+
+
+@cache
+def _topic_names() -> dict[str, str]:
+    """Every topic's id and menu title in the four languages, normalised, mapped to its id."""
+    names: dict[str, str] = {}
+    for topic_id in ALL_TOPICS:
+        names[_normalise(topic_id)] = topic_id
+        for language in LANGUAGES:
+            names.setdefault(_normalise(topic_title(language, topic_id)), topic_id)
+    return names
+
+
+def resolve_topic(value: object) -> str | None:
+    """A topic id from an id, or from a menu title typed in any language ("la santé", "الصحة")."""
+    if not isinstance(value, str):
+        return None
+    if value in ALL_TOPICS:
+        return value
+    return _topic_names().get(_normalise(value))
 
 
 def topic_of(tracker: Tracker) -> str | None:
@@ -27,7 +63,7 @@ def topic_of(tracker: Tracker) -> str | None:
     intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
     if intent.startswith("ask_") and intent[4:] in TOPICS:
         return intent[4:]
-    for candidate in (entity(tracker, "topic"), tracker.get_slot("topic")):
+    for candidate in (resolve_topic(entity(tracker, "topic")), tracker.get_slot("topic")):
         if candidate in TOPICS:
             return candidate
     return None

@@ -91,3 +91,11 @@ async def test_knowledge_base_down(broken_services: Services) -> None:
     """A localised apology, no exception."""
     messages, _ = await run_action(ActionCheckEligibility(broken_services), make_tracker(language="es", slots={"status": "minor", "need": "housing"}))
     assert texts(messages).startswith("Lo siento, no puedo responder ahora.")
+
+
+async def test_need_from_a_typed_menu_title() -> None:
+    """"salud" typed when asked the subject fills `need` even if the NLU saw a greeting."""
+    tracker = make_tracker(text="salud", intent="greet", language="es", slots={"requested_slot": "need", "status": "refugee"})
+    extracted = await ValidateEligibilityForm().extract_need(CollectingDispatcher(), tracker, DOMAIN)
+    assert extracted == {"need": "health_care"}
+    assert ValidateEligibilityForm().validate_need("الصحة", CollectingDispatcher(), tracker, DOMAIN) == {"need": "health_care"}

@@ -153,3 +153,23 @@ async def test_knowledge_base_down(broken_services: Services) -> None:
     tracker = make_tracker(language="en", slots={"topic": "asylum", "city": "rabat"})
     messages, _ = await run_action(ActionServicePoints(broken_services), tracker)
     assert texts(messages).startswith("Sorry, I cannot answer right now.")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("asylum", "asylum"), ("اللجوء", "asylum"), ("la santé", "health_care"), ("Salud", "health_care"),
+     ("l'asile", "asylum"), ("emergency_numbers", None), ("pizza", None)],
+)
+def test_form_topic_from_any_language(value: str, expected: str | None) -> None:
+    """A topic entity in words (the NLU's raw value) becomes the topic id."""
+    result = ValidateServicePointForm().validate_topic(value, CollectingDispatcher(), make_tracker(), DOMAIN)
+    assert result == {"topic": expected}
+
+
+async def test_form_topic_from_a_typed_menu_title() -> None:
+    """Typing "Santé" when asked which help is needed fills the topic, even without an entity."""
+    tracker = make_tracker(text="Santé", intent="greet", slots={"requested_slot": "topic"}, active_loop={"name": "service_point_form"})
+    extracted = await ValidateServicePointForm().extract_topic(CollectingDispatcher(), tracker, DOMAIN)
+    assert extracted == {"topic": "health_care"}
+    other = make_tracker(text="Santé", slots={"requested_slot": "city"})
+    assert await ValidateServicePointForm().extract_topic(CollectingDispatcher(), other, DOMAIN) == {}
