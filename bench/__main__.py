@@ -27,9 +27,9 @@ def _nlu(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _language(args: argparse.Namespace) -> dict[str, Any]:
-    from bench import language
+    from bench import langchoice
 
-    return language.run()
+    return langchoice.run()
 
 
 def _latency(args: argparse.Namespace) -> dict[str, Any]:

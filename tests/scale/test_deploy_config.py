@@ -1,0 +1,128 @@
+"""The deployment files agree with the code, and Rasa really runs on bot/endpoints.postgres.yml.
+
+No Docker engine runs here, so the compose file is checked for what would break a deployment:
+replicas, settings the app does not know, load balancers pointing at missing services, variables
+Rasa needs but is not given. The endpoints file is read by Rasa itself, whose stores then save
+and read a tracker on the local PostgreSQL, under a lock in the local Redis.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+import yaml
+
+from actions.settings import ActionSettings
+from bench.pg import create_database, drop_database
+from dalil.settings import ROOT
+from gateway.settings import GatewaySettings
+from knowledge.settings import KnowledgeSettings
+
+DEPLOY = ROOT / "deploy"
+ENDPOINTS = ROOT / "bot" / "endpoints.postgres.yml"
+TRACKER_DB = "dalil_test_endpoints_tracker"
+REDIS_DB = 8  # dedicated to this test
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    """deploy/compose.yml, parsed."""
+    data: dict[str, Any] = yaml.safe_load((DEPLOY / "compose.yml").read_text())
+    return data
+
+
+def endpoint_variables() -> set[str]:
+    """The ${VAR}s bot/endpoints.postgres.yml needs."""
+    lines = [line for line in ENDPOINTS.read_text().splitlines() if not line.lstrip().startswith("#")]
+    return set(re.findall(r"\$\{(\w+)\}", "\n".join(lines)))
+
+
+def test_rasa_actions_and_gateway_run_at_least_two_replicas(compose: dict[str, Any]) -> None:
+    for name in ("rasa", "actions", "gateway"):
+        assert compose["services"][name]["deploy"]["replicas"] >= 2, name
+
+
+def test_every_app_setting_in_compose_is_one_the_app_reads(compose: dict[str, Any]) -> None:
+    known = {
+        f"DALIL_{name.upper()}"
+        for model in (GatewaySettings, KnowledgeSettings, ActionSettings)
+        for name in model.model_fields
+    }
+    for name in ("gateway", "actions", "migrate"):
+        unknown = set(compose["services"][name]["environment"]) - known
+        assert not unknown, f"{name}: settings nobody reads: {unknown}"
+
+
+def test_rasa_gets_every_variable_its_endpoints_file_needs(compose: dict[str, Any]) -> None:
+    rasa = compose["services"]["rasa"]
+    assert "endpoints.postgres.yml" in rasa["command"]
+    assert endpoint_variables() <= set(rasa["environment"])
+    # Rasa's stores must be shared: SQL tracker store on PostgreSQL, Redis lock store.
+    endpoints = yaml.safe_load(ENDPOINTS.read_text())
+    assert endpoints["tracker_store"]["type"] == "SQL"
+    assert endpoints["tracker_store"]["dialect"] == "postgresql"
+    assert endpoints["lock_store"]["type"] == "redis"
+
+
+def test_load_balancers_point_at_services_that_exist(compose: dict[str, Any]) -> None:
+    services = set(compose["services"])
+    haproxy = (DEPLOY / "haproxy.cfg").read_text()
+    targets = set(re.findall(r"server-template \w+ \d+ (\w+):\d+", haproxy))
+    assert targets == {"rasa", "actions", "gateway"} and targets <= services
+    nginx = (DEPLOY / "nginx.conf").read_text()
+    assert re.search(r"server gateway:8000", nginx)
+    # Only nginx publishes ports; Rasa's webhooks are unauthenticated and must stay private.
+    published = {name for name, s in compose["services"].items() if s.get("ports")}
+    assert published == {"nginx"}
+    assert compose["networks"]["private"]["internal"] is True
+
+
+@pytest.fixture
+def tracker_database() -> Any:
+    """A fresh tracker database and a clean, dedicated Redis index."""
+    create_database(TRACKER_DB)
+    locks = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB)
+    locks.flushdb()
+    yield
+    locks.flushdb()
+    locks.close()
+    drop_database(TRACKER_DB)
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.usefixtures("tracker_database")
+def test_rasa_builds_postgres_tracker_and_redis_lock_stores_from_the_endpoints_file() -> None:
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "DALIL_RASA_ACTION_URL": "http://127.0.0.1:5055/webhook",
+        "DALIL_RASA_NLG_URL": "http://127.0.0.1:8000/nlg",
+        "DALIL_RASA_TRACKER_URL": f"postgresql://root@127.0.0.1:5432/{TRACKER_DB}",
+        "DALIL_RASA_REDIS_HOST": "127.0.0.1",
+        "DALIL_RASA_REDIS_PORT": "6379",
+        "DALIL_RASA_REDIS_DB": str(REDIS_DB),
+        "DALIL_RASA_REDIS_PASSWORD": "",
+    }
+    assert endpoint_variables() <= set(env)
+    sender = f"deploy-check-{uuid.uuid4().hex[:8]}"
+    done = subprocess.run(
+        [str(ROOT / ".venv-rasa" / "bin" / "python"), str(Path(__file__).with_name("engine_stores.py")),
+         str(ENDPOINTS), sender],
+        env=env, capture_output=True, text=True, timeout=240, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["inner_store"] == "SQLTrackerStore"
+    assert result["lock_store"] == "RedisLockStore"
+    assert result["texts"] == ["bonjour"]
+    assert result["action_url"] == env["DALIL_RASA_ACTION_URL"]
+    assert result["nlg_url"] == env["DALIL_RASA_NLG_URL"]
