@@ -32,7 +32,8 @@ HEADER = (
 def city_spellings(cities: list[dict[str, Any]]) -> dict[str, list[str]]:
     """Every spelling of each city, one per normalised form, in file order."""
     spellings: dict[str, list[str]] = {}
-    for city in cities:
+    # Sorted by id so the output only changes when spellings do, not when the file is reordered.
+    for city in sorted(cities, key=lambda c: str(c["id"])):
         seen: set[str] = set()
         names = [*city.get("names", {}).values(), *city.get("aliases", [])]
         kept = []

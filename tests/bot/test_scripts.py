@@ -1,0 +1,129 @@
+"""The train wrapper retrains only on change; the eval script reads Rasa's reports right."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "bot" / "scripts"
+sys.path.insert(0, str(SCRIPTS))
+
+import eval as evaluator  # noqa: E402
+import train as trainer  # noqa: E402
+
+
+@pytest.fixture
+def bot_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A throwaway copy of the model's inputs, with the wrapper pointed at it."""
+    bot = tmp_path / "bot"
+    for name in trainer.INPUTS:
+        source = trainer.BOT_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, bot / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            bot.mkdir(exist_ok=True)
+            shutil.copy(source, bot / name)
+    monkeypatch.setattr(trainer, "BOT_DIR", bot)
+    monkeypatch.setattr(trainer, "MODELS_DIR", bot / "models")
+    monkeypatch.setattr(trainer, "ROOT", tmp_path)
+    return bot
+
+
+def test_fingerprint_follows_inputs(bot_copy: Path) -> None:
+    """Same inputs, same fingerprint; any edit to data, domain or components changes it."""
+    first = trainer.fingerprint()
+    assert trainer.fingerprint() == first
+    for path in [
+        "data/rules/emergency.yml",
+        "domain/_shared.yml",
+        "components/danger_keywords.yml",
+    ]:
+        file = bot_copy / path
+        original = file.read_text(encoding="utf-8")
+        file.write_text(original + "\n# edited\n", encoding="utf-8")
+        assert trainer.fingerprint() != first, path
+        file.write_text(original, encoding="utf-8")
+        assert trainer.fingerprint() == first
+
+
+def _fake_rasa(calls: list[list[str]]) -> Any:
+    def run(command: list[str], cwd: Path, **_: Any) -> subprocess.CompletedProcess[str]:
+        calls.append(command)
+        name = command[command.index("--fixed-model-name") + 1]
+        (Path(cwd) / "models" / f"{name}.tar.gz").write_bytes(b"model")
+        return subprocess.CompletedProcess(command, 0)
+
+    return run
+
+
+def test_trains_once_then_reuses(bot_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second run with unchanged inputs trains nothing; a changed input trains again."""
+    calls: list[list[str]] = []
+    monkeypatch.setattr(trainer.subprocess, "run", _fake_rasa(calls))
+    first = trainer.train()
+    assert len(calls) == 1 and "train" in calls[0]
+    assert trainer.train() == first
+    assert len(calls) == 1
+
+    (bot_copy / "config.yml").write_text(
+        (bot_copy / "config.yml").read_text() + "\n# edited\n", encoding="utf-8"
+    )
+    second = trainer.train()
+    assert len(calls) == 2 and second != first
+    assert trainer.latest_model() == second
+
+
+def test_reverting_makes_the_old_model_newest(
+    bot_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Going back to earlier inputs serves the earlier model again without retraining."""
+    calls: list[list[str]] = []
+    monkeypatch.setattr(trainer.subprocess, "run", _fake_rasa(calls))
+    config = bot_copy / "config.yml"
+    original = config.read_text(encoding="utf-8")
+    first = trainer.train()
+    os.utime(first, (1, 1))  # older than anything trained later
+    config.write_text(original + "\n# edited\n", encoding="utf-8")
+    trainer.train()
+    config.write_text(original, encoding="utf-8")
+    assert trainer.train() == first
+    assert len(calls) == 2
+    assert trainer.latest_model() == first
+
+
+def test_read_scores(tmp_path: Path) -> None:
+    """Accuracy, macro-F1 and city F1 come from Rasa's report files."""
+    (tmp_path / "intent_report.json").write_text(
+        json.dumps(
+            {
+                "greet": {"precision": 1.0, "recall": 1.0, "f1-score": 1.0, "support": 10},
+                "accuracy": 0.9,
+                "macro avg": {"precision": 0.8, "recall": 0.85, "f1-score": 0.82, "support": 20},
+                "weighted avg": {"precision": 0.9, "recall": 0.9, "f1-score": 0.9, "support": 20},
+            }
+        )
+    )
+    (tmp_path / "DIETClassifier_report.json").write_text(
+        json.dumps({"city": {"precision": 1.0, "recall": 0.9, "f1-score": 0.947, "support": 12}})
+    )
+    scores = evaluator.read_scores("fr", tmp_path)
+    assert scores == evaluator.Scores("fr", 20, 0.9, 0.82, 0.947, 12)
+    table = evaluator.format_table([scores])
+    assert "0.900" in table and "0.820" in table and "0.947" in table
+
+
+def test_read_scores_without_city(tmp_path: Path) -> None:
+    """A test set without cities reports no city score rather than crashing."""
+    (tmp_path / "intent_report.json").write_text(
+        json.dumps({"accuracy": 1.0, "macro avg": {"f1-score": 1.0, "support": 3}})
+    )
+    scores = evaluator.read_scores("es", tmp_path)
+    assert scores.city_f1 is None
+    assert " - " in evaluator.format_table([scores])
