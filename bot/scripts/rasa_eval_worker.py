@@ -42,8 +42,8 @@ def main() -> None:
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("tests", nargs="+", help="lang=path/to/test.yml")
     args = parser.parse_args()
-    tests = [tuple(item.split("=", 1)) for item in args.tests]
-    asyncio.run(_evaluate(args.model, tests, args.out))  # type: ignore[arg-type]
+    tests = [(lang, path) for lang, path in (item.split("=", 1) for item in args.tests)]
+    asyncio.run(_evaluate(args.model, tests, args.out))
 
 
 if __name__ == "__main__":
