@@ -1,7 +1,7 @@
 """`python -m bench [part ...]`: rerun the benchmarks and rewrite docs/benchmarks.md.
 
 Parts: nlu (two trainings, minutes), language, latency (starts the real stack), kb, report
-(only rewrites the page from bench/results/). No part: all of them, in that order.
+(only rewrites the page from bench/figures/). No part: all of them, in that order.
 """
 
 from __future__ import annotations

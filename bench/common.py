@@ -14,7 +14,7 @@ from typing import Any
 
 from dalil.settings import ROOT
 
-RESULTS_DIR = ROOT / "bench" / "results"
+RESULTS_DIR = ROOT / "bench" / "figures"  # committed: the page is rendered from them
 ENGINE_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 

@@ -1,4 +1,4 @@
-"""Render docs/benchmarks.md from bench/results/*.json: every figure with its machine and command."""
+"""Render docs/benchmarks.md from bench/figures/*.json: every figure with its machine and command."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ INTRO = """# Benchmarks
 Every figure below is produced by `python -m bench` (`make bench` runs all of it; `python -m bench
 <part>` reruns one part: `nlu`, `language`, `latency`, `kb`; `python -m bench report` only rewrites
 this page). The raw results, with the machine, date, load average and commit they were measured
-on, are in `bench/results/*.json`. Figures from a shared, loaded 2-core machine are
+on, are in `bench/figures/*.json`. Figures from a shared, loaded 2-core machine are
 indications of where time goes, not capacity promises: rerun on the target machine.
 """
 
