@@ -76,6 +76,11 @@ def tracker_language(tracker: Tracker) -> Language:
     return coerce_language(message_metadata(tracker).get("language") or tracker.get_slot("language"))
 
 
+def latest_intent(tracker: Tracker) -> str:
+    """The latest message's intent name ("" when none)."""
+    return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+
+
 def entity(tracker: Tracker, name: str) -> str | None:
     """The latest message's first value for entity `name`."""
     value = next(tracker.get_latest_entity_values(name), None)
@@ -147,6 +152,10 @@ class KeepsLanguage:
     ) -> list[dict[str, Any]]:
         """Validate as rasa-sdk does, then add the language slot if it lags."""
         events: list[dict[str, Any]] = await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
+        # Only beside a real slot: a lone language SlotSet would count as "validated" and keep
+        # Rasa from rejecting the form, so an emergency or another question would be swallowed.
+        if not any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events):
+            return events
         return with_language(events, tracker, tracker_language(tracker))
 
 

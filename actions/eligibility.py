@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import DalilAction, KeepsLanguage, Reply
+from actions.common import DalilAction, KeepsLanguage, Reply, latest_intent
 from actions.payloads import (
     ALL_TOPICS,
     STATUSES,
@@ -77,7 +77,7 @@ class ValidateEligibilityForm(KeepsLanguage, FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A menu title typed as the answer to "which subject?" ("salud") fills `need`."""
-        if tracker.get_slot("requested_slot") != "need":
+        if tracker.get_slot("requested_slot") != "need" or latest_intent(tracker) == "emergency":
             return {}
         topic_id = resolve_topic((tracker.latest_message or {}).get("text"))
         return {"need": topic_id} if topic_id else {}

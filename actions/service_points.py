@@ -19,6 +19,7 @@ from actions.common import (
     DalilAction,
     KeepsLanguage,
     Reply,
+    latest_intent,
     message_metadata,
     shared_location,
     tracker_language,
@@ -122,6 +123,8 @@ class ValidateServicePointForm(KeepsLanguage, FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A location shared with this message fills `city` with `__location__`."""
+        if latest_intent(tracker) == "emergency":
+            return {}  # The form must reject the message so the emergency rule answers.
         if isinstance(message_metadata(tracker).get("location"), dict):
             return {"city": LOCATION}
         return {}
@@ -130,7 +133,7 @@ class ValidateServicePointForm(KeepsLanguage, FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A menu title typed as the answer to "which help?" ("Santé", "الصحة") fills `topic`."""
-        if tracker.get_slot("requested_slot") != "topic":
+        if tracker.get_slot("requested_slot") != "topic" or latest_intent(tracker) == "emergency":
             return {}
         topic_id = resolve_topic((tracker.latest_message or {}).get("text"))
         return {"topic": topic_id} if topic_id in TOPICS else {}

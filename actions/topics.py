@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
 
-from actions.common import DalilAction, Reply, entity
+from actions.common import DalilAction, Reply, entity, latest_intent
 from actions.payloads import (
     ALL_TOPICS,
     MENU_TOPICS,
@@ -60,7 +60,7 @@ def resolve_topic(value: object) -> str | None:
 
 def topic_of(tracker: Tracker) -> str | None:
     """The topic asked about: the `ask_<topic>` intent, else the `topic` entity, else the slot."""
-    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+    intent = latest_intent(tracker)
     if intent.startswith("ask_") and intent[4:] in TOPICS:
         return intent[4:]
     for candidate in (resolve_topic(entity(tracker, "topic")), tracker.get_slot("topic")):

@@ -174,14 +174,32 @@ def test_action_server_registers_every_action() -> None:
 
 
 async def test_form_validators_keep_the_language_slot() -> None:
-    """The forms' validation actions also set `language` from the metadata."""
+    """The forms' validation actions set `language` beside a validated slot, never alone."""
     from actions.eligibility import ValidateEligibilityForm
     from actions.service_points import ValidateServicePointForm
 
-    tracker = make_tracker(language="ar", slots={"requested_slot": "city"}, active_loop={"name": "service_point_form"})
-    tracker.latest_message["entities"] = [{"entity": "city", "value": "Rabat"}]
+    # Rasa extracted the city from the entity: a trailing SlotSet, as it sends it.
+    tracker = make_tracker(language="ar", slots={"requested_slot": "city", "city": "Rabat"}, active_loop={"name": "service_point_form"})
+    tracker.events.append({"event": "slot", "name": "city", "value": "Rabat"})
     _messages, events = await run_action(ValidateServicePointForm(), tracker)
-    assert slot_events(events)["language"] == "ar"
-    tracker = make_tracker(language="es", active_loop={"name": "eligibility_form"})
+    assert slot_events(events) == {"city": "rabat", "language": "ar"}
+    # Nothing validated: no event at all, so Rasa rejects the form and other rules can answer.
+    tracker = make_tracker(text="bla", language="es", slots={"requested_slot": "need"}, active_loop={"name": "eligibility_form"})
     _messages, events = await run_action(ValidateEligibilityForm(), tracker)
-    assert slot_events(events)["language"] == "es"
+    assert slot_events(events) == {}
+
+
+async def test_form_validators_set_nothing_on_emergency() -> None:
+    """An emergency inside a form sets no slot, even with a shared location or a topic word."""
+    from actions.eligibility import ValidateEligibilityForm
+    from actions.service_points import ValidateServicePointForm
+
+    tracker = make_tracker(
+        text="Santé au secours", intent="emergency", language="fr", location={"lat": 34.0, "lon": -6.8},
+        slots={"requested_slot": "topic"}, active_loop={"name": "service_point_form"},
+    )
+    _messages, events = await run_action(ValidateServicePointForm(), tracker)
+    assert slot_events(events) == {}
+    tracker = make_tracker(text="salud", intent="emergency", language="es", slots={"requested_slot": "need"}, active_loop={"name": "eligibility_form"})
+    _messages, events = await run_action(ValidateEligibilityForm(), tracker)
+    assert slot_events(events) == {}
