@@ -7,13 +7,17 @@ every response and shows what comes back. The domain only lists placeholder text
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
-from fastapi import APIRouter
+import httpx
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from actions.payloads import person_button
 from actions.responses import render_response
 from dalil.languages import Language, coerce_language
+from gateway.conversation import apology
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["nlg"])
@@ -63,7 +67,38 @@ def render(response: str, language: str) -> NlgResponse:
     return NlgResponse(text=text, buttons=[NlgButton(**b) for b in buttons])
 
 
+# How long one probe of the action server is trusted: a burst of fallbacks costs one probe.
+PROBE_TTL_SECONDS = 5.0
+
+
+async def action_server_down(request: Request) -> bool:
+    """Whether the action server fails its health probe (cached a few seconds)."""
+    state = request.app.state
+    http: httpx.AsyncClient | None = getattr(state, "http", None)
+    settings = getattr(state, "settings", None)
+    if http is None or settings is None:
+        return False
+    checked_at, down = getattr(state, "nlg_action_probe", (0.0, False))
+    if time.monotonic() - checked_at < PROBE_TTL_SECONDS:
+        return bool(down)
+    try:
+        response = await http.get(f"{settings.action_server_url.rstrip('/')}/health", timeout=1.0)
+        down = response.status_code != 200
+    except httpx.HTTPError:
+        down = True
+    state.nlg_action_probe = (time.monotonic(), down)
+    return down
+
+
 @router.post("/nlg")
-async def nlg(request: NlgRequest) -> NlgResponse:
+async def nlg(body: NlgRequest, request: Request) -> NlgResponse:
     """Render a Rasa response from the catalogs in the conversation's language."""
-    return render(request.response, tracker_language(request.tracker))
+    language = tracker_language(body.tracker)
+    if body.response == "utter_default" and await action_server_down(request):
+        # Rasa falls back to utter_default when an action call fails: "I did not understand"
+        # would be false and send the user rephrasing; say we cannot answer, with the numbers.
+        log.warning("action server down: apology instead of utter_default")
+        return NlgResponse(
+            text=apology(language).text, buttons=[NlgButton(**person_button(language))]
+        )
+    return render(body.response, language)

@@ -125,3 +125,66 @@ def test_unknown_response_falls_back_to_default(client: TestClient) -> None:
 def test_malformed_request_is_rejected(client: TestClient) -> None:
     """No `response` field: 422, not a crash."""
     assert client.post("/nlg", json={"tracker": {}}).status_code == 422
+
+
+def test_default_becomes_the_apology_when_the_action_server_is_down() -> None:
+    """Rasa says utter_default when an action call fails: the user reads the apology instead."""
+    import httpx
+    from fastapi import FastAPI
+
+    from dalil.devstack import free_port
+    from gateway.conversation import apology
+    from gateway.settings import GatewaySettings
+
+    app = FastAPI()
+    app.include_router(router)
+    app.state.settings = GatewaySettings(
+        environment="test", action_server_url=f"http://127.0.0.1:{free_port()}", rasa_token="t", pseudonym_key="k"
+    )
+    app.state.http = httpx.AsyncClient()
+    with TestClient(app) as down:
+        answer = down.post("/nlg", json=body("utter_default", metadata="ar")).json()
+        assert answer["text"] == apology("ar").text
+        assert [b["payload"] for b in answer["buttons"]] == ["/human_handover"]
+        # Other responses are unaffected.
+        assert down.post("/nlg", json=body("utter_greet", metadata="ar")).json()["text"] != answer["text"]
+
+
+def test_default_is_default_when_the_action_server_is_up(client: TestClient) -> None:
+    """Without a probe target (or with a healthy server) utter_default stays what it says."""
+    assert render(client, "utter_default", metadata="en")["text"].startswith("Sorry, I did not understand.")
+
+
+def test_default_stays_when_the_probe_succeeds() -> None:
+    """A healthy action server (a real HTTP server on loopback) leaves utter_default as it is."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import httpx
+    from fastapi import FastAPI
+
+    from gateway.settings import GatewaySettings
+
+    class Health(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/health" else 404)
+            self.end_headers()
+            self.wfile.write(b'{"status":"ok"}')
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        app = FastAPI()
+        app.include_router(router)
+        app.state.settings = GatewaySettings(
+            environment="test", action_server_url=f"http://127.0.0.1:{server.server_port}", rasa_token="t", pseudonym_key="k"
+        )
+        app.state.http = httpx.AsyncClient()
+        with TestClient(app) as up:
+            text = up.post("/nlg", json=body("utter_default", metadata="en")).json()["text"]
+        assert text.startswith("Sorry, I did not understand.")
+    finally:
+        server.shutdown()
