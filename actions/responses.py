@@ -54,6 +54,12 @@ def _greet(language: str) -> Rendered:
     return text, [menu, emergency_button(language), *language_buttons(language)]
 
 
+def _greet_again(language: str) -> Rendered:
+    # Translators: answer to "hello" right after the welcome message (not a second welcome).
+    text = gettext(language, "Hello! What do you need? Write your question or choose a subject.")
+    return text, [button(gettext(language, "What can you do?"), "ask_capabilities")]
+
+
 def _goodbye(language: str) -> Rendered:
     text = gettext(
         language,
@@ -162,6 +168,8 @@ def _deny_ack(language: str) -> Rendered:
 
 RESPONSES: dict[str, Callable[[str], Rendered]] = {
     "utter_greet": _greet,
+    # Not a domain response: what `/nlg` renders for utter_greet when the session already greeted.
+    "utter_greet_again": _greet_again,
     "utter_goodbye": _goodbye,
     "utter_youre_welcome": _youre_welcome,
     "utter_bot_challenge": _bot_challenge,

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from actions.payloads import person_button
 from actions.responses import render_response
-from dalil.languages import Language, coerce_language
+from dalil.languages import LANGUAGES, Language, coerce_language
 from gateway.conversation import apology
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,21 @@ def tracker_language(tracker: dict[str, Any]) -> Language:
     metadata = latest.get("metadata") or {}
     slots = tracker.get("slots") or {}
     return coerce_language(metadata.get("language") or slots.get("language"))
+
+
+def already_greeted(tracker: dict[str, Any]) -> bool:
+    """Whether this session's welcome (sent by action_session_start) is already on screen."""
+    greetings = set()
+    for language in LANGUAGES:
+        rendered = render_response("utter_greet", language)
+        if rendered:
+            greetings.add(rendered[0])
+    for event in reversed(tracker.get("events") or []):
+        if event.get("event") == "session_started":
+            return False
+        if event.get("event") == "bot" and event.get("text") in greetings:
+            return True
+    return False
 
 
 def render(response: str, language: str) -> NlgResponse:
@@ -101,4 +116,7 @@ async def nlg(body: NlgRequest, request: Request) -> NlgResponse:
         return NlgResponse(
             text=apology(language).text, buttons=[NlgButton(**person_button(language))]
         )
+    if body.response == "utter_greet" and already_greeted(body.tracker):
+        # "bonjour" as a first message: the session start has just welcomed the user.
+        return render("utter_greet_again", language)
     return render(body.response, language)

@@ -188,3 +188,21 @@ def test_default_stays_when_the_probe_succeeds() -> None:
         assert text.startswith("Sorry, I did not understand.")
     finally:
         server.shutdown()
+
+
+def test_greeting_is_not_repeated_right_after_the_session_welcome(client: TestClient) -> None:
+    """"bonjour" as a first message: action_session_start welcomed already, so a short hello."""
+    welcome = render(client, "utter_greet", metadata="fr")["text"]
+    request = body("utter_greet", metadata="fr")
+    request["tracker"]["events"] = [
+        {"event": "session_started"},
+        {"event": "bot", "text": welcome},
+        {"event": "user", "text": "bonjour"},
+    ]
+    short = client.post("/nlg", json=request).json()
+    assert short["text"] != welcome
+    assert short["text"] == gettext("fr", "Hello! What do you need? Write your question or choose a subject.")
+    assert [b["payload"] for b in short["buttons"]] == ["/ask_capabilities"]
+    # A welcome from an earlier session does not count.
+    request["tracker"]["events"].append({"event": "session_started"})
+    assert client.post("/nlg", json=request).json()["text"] == welcome
