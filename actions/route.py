@@ -6,10 +6,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
 
-from actions.common import DalilAction, Reply, entity
+from actions.common import DalilAction, Reply, entity, message_metadata
 from actions.eligibility import check_eligibility
 from actions.payloads import STATUSES
-from actions.service_points import list_points, page_offset
+from actions.service_points import LOCATION, list_points, page_offset
 from actions.topics import TOPICS, answer_topic, resolve_topic, send_details
 from knowledge.cities import resolve_city
 
@@ -22,7 +22,7 @@ class ActionRouteInform(DalilAction):
         return "action_route_inform"
 
     async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        """Details, more places, places in a city, a topic's answer, or eligibility."""
+        """Details, more places, places in a city or near a location, a topic's answer, or eligibility."""
         detail = entity(tracker, "detail")
         if detail in TOPICS:
             await send_details(self, reply, detail)
@@ -37,6 +37,9 @@ class ActionRouteInform(DalilAction):
         city = resolve_city(raw_city) if raw_city else None
         status = entity(tracker, "status")
 
+        if city is None and isinstance(message_metadata(tracker).get("location"), dict):
+            # A location shared without text arrives as a bare `/inform` (docs/internals.md).
+            city = LOCATION
         if city is not None:
             events: list[EventType] = [SlotSet("city", city)]
             if topic in TOPICS:

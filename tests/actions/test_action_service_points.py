@@ -173,3 +173,17 @@ async def test_form_topic_from_a_typed_menu_title() -> None:
     assert extracted == {"topic": "health_care"}
     other = make_tracker(text="Santé", slots={"requested_slot": "city"})
     assert await ValidateServicePointForm().extract_topic(CollectingDispatcher(), other, DOMAIN) == {}
+
+
+async def test_location_alone_outside_a_form(services: Services, kb: Session) -> None:
+    """A bare `/inform` with a location lists the nearest places for the topic already known."""
+    nearest = nearest_service_points(kb, lat=RABAT["lat"], lon=RABAT["lon"], topic_id="asylum", limit=1)
+    tracker = make_tracker(text="/inform", intent="inform", language="en", location=RABAT, slots={"topic": "asylum"})
+    messages, events = await run_action(ActionRouteInform(services), tracker)
+    assert slot_events(events)["city"] == LOCATION
+    assert nearest[0][0].name in texts(messages)
+    # No topic yet: remember the location and ask which help is needed.
+    tracker = make_tracker(text="/inform", intent="inform", language="en", location=RABAT)
+    messages, events = await run_action(ActionRouteInform(services), tracker)
+    assert slot_events(events)["city"] == LOCATION
+    assert messages[0]["response"] == "utter_ask_topic"
