@@ -38,7 +38,9 @@ class ActionClarify(DalilAction):
         language = reply.language
         topics = likely_topics(tracker)
         if topics:
-            text = gettext(language, "I am not sure I understood. Is your question about one of these?")
+            text = gettext(
+                language, "I am not sure I understood. Is your question about one of these?"
+            )
             buttons = [topic_button(language, t) for t in topics]
         else:
             text = gettext(

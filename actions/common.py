@@ -73,7 +73,9 @@ def message_metadata(tracker: Tracker) -> dict[str, Any]:
 
 def tracker_language(tracker: Tracker) -> Language:
     """This turn's language: message metadata, then the `language` slot, then French."""
-    return coerce_language(message_metadata(tracker).get("language") or tracker.get_slot("language"))
+    return coerce_language(
+        message_metadata(tracker).get("language") or tracker.get_slot("language")
+    )
 
 
 def latest_intent(tracker: Tracker) -> str:
@@ -181,7 +183,9 @@ class DalilAction(Action, metaclass=ABCMeta):
         try:
             return await asyncio.wait_for(asyncio.to_thread(work), services.timeout_seconds)
         except Exception as exc:
-            log.warning("knowledge base unavailable", extra={"action": self.name(), "error": repr(exc)})
+            log.warning(
+                "knowledge base unavailable", extra={"action": self.name(), "error": repr(exc)}
+            )
             raise KnowledgeUnavailable(str(exc)) from exc
 
     def language(self, tracker: Tracker) -> Language:

@@ -107,10 +107,14 @@ class ActionCheckEligibility(DalilAction):
         return [SlotSet("need", None)]
 
 
-async def check_eligibility(action: DalilAction, reply: Reply, status: str, topic_id: str | None) -> None:
+async def check_eligibility(
+    action: DalilAction, reply: Reply, status: str, topic_id: str | None
+) -> None:
     """Send what applies to `status` for `topic_id` (every topic when None)."""
     language = reply.language
-    rules = await action.query(lambda s: get_eligibility(s, status=status, topic_id=topic_id, language=language))
+    rules = await action.query(
+        lambda s: get_eligibility(s, status=status, topic_id=topic_id, language=language)
+    )
     if not rules:
         text = gettext(
             language,

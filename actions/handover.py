@@ -38,9 +38,15 @@ class ActionHandover(DalilAction):
         try:
             contacts = await self.query(lambda s: get_emergency_contacts(s, language=language))
             by_id = {c.id: c.number for c in contacts}
-            numbers = {POLICE: by_id.get("police", POLICE), AMBULANCE: by_id.get("ambulance_fire", AMBULANCE)}
+            numbers = {
+                POLICE: by_id.get("police", POLICE),
+                AMBULANCE: by_id.get("ambulance_fire", AMBULANCE),
+            }
         except KnowledgeUnavailable:
             pass  # The handover matters more than the numbers' source: use the catalog's.
-        reply.say(handover_text(language, numbers[POLICE], numbers[AMBULANCE]), [emergency_button(language)])
+        reply.say(
+            handover_text(language, numbers[POLICE], numbers[AMBULANCE]),
+            [emergency_button(language)],
+        )
         reply.command("handover")
         return [SlotSet("handover_active", True)]

@@ -37,9 +37,15 @@ class ActionSetLanguage(DalilAction):
         chosen = requested_language(tracker)
         if chosen is None:
             # Translators: shown with one button per language, each titled in its own language.
-            reply.say(gettext(reply.language, "Which language do you prefer?"), language_buttons(""))
+            reply.say(
+                gettext(reply.language, "Which language do you prefer?"), language_buttons("")
+            )
             return []
         # Translators: {language} is the language's own name, e.g. "English", "العربية".
-        text = gettext(chosen, "All right, I will answer in {language}. What do you need?", language=language_name(chosen))
+        text = gettext(
+            chosen,
+            "All right, I will answer in {language}. What do you need?",
+            language=language_name(chosen),
+        )
         reply.say(text, [another_question_button(chosen)])
         return [SlotSet("language", chosen)]

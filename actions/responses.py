@@ -187,8 +187,6 @@ RESPONSES: dict[str, Callable[[str], Rendered]] = {
 }
 
 
-
-
 def render_response(response: str, language: str) -> Rendered | None:
     """One response's text and buttons in `language`, or None for an unknown name."""
     renderer = RESPONSES.get(response)

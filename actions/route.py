@@ -44,7 +44,11 @@ class ActionRouteInform(DalilAction):
             events: list[EventType] = [SlotSet("city", city)]
             if topic in TOPICS:
                 tracker.slots.update({"city": city, "topic": topic})
-                return [*events, SlotSet("topic", topic), *await list_points(self, reply, tracker, offset=0)]
+                return [
+                    *events,
+                    SlotSet("topic", topic),
+                    *await list_points(self, reply, tracker, offset=0),
+                ]
             reply.response("utter_ask_topic")
             return events
         if status in STATUSES:

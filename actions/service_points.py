@@ -56,7 +56,10 @@ def format_phone(number: str, language: str) -> str:
 def language_names(codes: tuple[str, ...], language: str) -> str:
     """Language codes as names in `language` ("French, Arabic")."""
     locale = Locale.parse(BABEL_LOCALES[language])
-    return join([isolate(locale.languages.get(code, code), language, direction="auto") for code in codes], language)
+    return join(
+        [isolate(locale.languages.get(code, code), language, direction="auto") for code in codes],
+        language,
+    )
 
 
 def hours_text(hours: tuple[OpeningHours, ...], language: str) -> str:
@@ -67,9 +70,7 @@ def hours_text(hours: tuple[OpeningHours, ...], language: str) -> str:
     for weekday in range(len(WEEKDAYS)):
         spans = [h for h in sorted(hours) if h.weekday == weekday]
         if spans:
-            ranges = " ".join(
-                isolate(f"{h.opens:%H:%M}–{h.closes:%H:%M}", language) for h in spans
-            )
+            ranges = " ".join(isolate(f"{h.opens:%H:%M}–{h.closes:%H:%M}", language) for h in spans)
             parts.append(f"{days[weekday]} {ranges}")
     return join(parts, language)
 
@@ -86,20 +87,36 @@ def open_status(point: ServicePointView, at: datetime, language: str) -> str:
     return gettext(language, "Closed now. Hours: {hours}", hours=hours)
 
 
-def point_text(point: ServicePointView, language: str, at: datetime, distance_km: float | None = None) -> str:
+def point_text(
+    point: ServicePointView, language: str, at: datetime, distance_km: float | None = None
+) -> str:
     """One service point: name, address, phones, open now, languages, whom it serves."""
     lines = [isolate(point.name, language, direction="auto")]
     if point.address:
         lines.append(isolate(point.address, language, direction="auto"))
     if distance_km is not None:
         # Translators: distance from the user's shared location; {km} is a number.
-        lines.append(gettext(language, "About {km} km away", km=isolate(f"{distance_km:.1f}", language)))
-    phones = join([format_phone(p.number, language) + (" (WhatsApp)" if p.kind == "whatsapp" else "") for p in point.phones], language)
+        lines.append(
+            gettext(language, "About {km} km away", km=isolate(f"{distance_km:.1f}", language))
+        )
+    phones = join(
+        [
+            format_phone(p.number, language) + (" (WhatsApp)" if p.kind == "whatsapp" else "")
+            for p in point.phones
+        ],
+        language,
+    )
     if phones:
         lines.append(gettext(language, "Phone: {phones}", phones=phones))
     lines.append(open_status(point, at, language))
     if point.languages:
-        lines.append(gettext(language, "Languages spoken: {languages}", languages=language_names(point.languages, language)))
+        lines.append(
+            gettext(
+                language,
+                "Languages spoken: {languages}",
+                languages=language_names(point.languages, language),
+            )
+        )
     if point.serves:
         serves = join([status_title(language, s) for s in point.serves], language)
         lines.append(gettext(language, "Helps: {statuses}", statuses=serves))
@@ -157,7 +174,7 @@ class ValidateServicePointForm(KeepsLanguage, FormValidationAction):
             dispatcher.utter_message(
                 text=gettext(
                     language,
-                    "I do not know the city \"{city}\". Check the spelling, write a bigger "
+                    'I do not know the city "{city}". Check the spelling, write a bigger '
                     "city nearby, or share your location.",
                     city=isolate(str(value or ""), language, direction="auto"),
                 )
@@ -178,7 +195,9 @@ class ActionServicePoints(DalilAction):
         return await list_points(self, reply, tracker, offset=0)
 
 
-async def list_points(action: DalilAction, reply: Reply, tracker: Tracker, *, offset: int) -> list[EventType]:
+async def list_points(
+    action: DalilAction, reply: Reply, tracker: Tracker, *, offset: int
+) -> list[EventType]:
     """A page of service points (shared with the "more" button of `action_route_inform`)."""
     topic_id = tracker.get_slot("topic")
     city_id = tracker.get_slot("city")
@@ -194,14 +213,18 @@ async def list_points(action: DalilAction, reply: Reply, tracker: Tracker, *, of
     return await _in_city(action, reply, topic_id, city_id, offset)
 
 
-async def _in_city(action: DalilAction, reply: Reply, topic_id: str | None, city_id: str, offset: int) -> list[EventType]:
+async def _in_city(
+    action: DalilAction, reply: Reply, topic_id: str | None, city_id: str, offset: int
+) -> list[EventType]:
     """Places in a city, or the nearest city that has one."""
     language = reply.language
     per_page = action.services.points_per_page
 
     def load(session: Session) -> tuple[int, list[ServicePointView], str | None]:
         total = count_service_points(session, city_id=city_id, topic_id=topic_id)
-        points = find_service_points(session, city_id=city_id, topic_id=topic_id, limit=per_page, offset=offset)
+        points = find_service_points(
+            session, city_id=city_id, topic_id=topic_id, limit=per_page, offset=offset
+        )
         other = None
         if total == 0 and topic_id is not None:
             other = nearest_city_with(session, city_id=city_id, topic_id=topic_id)
@@ -214,26 +237,45 @@ async def _in_city(action: DalilAction, reply: Reply, topic_id: str | None, city
     if total == 0:
         if other and other != city_id:
             other_name = isolate(city_name(other, language), language, direction="auto")
-            reply.say(gettext(
-                language,
-                "I know no place for {topic} in {city}. The nearest city where I know one is {other}:",
-                topic=topic or "", city=city, other=other_name,
-            ))
+            reply.say(
+                gettext(
+                    language,
+                    "I know no place for {topic} in {city}. The nearest city where I know one is {other}:",
+                    topic=topic or "",
+                    city=city,
+                    other=other_name,
+                )
+            )
             return [SlotSet("city", other), *await _in_city(action, reply, topic_id, other, 0)]
         reply.say(
-            gettext(language, "I know no place for this in {city} yet. A person from a partner association can help you find one.", city=city),
+            gettext(
+                language,
+                "I know no place for this in {city} yet. A person from a partner association can help you find one.",
+                city=city,
+            ),
             [person_button(language), another_question_button(language)],
         )
         return []
     if not points:
-        reply.say(gettext(language, "That is all the places I know."), [another_question_button(language)])
+        reply.say(
+            gettext(language, "That is all the places I know."), [another_question_button(language)]
+        )
         return []
     if offset == 0:
         header = (
             # Translators: {topic} is a subject such as "School"; {city} a city's name.
-            ngettext(language, "{n} place for {topic} in {city}:", "{n} places for {topic} in {city}:", total, topic=topic, city=city)
+            ngettext(
+                language,
+                "{n} place for {topic} in {city}:",
+                "{n} places for {topic} in {city}:",
+                total,
+                topic=topic,
+                city=city,
+            )
             if topic
-            else ngettext(language, "{n} place in {city}:", "{n} places in {city}:", total, city=city)
+            else ngettext(
+                language, "{n} place in {city}:", "{n} places in {city}:", total, city=city
+            )
         )
         reply.say(header)
     for point in points:
@@ -243,29 +285,47 @@ async def _in_city(action: DalilAction, reply: Reply, topic_id: str | None, city
     if shown < total:
         buttons.insert(0, more_button(language, shown))
     reply.say(
-        gettext(language, "Places {first} to {last} of {total}.", first=offset + 1, last=shown, total=total),
+        gettext(
+            language,
+            "Places {first} to {last} of {total}.",
+            first=offset + 1,
+            last=shown,
+            total=total,
+        ),
         buttons,
     )
     return []
 
 
-async def _nearest(action: DalilAction, reply: Reply, topic_id: str | None, location: tuple[float, float], offset: int) -> list[EventType]:
+async def _nearest(
+    action: DalilAction,
+    reply: Reply,
+    topic_id: str | None,
+    location: tuple[float, float],
+    offset: int,
+) -> list[EventType]:
     """Places nearest to the shared location, nearest first."""
     language = reply.language
     per_page = action.services.points_per_page
     lat, lon = location
     # One more than the page, to know whether a "more" button is needed.
     found = await action.query(
-        lambda s: nearest_service_points(s, lat=lat, lon=lon, topic_id=topic_id, limit=offset + per_page + 1)
+        lambda s: nearest_service_points(
+            s, lat=lat, lon=lon, topic_id=topic_id, limit=offset + per_page + 1
+        )
     )
     page = found[offset : offset + per_page]
     if not page:
-        reply.say(gettext(language, "That is all the places I know."), [another_question_button(language)])
+        reply.say(
+            gettext(language, "That is all the places I know."), [another_question_button(language)]
+        )
         return []
     now = action.services.clock()
     if offset == 0:
         header = (
-            gettext(language, "The nearest places for {topic}:", topic=topic_title(language, topic_id))
+            gettext(
+                language, "The nearest places for {topic}:", topic=topic_title(language, topic_id)
+            )
             if topic_id
             else gettext(language, "The nearest places:")
         )
@@ -285,4 +345,3 @@ def page_offset(value: str | None) -> int:
         return max(0, int(value or 0))
     except ValueError:
         return 0
-

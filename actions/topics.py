@@ -70,7 +70,7 @@ def topic_of(tracker: Tracker) -> str | None:
 
 
 def checked_on(language: str, verified_at: date | None) -> str:
-    """"checked on 29 November 2026", or that the date is unknown."""
+    """ "checked on 29 November 2026", or that the date is unknown."""
     if verified_at is None:
         # Translators: shown instead of a verification date that is missing.
         return gettext(language, "date of check unknown")
@@ -79,10 +79,12 @@ def checked_on(language: str, verified_at: date | None) -> str:
 
 
 def source_line(language: str, sources: tuple[Source, ...], verified_at: date | None) -> str:
-    """"Source: <title> (<url>), checked on <date>" for the first source."""
+    """ "Source: <title> (<url>), checked on <date>" for the first source."""
     if not sources:
         # Translators: {checked} is "checked on <date>".
-        return gettext(language, "Source: not given ({checked})", checked=checked_on(language, verified_at))
+        return gettext(
+            language, "Source: not given ({checked})", checked=checked_on(language, verified_at)
+        )
     first = sources[0]
     # Translators: {title} is a document's title, {url} its address, {checked} "checked on <date>".
     return gettext(
@@ -100,10 +102,20 @@ def notices(language: str, *, uncertain: bool, fallback: bool, missing: bool) ->
     if fallback:
         if missing:
             # Translators: the answer that follows is in French because no translation exists yet.
-            lines.append(gettext(language, "This answer is not available in your language yet, so here it is in French."))
+            lines.append(
+                gettext(
+                    language,
+                    "This answer is not available in your language yet, so here it is in French.",
+                )
+            )
         else:
             # Translators: the translation exists but is older than the French text, so French is shown.
-            lines.append(gettext(language, "The translation of this answer is being updated, so here is the French version, which is current."))
+            lines.append(
+                gettext(
+                    language,
+                    "The translation of this answer is being updated, so here is the French version, which is current.",
+                )
+            )
     if uncertain:
         lines.append(
             gettext(
@@ -121,7 +133,14 @@ def answer_text(language: str, answer: TopicAnswer, status: str | None) -> str:
     for_status = answer.by_status.get(status or "")
     if for_status:
         # Translators: {status} is e.g. "Asylum seeker"; {text} what applies to that status.
-        parts.append(gettext(language, "For you ({status}): {text}", status=status_title(language, status or ""), text=for_status))
+        parts.append(
+            gettext(
+                language,
+                "For you ({status}): {text}",
+                status=status_title(language, status or ""),
+                text=for_status,
+            )
+        )
     if answer.legal_basis:
         # Translators: {basis} names laws or circulars.
         parts.append(gettext(language, "Legal basis: {basis}", basis=answer.legal_basis))
@@ -164,12 +183,17 @@ class ActionAnswerTopic(DalilAction):
         return [SlotSet("topic", topic_id)]
 
 
-async def answer_topic(action: DalilAction, reply: Reply, topic_id: str, status: str | None) -> None:
+async def answer_topic(
+    action: DalilAction, reply: Reply, topic_id: str, status: str | None
+) -> None:
     """Send a topic's short answer (shared with `action_route_inform`)."""
     language = reply.language
     answer = await action.query(lambda s: get_topic_answer(s, topic_id=topic_id, language=language))
     if answer is None:
-        reply.say(no_answer_text(language, topic_id), [where_button(language, topic_id), person_button(language)])
+        reply.say(
+            no_answer_text(language, topic_id),
+            [where_button(language, topic_id), person_button(language)],
+        )
         return
     buttons = [where_button(language, topic_id), another_question_button(language)]
     if answer.details.strip():
@@ -182,12 +206,19 @@ async def send_details(action: DalilAction, reply: Reply, topic_id: str) -> None
     language = reply.language
     answer = await action.query(lambda s: get_topic_answer(s, topic_id=topic_id, language=language))
     if answer is None:
-        reply.say(no_answer_text(language, topic_id), [where_button(language, topic_id), person_button(language)])
+        reply.say(
+            no_answer_text(language, topic_id),
+            [where_button(language, topic_id), person_button(language)],
+        )
         return
     parts = [answer.details.strip() or answer.short_answer.strip()]
     if answer.sources:
         # Translators: heading of the list of sources under a detailed answer.
-        lines = [gettext(language, "Sources ({checked}):", checked=checked_on(language, answer.verified_at))]
+        lines = [
+            gettext(
+                language, "Sources ({checked}):", checked=checked_on(language, answer.verified_at)
+            )
+        ]
         lines.extend(f"- {source.title}: {source.url}" for source in answer.sources)
         parts.append("\n".join(lines))
     parts.extend(
@@ -198,4 +229,6 @@ async def send_details(action: DalilAction, reply: Reply, topic_id: str) -> None
             missing=answer.translation_status == "missing",
         )
     )
-    reply.say("\n\n".join(parts), [where_button(language, topic_id), another_question_button(language)])
+    reply.say(
+        "\n\n".join(parts), [where_button(language, topic_id), another_question_button(language)]
+    )

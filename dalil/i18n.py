@@ -93,7 +93,9 @@ def isolate(text: str, language: str, *, direction: Literal["ltr", "auto"] = "lt
 def format_date(value: date, language: str) -> str:
     """A date written the way readers of `language` in Morocco expect ("29 novembre 2026")."""
     locale = BABEL_LOCALES[coerce_language(language)]
-    return isolate(babel_format_date(value, format="long", locale=locale), language, direction="auto")
+    return isolate(
+        babel_format_date(value, format="long", locale=locale), language, direction="auto"
+    )
 
 
 def join(items: list[str], language: str) -> str:

@@ -35,9 +35,19 @@ def extract() -> None:
     version = package_version("dalil")
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
     pybabel(
-        "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(TEMPLATE), "--no-default-keywords",
-        *keywords, "--add-comments=Translators:", "--sort-by-file", "--no-wrap",
-        "--project=Dalil", f"--version={version}", "--copyright-holder=Dalil contributors",
+        "extract",
+        "-F",
+        str(ROOT / "babel.cfg"),
+        "-o",
+        str(TEMPLATE),
+        "--no-default-keywords",
+        *keywords,
+        "--add-comments=Translators:",
+        "--sort-by-file",
+        "--no-wrap",
+        "--project=Dalil",
+        f"--version={version}",
+        "--copyright-holder=Dalil contributors",
         # Relative folders, so the catalogs' "#:" locations do not depend on the checkout's path.
         *SOURCE_DIRS,
     )
@@ -50,11 +60,32 @@ def update() -> None:
         if catalog.exists():
             # No fuzzy matching: a guessed translation that looks finished is worse than none.
             pybabel(
-                "update", "-i", str(TEMPLATE), "-d", str(LOCALES_DIR), "-D", DOMAIN, "-l", language,
-                "--ignore-obsolete", "--no-wrap", "--no-fuzzy-matching",
+                "update",
+                "-i",
+                str(TEMPLATE),
+                "-d",
+                str(LOCALES_DIR),
+                "-D",
+                DOMAIN,
+                "-l",
+                language,
+                "--ignore-obsolete",
+                "--no-wrap",
+                "--no-fuzzy-matching",
             )
         else:
-            pybabel("init", "-i", str(TEMPLATE), "-d", str(LOCALES_DIR), "-D", DOMAIN, "-l", language, "--no-wrap")
+            pybabel(
+                "init",
+                "-i",
+                str(TEMPLATE),
+                "-d",
+                str(LOCALES_DIR),
+                "-D",
+                DOMAIN,
+                "-l",
+                language,
+                "--no-wrap",
+            )
 
 
 def compile_catalogs() -> None:

@@ -38,7 +38,9 @@ def load(path: Path = LABELLED) -> list[tuple[str, str | None, str]]:
 def main() -> None:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show-errors", action="store_true", help="list the final choice's mistakes")
+    parser.add_argument(
+        "--show-errors", action="store_true", help="list the final choice's mistakes"
+    )
     args = parser.parse_args()
     rows = load()
     started = time.perf_counter()
@@ -65,10 +67,16 @@ def main() -> None:
     print("|---|---:|---:|---:|")
     for language in LANGUAGES:
         n = total[language]
-        print(f"| {language} | {n} | {final_ok[language] / n:.1%} | {lingua_ok[language] / n:.1%} |")
+        print(
+            f"| {language} | {n} | {final_ok[language] / n:.1%} | {lingua_ok[language] / n:.1%} |"
+        )
     n = sum(total.values())
-    print(f"| **all** | {n} | {sum(final_ok.values()) / n:.1%} | {sum(lingua_ok.values()) / n:.1%} |")
-    print(f"\nlingua models loaded in {build_seconds:.1f} s; {per_message_ms:.2f} ms per message after that.")
+    print(
+        f"| **all** | {n} | {sum(final_ok.values()) / n:.1%} | {sum(lingua_ok.values()) / n:.1%} |"
+    )
+    print(
+        f"\nlingua models loaded in {build_seconds:.1f} s; {per_message_ms:.2f} ms per message after that."
+    )
     if args.show_errors:
         print("\n| expected | current | chosen | text |\n|---|---|---|---|")
         for language, current, chosen, text in errors:

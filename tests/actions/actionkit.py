@@ -19,7 +19,9 @@ SUNDAY_NOON = datetime(2026, 11, 29, 11, 0, tzinfo=UTC)
 
 DOMAIN: dict[str, Any] = {
     "session_config": {"carry_over_slots_to_new_session": True, "session_expiration_time": 60},
-    "slots": {name: {} for name in ("language", "topic", "city", "status", "need", "handover_active")},
+    "slots": {
+        name: {} for name in ("language", "topic", "city", "status", "need", "handover_active")
+    },
     "forms": {
         "service_point_form": {"required_slots": ["topic", "city"]},
         "eligibility_form": {"required_slots": ["status", "need"]},
@@ -30,7 +32,9 @@ DOMAIN: dict[str, Any] = {
 def services_for(path: Path, clock: datetime = MONDAY_MORNING) -> Services:
     """Services on the database at `path`, with a fixed clock."""
     engine = make_engine(f"sqlite:///{path}")
-    return Services(session_factory=make_session_factory(engine), clock=lambda: clock, points_per_page=3)
+    return Services(
+        session_factory=make_session_factory(engine), clock=lambda: clock, points_per_page=3
+    )
 
 
 def make_tracker(
@@ -70,8 +74,9 @@ def make_tracker(
     )
 
 
-
-async def run_action(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+async def run_action(
+    action: Any, tracker: Tracker
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Run an action the way the action server does: (messages, events)."""
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, tracker, DOMAIN)
@@ -91,4 +96,3 @@ def payloads(messages: list[dict[str, Any]]) -> list[str]:
 def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     """The slots the action set."""
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-

@@ -56,5 +56,3 @@ def broken_services(tmp_path: Path) -> Services:
     """A database without the schema: every query fails, as when the database is down."""
     engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
     return Services(session_factory=make_session_factory(engine), clock=lambda: MONDAY_MORNING)
-
-

@@ -24,11 +24,15 @@ FALLBACK_NUMBERS = ("19", "150", "15", "177", "8350", "2511")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-async def test_emergency_from_knowledge_base(services: Services, kb: Session, language: str) -> None:
+async def test_emergency_from_knowledge_base(
+    services: Services, kb: Session, language: str
+) -> None:
     """Every number of the knowledge base, with its label in the user's language."""
     contacts = get_emergency_contacts(kb, language=language)
     assert contacts
-    messages, _ = await run_action(ActionEmergency(services), make_tracker(intent="emergency", language=language))
+    messages, _ = await run_action(
+        ActionEmergency(services), make_tracker(intent="emergency", language=language)
+    )
     text = texts(messages)
     for contact in contacts:
         assert contact.label in text
@@ -39,7 +43,9 @@ async def test_emergency_from_knowledge_base(services: Services, kb: Session, la
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_emergency_without_knowledge_base(broken_services: Services, language: str) -> None:
     """The database is down: the catalog's numbers, never an apology."""
-    messages, _ = await run_action(ActionEmergency(broken_services), make_tracker(intent="emergency", language=language))
+    messages, _ = await run_action(
+        ActionEmergency(broken_services), make_tracker(intent="emergency", language=language)
+    )
     text = texts(messages)
     for number in FALLBACK_NUMBERS:
         assert (f"{LRI}{number}{PDI}" if language == "ar" else f": {number}") in text
@@ -48,7 +54,9 @@ async def test_emergency_without_knowledge_base(broken_services: Services, langu
 
 async def test_handover(services: Services) -> None:
     """Tell the user, tell the gateway, remember the handover."""
-    messages, events = await run_action(ActionHandover(services), make_tracker(intent="human_handover", language="es"))
+    messages, events = await run_action(
+        ActionHandover(services), make_tracker(intent="human_handover", language="es")
+    )
     assert messages[0]["text"].startswith("Pido a una persona")
     assert "19" in messages[0]["text"] and "150" in messages[0]["text"]
     assert {"dalil": "handover"} in [m.get("custom") for m in messages]
@@ -62,14 +70,22 @@ async def test_handover_without_knowledge_base(broken_services: Services) -> Non
     assert "19" in texts(messages)
 
 
-@pytest.mark.parametrize(("value", "expected"), [("ar", "ar"), ("en", "en"), ("es", "es"), ("fr", "fr")])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("ar", "ar"), ("en", "en"), ("es", "es"), ("fr", "fr")]
+)
 async def test_set_language(services: Services, value: str, expected: str) -> None:
     """The confirmation is already in the new language, and the slot follows."""
-    tracker = make_tracker(intent="choose_language", entities={"language": value}, language="fr" if value != "fr" else "en")
+    tracker = make_tracker(
+        intent="choose_language",
+        entities={"language": value},
+        language="fr" if value != "fr" else "en",
+    )
     messages, events = await run_action(ActionSetLanguage(services), tracker)
     assert slot_events(events)["language"] == expected
     confirmations = {
-        "ar": "حسنا، سأجيبكم", "en": "All right, I will answer in English", "es": "De acuerdo, le responderé en Español",
+        "ar": "حسنا، سأجيبكم",
+        "en": "All right, I will answer in English",
+        "es": "De acuerdo, le responderé en Español",
         "fr": "D'accord, je vous réponds en Français",
     }
     assert messages[0]["text"].startswith(confirmations[expected])
@@ -77,14 +93,23 @@ async def test_set_language(services: Services, value: str, expected: str) -> No
 
 async def test_set_language_without_entity_offers_all(services: Services) -> None:
     """No recognised language: one button per language, in its own name."""
-    messages, events = await run_action(ActionSetLanguage(services), make_tracker(intent="choose_language", language="en"))
-    assert [b["title"] for b in messages[0]["buttons"]] == ["Français", "العربية", "English", "Español"]
+    messages, events = await run_action(
+        ActionSetLanguage(services), make_tracker(intent="choose_language", language="en")
+    )
+    assert [b["title"] for b in messages[0]["buttons"]] == [
+        "Français",
+        "العربية",
+        "English",
+        "Español",
+    ]
     assert "language" not in slot_events(events) or slot_events(events)["language"] == "en"
 
 
 async def test_delete_my_data(services: Services) -> None:
     """The gateway's command is emitted after a localised confirmation."""
-    messages, _ = await run_action(ActionDeleteMyData(services), make_tracker(intent="affirm", language="ar"))
+    messages, _ = await run_action(
+        ActionDeleteMyData(services), make_tracker(intent="affirm", language="ar")
+    )
     assert messages[0]["text"].startswith("تم")
     assert messages[-1]["custom"] == {"dalil": "delete_my_data"}
 
@@ -106,7 +131,9 @@ async def test_clarify_offers_two_likely_topics(services: Services) -> None:
 
 async def test_clarify_without_topics(services: Services) -> None:
     """Nothing topical in the ranking: the menu and a person."""
-    tracker = make_tracker(intent="nlu_fallback", intent_ranking=[{"name": "greet", "confidence": 0.2}], language="fr")
+    tracker = make_tracker(
+        intent="nlu_fallback", intent_ranking=[{"name": "greet", "confidence": 0.2}], language="fr"
+    )
     messages, _ = await run_action(ActionClarify(services), tracker)
     assert payloads(messages) == ["/ask_capabilities", "/human_handover"]
 
@@ -115,7 +142,11 @@ def session_tracker(language: str | None, previous: str | None) -> Tracker:
     """A tracker at the start of a new session, the first message's metadata in the slot."""
     return make_tracker(
         language=None,
-        slots={"language": previous, "city": "oujda", "session_started_metadata": {"language": language} if language else None},
+        slots={
+            "language": previous,
+            "city": "oujda",
+            "session_started_metadata": {"language": language} if language else None,
+        },
     )
 
 
@@ -143,7 +174,9 @@ async def test_session_start_carries_language(services: Services) -> None:
 
 async def test_route_without_entities_says_it_did_not_understand(services: Services) -> None:
     """An `inform` with nothing usable gets the default response, not an exception."""
-    messages, _ = await run_action(ActionRouteInform(services), make_tracker(intent="inform", language="fr"))
+    messages, _ = await run_action(
+        ActionRouteInform(services), make_tracker(intent="inform", language="fr")
+    )
     assert messages[0]["response"] == "utter_default"
 
 
@@ -166,10 +199,18 @@ def test_action_server_registers_every_action() -> None:
     executor = ActionExecutor()
     executor.register_package("actions")
     assert set(executor.actions) == {
-        "action_session_start", "action_answer_topic", "action_route_inform",
-        "validate_service_point_form", "action_service_points", "validate_eligibility_form",
-        "action_check_eligibility", "action_emergency", "action_handover", "action_set_language",
-        "action_delete_my_data", "action_clarify",
+        "action_session_start",
+        "action_answer_topic",
+        "action_route_inform",
+        "validate_service_point_form",
+        "action_service_points",
+        "validate_eligibility_form",
+        "action_check_eligibility",
+        "action_emergency",
+        "action_handover",
+        "action_set_language",
+        "action_delete_my_data",
+        "action_clarify",
     }
 
 
@@ -179,12 +220,21 @@ async def test_form_validators_keep_the_language_slot() -> None:
     from actions.service_points import ValidateServicePointForm
 
     # Rasa extracted the city from the entity: a trailing SlotSet, as it sends it.
-    tracker = make_tracker(language="ar", slots={"requested_slot": "city", "city": "Rabat"}, active_loop={"name": "service_point_form"})
+    tracker = make_tracker(
+        language="ar",
+        slots={"requested_slot": "city", "city": "Rabat"},
+        active_loop={"name": "service_point_form"},
+    )
     tracker.events.append({"event": "slot", "name": "city", "value": "Rabat"})
     _messages, events = await run_action(ValidateServicePointForm(), tracker)
     assert slot_events(events) == {"city": "rabat", "language": "ar"}
     # Nothing validated: no event at all, so Rasa rejects the form and other rules can answer.
-    tracker = make_tracker(text="bla", language="es", slots={"requested_slot": "need"}, active_loop={"name": "eligibility_form"})
+    tracker = make_tracker(
+        text="bla",
+        language="es",
+        slots={"requested_slot": "need"},
+        active_loop={"name": "eligibility_form"},
+    )
     _messages, events = await run_action(ValidateEligibilityForm(), tracker)
     assert slot_events(events) == {}
 
@@ -195,11 +245,21 @@ async def test_form_validators_set_nothing_on_emergency() -> None:
     from actions.service_points import ValidateServicePointForm
 
     tracker = make_tracker(
-        text="Santé au secours", intent="emergency", language="fr", location={"lat": 34.0, "lon": -6.8},
-        slots={"requested_slot": "topic"}, active_loop={"name": "service_point_form"},
+        text="Santé au secours",
+        intent="emergency",
+        language="fr",
+        location={"lat": 34.0, "lon": -6.8},
+        slots={"requested_slot": "topic"},
+        active_loop={"name": "service_point_form"},
     )
     _messages, events = await run_action(ValidateServicePointForm(), tracker)
     assert slot_events(events) == {}
-    tracker = make_tracker(text="salud", intent="emergency", language="es", slots={"requested_slot": "need"}, active_loop={"name": "eligibility_form"})
+    tracker = make_tracker(
+        text="salud",
+        intent="emergency",
+        language="es",
+        slots={"requested_slot": "need"},
+        active_loop={"name": "eligibility_form"},
+    )
     _messages, events = await run_action(ValidateEligibilityForm(), tracker)
     assert slot_events(events) == {}

@@ -33,7 +33,12 @@ async def test_every_rule_in_every_language(services: Services, kb: Session) -> 
             tracker = make_tracker(language=language, slots={"status": status, "need": topic})
             messages, events = await run_action(ActionCheckEligibility(services), tracker)
             text = texts(messages)
-            verdict = gettext(language, VERDICTS[rule.entitled], status=status_title(language, status), topic=topic_title(language, topic))
+            verdict = gettext(
+                language,
+                VERDICTS[rule.entitled],
+                status=status_title(language, status),
+                topic=topic_title(language, topic),
+            )
             assert text.startswith(verdict), (status, topic, language)
             assert rule.conditions.strip() in text
             for document in rule.documents:
@@ -45,24 +50,39 @@ async def test_every_rule_in_every_language(services: Services, kb: Session) -> 
 
 async def test_verdicts_differ_by_status(services: Services, kb: Session) -> None:
     """The data, not the code, decides: two statuses with different rules get different verdicts."""
-    verdicts = {
-        (r.status, r.topic_id): r.entitled for r in kb.scalars(select(EligibilityRule))
-    }
-    topic = next(t for (_s, t) in verdicts if len({v for (s2, t2), v in verdicts.items() if t2 == t}) > 1)
+    verdicts = {(r.status, r.topic_id): r.entitled for r in kb.scalars(select(EligibilityRule))}
+    topic = next(
+        t for (_s, t) in verdicts if len({v for (s2, t2), v in verdicts.items() if t2 == t}) > 1
+    )
     answers = set()
     for (status, t), _verdict in verdicts.items():
         if t != topic:
             continue
-        messages, _ = await run_action(ActionCheckEligibility(services), make_tracker(language="en", slots={"status": status, "need": topic}))
+        messages, _ = await run_action(
+            ActionCheckEligibility(services),
+            make_tracker(language="en", slots={"status": status, "need": topic}),
+        )
         answers.add(messages[0]["text"].split("\n")[0].split(": ", 1)[1])
     assert len(answers) > 1
 
 
 async def test_status_given_alone_then_topic(services: Services) -> None:
     """`inform{"status"}` outside the form with a known topic answers at once."""
-    tracker = make_tracker(intent="inform", entities={"status": "refugee"}, language="fr", slots={"topic": "school_access"})
+    tracker = make_tracker(
+        intent="inform",
+        entities={"status": "refugee"},
+        language="fr",
+        slots={"topic": "school_access"},
+    )
     messages, events = await run_action(ActionRouteInform(services), tracker)
-    assert texts(messages).startswith(gettext("fr", VERDICTS["yes"], status=status_title("fr", "refugee"), topic=topic_title("fr", "school_access")))
+    assert texts(messages).startswith(
+        gettext(
+            "fr",
+            VERDICTS["yes"],
+            status=status_title("fr", "refugee"),
+            topic=topic_title("fr", "school_access"),
+        )
+    )
     assert slot_events(events)["status"] == "refugee"
 
 
@@ -70,11 +90,22 @@ async def test_no_rule_says_so(kb_copy: Path) -> None:
     """A status and topic without a rule: no guess, a person and where to go instead."""
     services = services_for(kb_copy)
     with services.session_factory() as session:
-        session.execute(delete(EligibilityRule).where(EligibilityRule.status == "minor", EligibilityRule.topic_id == "housing"))
+        session.execute(
+            delete(EligibilityRule).where(
+                EligibilityRule.status == "minor", EligibilityRule.topic_id == "housing"
+            )
+        )
         session.commit()
-    messages, _ = await run_action(ActionCheckEligibility(services), make_tracker(language="en", slots={"status": "minor", "need": "housing"}))
+    messages, _ = await run_action(
+        ActionCheckEligibility(services),
+        make_tracker(language="en", slots={"status": "minor", "need": "housing"}),
+    )
     assert texts(messages).startswith("I have no checked rule for this situation yet.")
-    assert payloads(messages) == ['/find_service_point{"topic":"housing"}', "/human_handover", "/ask_capabilities"]
+    assert payloads(messages) == [
+        '/find_service_point{"topic":"housing"}',
+        "/human_handover",
+        "/ask_capabilities",
+    ]
 
 
 def test_form_keeps_known_values_only() -> None:
@@ -83,19 +114,33 @@ def test_form_keeps_known_values_only() -> None:
     assert form.validate_status("refugee", dispatcher, tracker, DOMAIN) == {"status": "refugee"}
     assert form.validate_status("tourist", dispatcher, tracker, DOMAIN) == {"status": None}
     assert form.validate_need("housing", dispatcher, tracker, DOMAIN) == {"need": "housing"}
-    assert form.validate_need("emergency_numbers", dispatcher, tracker, DOMAIN) == {"need": "emergency_numbers"}
+    assert form.validate_need("emergency_numbers", dispatcher, tracker, DOMAIN) == {
+        "need": "emergency_numbers"
+    }
     assert form.validate_need("visa", dispatcher, tracker, DOMAIN) == {"need": None}
 
 
 async def test_knowledge_base_down(broken_services: Services) -> None:
     """A localised apology, no exception."""
-    messages, _ = await run_action(ActionCheckEligibility(broken_services), make_tracker(language="es", slots={"status": "minor", "need": "housing"}))
+    messages, _ = await run_action(
+        ActionCheckEligibility(broken_services),
+        make_tracker(language="es", slots={"status": "minor", "need": "housing"}),
+    )
     assert texts(messages).startswith("Lo siento, no puedo responder ahora.")
 
 
 async def test_need_from_a_typed_menu_title() -> None:
-    """"salud" typed when asked the subject fills `need` even if the NLU saw a greeting."""
-    tracker = make_tracker(text="salud", intent="greet", language="es", slots={"requested_slot": "need", "status": "refugee"})
-    extracted = await ValidateEligibilityForm().extract_need(CollectingDispatcher(), tracker, DOMAIN)
+    """ "salud" typed when asked the subject fills `need` even if the NLU saw a greeting."""
+    tracker = make_tracker(
+        text="salud",
+        intent="greet",
+        language="es",
+        slots={"requested_slot": "need", "status": "refugee"},
+    )
+    extracted = await ValidateEligibilityForm().extract_need(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
     assert extracted == {"need": "health_care"}
-    assert ValidateEligibilityForm().validate_need("الصحة", CollectingDispatcher(), tracker, DOMAIN) == {"need": "health_care"}
+    assert ValidateEligibilityForm().validate_need(
+        "الصحة", CollectingDispatcher(), tracker, DOMAIN
+    ) == {"need": "health_care"}

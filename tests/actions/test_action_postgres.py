@@ -31,7 +31,9 @@ def pg_services() -> Iterator[Services]:
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{NAME}"')
-    url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{NAME}"
+    url = (
+        PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{NAME}"
+    )
     upgrade(url)
     engine = make_engine(url)
     factory = make_session_factory(engine)
@@ -49,17 +51,23 @@ async def test_topic_points_eligibility_and_emergency(pg_services: Services) -> 
     with pg_services.session_factory() as kb:
         answer = get_topic_answer(kb, topic_id="legal_aid", language="ar")
         points = find_service_points(kb, city_id="casablanca", topic_id="health_care", limit=3)
-        (rule,) = get_eligibility(kb, status="asylum_seeker", topic_id="school_access", language="es")
+        (rule,) = get_eligibility(
+            kb, status="asylum_seeker", topic_id="school_access", language="es"
+        )
     assert answer is not None and points
 
-    messages, _ = await run_action(ActionAnswerTopic(pg_services), make_tracker(intent="ask_legal_aid", language="ar"))
+    messages, _ = await run_action(
+        ActionAnswerTopic(pg_services), make_tracker(intent="ask_legal_aid", language="ar")
+    )
     assert answer.short_answer.strip() in texts(messages)
 
     tracker = make_tracker(language="fr", slots={"topic": "health_care", "city": "casablanca"})
     messages, _ = await run_action(ActionServicePoints(pg_services), tracker)
     assert all(p.name in texts(messages) for p in points)
 
-    tracker = make_tracker(language="es", slots={"status": "asylum_seeker", "need": "school_access"})
+    tracker = make_tracker(
+        language="es", slots={"status": "asylum_seeker", "need": "school_access"}
+    )
     messages, _ = await run_action(ActionCheckEligibility(pg_services), tracker)
     assert rule.conditions.strip() in texts(messages)
 

@@ -67,7 +67,11 @@ async def test_city_and_topic(services: Services, kb: Session, language: str) ->
 
 def test_open_and_closed_follow_the_clock(kb: Session) -> None:
     """The same place is open on Monday morning and closed on Sunday (Casablanca time)."""
-    point = next(p for p in find_service_points(kb, city_id="rabat", limit=50) if is_open(p.hours, MONDAY_MORNING))
+    point = next(
+        p
+        for p in find_service_points(kb, city_id="rabat", limit=50)
+        if is_open(p.hours, MONDAY_MORNING)
+    )
     assert "Open now." in point_text(point, "en", MONDAY_MORNING)
     assert "Closed now." in point_text(point, "en", SUNDAY_NOON)
     assert "Ouvert maintenant." in point_text(point, "fr", MONDAY_MORNING)
@@ -78,20 +82,28 @@ async def test_more_pages_through_the_rest(services: Services, kb: Session) -> N
     total = count_service_points(kb, city_id="rabat")
     assert total > 6
     second = find_service_points(kb, city_id="rabat", limit=3, offset=3)
-    tracker = make_tracker(intent="inform", entities={"more": "3"}, language="fr", slots={"city": "rabat"})
+    tracker = make_tracker(
+        intent="inform", entities={"more": "3"}, language="fr", slots={"city": "rabat"}
+    )
     messages, _ = await run_action(ActionRouteInform(services), tracker)
     for point in second:
         assert point.name in texts(messages)
     assert '/inform{"more":"6"}' in payloads(messages)
-    last = make_tracker(intent="inform", entities={"more": str(total - 1)}, language="fr", slots={"city": "rabat"})
+    last = make_tracker(
+        intent="inform", entities={"more": str(total - 1)}, language="fr", slots={"city": "rabat"}
+    )
     messages, _ = await run_action(ActionRouteInform(services), last)
     assert not any(p.startswith('/inform{"more"') for p in payloads(messages))
 
 
 async def test_nearest_to_shared_location(services: Services, kb: Session) -> None:
     """A shared location lists the nearest places first, with their distance."""
-    nearest = nearest_service_points(kb, lat=RABAT["lat"], lon=RABAT["lon"], topic_id="legal_aid", limit=3)
-    tracker = make_tracker(language="es", location=RABAT, slots={"topic": "legal_aid", "city": LOCATION})
+    nearest = nearest_service_points(
+        kb, lat=RABAT["lat"], lon=RABAT["lon"], topic_id="legal_aid", limit=3
+    )
+    tracker = make_tracker(
+        language="es", location=RABAT, slots={"topic": "legal_aid", "city": LOCATION}
+    )
     messages, _ = await run_action(ActionServicePoints(services), tracker)
     names = [m["text"].splitlines()[0] for m in messages if "km" in (m.get("text") or "")]
     assert names == [p.name for p, _ in nearest]
@@ -113,7 +125,12 @@ async def test_no_place_in_city_offers_nearest_city(services: Services, kb: Sess
 
 @pytest.mark.parametrize(
     ("said", "expected"),
-    [("Casablanca", "casablanca"), ("casa blanca", "casablanca"), ("طنجة", "tanger"), ("Fès", "fes")],
+    [
+        ("Casablanca", "casablanca"),
+        ("casa blanca", "casablanca"),
+        ("طنجة", "tanger"),
+        ("Fès", "fes"),
+    ],
 )
 def test_form_resolves_city_spellings(said: str, expected: str) -> None:
     """Any spelling becomes the canonical id."""
@@ -125,7 +142,9 @@ def test_form_resolves_city_spellings(said: str, expected: str) -> None:
 def test_form_rejects_unknown_city_in_users_language() -> None:
     """An unknown city is asked again, explained in the user's language."""
     dispatcher = CollectingDispatcher()
-    result = ValidateServicePointForm().validate_city("Atlantis", dispatcher, make_tracker(language="es"), DOMAIN)
+    result = ValidateServicePointForm().validate_city(
+        "Atlantis", dispatcher, make_tracker(language="es"), DOMAIN
+    )
     assert result == {"city": None}
     assert "Atlantis" in dispatcher.messages[0]["text"]
     assert dispatcher.messages[0]["text"].startswith("No conozco la ciudad")
@@ -145,7 +164,9 @@ async def test_city_alone_sets_slot_and_asks_topic(services: Services) -> None:
     tracker = make_tracker(intent="inform", entities={"city": "Tanger"}, language="fr")
     messages, events = await run_action(ActionRouteInform(services), tracker)
     assert slot_events(events)["city"] == "tanger"
-    assert messages == [{"response": "utter_ask_topic", **{k: v for k, v in messages[0].items() if k != "response"}}]
+    assert messages == [
+        {"response": "utter_ask_topic", **{k: v for k, v in messages[0].items() if k != "response"}}
+    ]
 
 
 async def test_knowledge_base_down(broken_services: Services) -> None:
@@ -157,28 +178,50 @@ async def test_knowledge_base_down(broken_services: Services) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("asylum", "asylum"), ("اللجوء", "asylum"), ("la santé", "health_care"), ("Salud", "health_care"),
-     ("l'asile", "asylum"), ("emergency_numbers", None), ("pizza", None)],
+    [
+        ("asylum", "asylum"),
+        ("اللجوء", "asylum"),
+        ("la santé", "health_care"),
+        ("Salud", "health_care"),
+        ("l'asile", "asylum"),
+        ("emergency_numbers", None),
+        ("pizza", None),
+    ],
 )
 def test_form_topic_from_any_language(value: str, expected: str | None) -> None:
     """A topic entity in words (the NLU's raw value) becomes the topic id."""
-    result = ValidateServicePointForm().validate_topic(value, CollectingDispatcher(), make_tracker(), DOMAIN)
+    result = ValidateServicePointForm().validate_topic(
+        value, CollectingDispatcher(), make_tracker(), DOMAIN
+    )
     assert result == {"topic": expected}
 
 
 async def test_form_topic_from_a_typed_menu_title() -> None:
     """Typing "Santé" when asked which help is needed fills the topic, even without an entity."""
-    tracker = make_tracker(text="Santé", intent="greet", slots={"requested_slot": "topic"}, active_loop={"name": "service_point_form"})
-    extracted = await ValidateServicePointForm().extract_topic(CollectingDispatcher(), tracker, DOMAIN)
+    tracker = make_tracker(
+        text="Santé",
+        intent="greet",
+        slots={"requested_slot": "topic"},
+        active_loop={"name": "service_point_form"},
+    )
+    extracted = await ValidateServicePointForm().extract_topic(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
     assert extracted == {"topic": "health_care"}
     other = make_tracker(text="Santé", slots={"requested_slot": "city"})
-    assert await ValidateServicePointForm().extract_topic(CollectingDispatcher(), other, DOMAIN) == {}
+    assert (
+        await ValidateServicePointForm().extract_topic(CollectingDispatcher(), other, DOMAIN) == {}
+    )
 
 
 async def test_location_alone_outside_a_form(services: Services, kb: Session) -> None:
     """A bare `/inform` with a location lists the nearest places for the topic already known."""
-    nearest = nearest_service_points(kb, lat=RABAT["lat"], lon=RABAT["lon"], topic_id="asylum", limit=1)
-    tracker = make_tracker(text="/inform", intent="inform", language="en", location=RABAT, slots={"topic": "asylum"})
+    nearest = nearest_service_points(
+        kb, lat=RABAT["lat"], lon=RABAT["lon"], topic_id="asylum", limit=1
+    )
+    tracker = make_tracker(
+        text="/inform", intent="inform", language="en", location=RABAT, slots={"topic": "asylum"}
+    )
     messages, events = await run_action(ActionRouteInform(services), tracker)
     assert slot_events(events)["city"] == LOCATION
     assert nearest[0][0].name in texts(messages)

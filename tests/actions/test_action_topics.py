@@ -18,15 +18,26 @@ from knowledge.models import TopicTranslation
 from knowledge.repository import get_topic_answer
 
 TOPICS = (
-    "school_access", "health_care", "housing", "employment", "vocational_training", "legal_aid",
-    "asylum", "residence_permit", "voluntary_return", "trafficking_help", "social_assistance",
+    "school_access",
+    "health_care",
+    "housing",
+    "employment",
+    "vocational_training",
+    "legal_aid",
+    "asylum",
+    "residence_permit",
+    "voluntary_return",
+    "trafficking_help",
+    "social_assistance",
     "birth_registration",
 )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("topic", TOPICS)
-async def test_every_topic_in_every_language(services: Services, kb: Session, topic: str, language: str) -> None:
+async def test_every_topic_in_every_language(
+    services: Services, kb: Session, topic: str, language: str
+) -> None:
     """The knowledge base's short answer, its legal basis, source and date, and three buttons."""
     answer = get_topic_answer(kb, topic_id=topic, language=language)
     assert answer is not None, f"no content for {topic}"
@@ -37,12 +48,20 @@ async def test_every_topic_in_every_language(services: Services, kb: Session, to
     assert answer.legal_basis in text
     assert answer.sources[0].url in text
     assert answer.verified_at is not None
-    assert gettext(language, "checked on {date}", date=format_date(answer.verified_at, language)) in text
+    assert (
+        gettext(language, "checked on {date}", date=format_date(answer.verified_at, language))
+        in text
+    )
     assert payloads(messages) == [
-        f'/inform{{"detail":"{topic}"}}', f'/find_service_point{{"topic":"{topic}"}}', "/ask_capabilities",
+        f'/inform{{"detail":"{topic}"}}',
+        f'/find_service_point{{"topic":"{topic}"}}',
+        "/ask_capabilities",
     ]
     assert slot_events(events) == {"topic": topic, "language": language}
-    uncertain = gettext(language, "Part of this information could not be fully confirmed or may have changed: check with an association or the office before you act on it.")
+    uncertain = gettext(
+        language,
+        "Part of this information could not be fully confirmed or may have changed: check with an association or the office before you act on it.",
+    )
     assert (uncertain in text) == answer.uncertain
 
 
@@ -50,7 +69,9 @@ async def test_status_line_when_status_known(services: Services, kb: Session) ->
     """A user who said they are an asylum seeker reads what applies to them."""
     answer = get_topic_answer(kb, topic_id="school_access", language="en")
     assert answer is not None
-    tracker = make_tracker(intent="ask_school_access", language="en", slots={"status": "asylum_seeker"})
+    tracker = make_tracker(
+        intent="ask_school_access", language="en", slots={"status": "asylum_seeker"}
+    )
     messages, _ = await run_action(ActionAnswerTopic(services), tracker)
     assert f"For you (Asylum seeker): {answer.by_status['asylum_seeker']}" in texts(messages)
 
@@ -67,10 +88,18 @@ async def test_french_fallback_is_announced(kb_copy: Path) -> None:
         session.commit()
         french = get_topic_answer(session, topic_id="housing", language="fr")
     assert french is not None
-    messages, _ = await run_action(ActionAnswerTopic(services), make_tracker(intent="ask_housing", language="es"))
+    messages, _ = await run_action(
+        ActionAnswerTopic(services), make_tracker(intent="ask_housing", language="es")
+    )
     text = texts(messages)
     assert french.short_answer.strip() in text
-    assert gettext("es", "The translation of this answer is being updated, so here is the French version, which is current.") in text
+    assert (
+        gettext(
+            "es",
+            "The translation of this answer is being updated, so here is the French version, which is current.",
+        )
+        in text
+    )
 
 
 async def test_details_on_request(services: Services, kb: Session) -> None:
@@ -97,7 +126,9 @@ async def test_language_slot_follows_metadata(services: Services) -> None:
 
 async def test_knowledge_base_down(broken_services: Services) -> None:
     """A clear localised message, emergency numbers included, and no exception."""
-    messages, events = await run_action(ActionAnswerTopic(broken_services), make_tracker(intent="ask_asylum", language="ar"))
+    messages, events = await run_action(
+        ActionAnswerTopic(broken_services), make_tracker(intent="ask_asylum", language="ar")
+    )
     assert texts(messages) == gettext(
         "ar",
         "Sorry, I cannot answer right now. Please try again in a few minutes. In an emergency, call the police on {police} or an ambulance on {ambulance}.",

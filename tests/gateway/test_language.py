@@ -38,7 +38,9 @@ def test_clear_message_changes_the_language(text: str, expected: str, current: s
     assert choose_language(text, current=current) == expected
 
 
-@pytest.mark.parametrize("text", ["ok", "merci", "Merci !", "1", "thanks", "si", "oui", "👍", "OK merci", "2"])
+@pytest.mark.parametrize(
+    "text", ["ok", "merci", "Merci !", "1", "thanks", "si", "oui", "👍", "OK merci", "2"]
+)
 @pytest.mark.parametrize("current", LANGUAGES)
 def test_short_messages_never_flip(text: str, current: str) -> None:
     """Courtesy words and menu numbers keep the conversation's language."""
@@ -46,7 +48,8 @@ def test_short_messages_never_flip(text: str, current: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["/affirm", "/ask_asylum", '/inform{"more":"3"}', '/find_service_point{"topic":"asylum"}']
+    "text",
+    ["/affirm", "/ask_asylum", '/inform{"more":"3"}', '/find_service_point{"topic":"asylum"}'],
 )
 @pytest.mark.parametrize("current", LANGUAGES)
 def test_payloads_never_flip(text: str, current: str) -> None:
@@ -103,7 +106,9 @@ def test_benchmark_accuracy() -> None:
     assert len(rows) >= 400
     by_language: dict[str, list[bool]] = {}
     for language, current, text in rows:
-        by_language.setdefault(language, []).append(choose_language(text, current=current) == language)
+        by_language.setdefault(language, []).append(
+            choose_language(text, current=current) == language
+        )
     for language, results in by_language.items():
         assert len(results) >= 100
         assert sum(results) / len(results) >= 0.97, language

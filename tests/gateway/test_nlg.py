@@ -15,14 +15,34 @@ from dalil.languages import LANGUAGES
 from gateway.nlg import router
 
 RESPONSES = (
-    "utter_greet", "utter_goodbye", "utter_youre_welcome", "utter_bot_challenge",
-    "utter_capabilities", "utter_out_of_scope", "utter_ask_topic", "utter_ask_city",
-    "utter_ask_status", "utter_ask_need", "utter_confirm_delete", "utter_delete_cancelled",
-    "utter_anything_else", "utter_default", "utter_deny_ack",
+    "utter_greet",
+    "utter_goodbye",
+    "utter_youre_welcome",
+    "utter_bot_challenge",
+    "utter_capabilities",
+    "utter_out_of_scope",
+    "utter_ask_topic",
+    "utter_ask_city",
+    "utter_ask_status",
+    "utter_ask_need",
+    "utter_confirm_delete",
+    "utter_delete_cancelled",
+    "utter_anything_else",
+    "utter_default",
+    "utter_deny_ack",
 )
 TOPICS = (
-    "school_access", "health_care", "housing", "employment", "vocational_training", "legal_aid",
-    "asylum", "residence_permit", "voluntary_return", "trafficking_help", "social_assistance",
+    "school_access",
+    "health_care",
+    "housing",
+    "employment",
+    "vocational_training",
+    "legal_aid",
+    "asylum",
+    "residence_permit",
+    "voluntary_return",
+    "trafficking_help",
+    "social_assistance",
     "birth_registration",
 )
 # A payload as Rasa parses it: /intent or /intent{"entity":"value"}.
@@ -117,9 +137,10 @@ def test_specific_payloads(client: TestClient) -> None:
 
 def test_unknown_response_falls_back_to_default(client: TestClient) -> None:
     """A response missing here still gives the user a sensible sentence."""
-    assert render(client, "utter_not_there", metadata="en")["text"] == render(
-        client, "utter_default", metadata="en"
-    )["text"]
+    assert (
+        render(client, "utter_not_there", metadata="en")["text"]
+        == render(client, "utter_default", metadata="en")["text"]
+    )
 
 
 def test_malformed_request_is_rejected(client: TestClient) -> None:
@@ -139,7 +160,10 @@ def test_default_becomes_the_apology_when_the_action_server_is_down() -> None:
     app = FastAPI()
     app.include_router(router)
     app.state.settings = GatewaySettings(
-        environment="test", action_server_url=f"http://127.0.0.1:{free_port()}", rasa_token="t", pseudonym_key="k"
+        environment="test",
+        action_server_url=f"http://127.0.0.1:{free_port()}",
+        rasa_token="t",
+        pseudonym_key="k",
     )
     app.state.http = httpx.AsyncClient()
     with TestClient(app) as down:
@@ -147,12 +171,17 @@ def test_default_becomes_the_apology_when_the_action_server_is_down() -> None:
         assert answer["text"] == apology("ar").text
         assert [b["payload"] for b in answer["buttons"]] == ["/human_handover"]
         # Other responses are unaffected.
-        assert down.post("/nlg", json=body("utter_greet", metadata="ar")).json()["text"] != answer["text"]
+        assert (
+            down.post("/nlg", json=body("utter_greet", metadata="ar")).json()["text"]
+            != answer["text"]
+        )
 
 
 def test_default_is_default_when_the_action_server_is_up(client: TestClient) -> None:
     """Without a probe target (or with a healthy server) utter_default stays what it says."""
-    assert render(client, "utter_default", metadata="en")["text"].startswith("Sorry, I did not understand.")
+    assert render(client, "utter_default", metadata="en")["text"].startswith(
+        "Sorry, I did not understand."
+    )
 
 
 def test_default_stays_when_the_probe_succeeds() -> None:
@@ -180,7 +209,10 @@ def test_default_stays_when_the_probe_succeeds() -> None:
         app = FastAPI()
         app.include_router(router)
         app.state.settings = GatewaySettings(
-            environment="test", action_server_url=f"http://127.0.0.1:{server.server_port}", rasa_token="t", pseudonym_key="k"
+            environment="test",
+            action_server_url=f"http://127.0.0.1:{server.server_port}",
+            rasa_token="t",
+            pseudonym_key="k",
         )
         app.state.http = httpx.AsyncClient()
         with TestClient(app) as up:
@@ -191,7 +223,7 @@ def test_default_stays_when_the_probe_succeeds() -> None:
 
 
 def test_greeting_is_not_repeated_right_after_the_session_welcome(client: TestClient) -> None:
-    """"bonjour" as a first message: action_session_start welcomed already, so a short hello."""
+    """ "bonjour" as a first message: action_session_start welcomed already, so a short hello."""
     welcome = render(client, "utter_greet", metadata="fr")["text"]
     request = body("utter_greet", metadata="fr")
     request["tracker"]["events"] = [
@@ -201,7 +233,9 @@ def test_greeting_is_not_repeated_right_after_the_session_welcome(client: TestCl
     ]
     short = client.post("/nlg", json=request).json()
     assert short["text"] != welcome
-    assert short["text"] == gettext("fr", "Hello! What do you need? Write your question or choose a subject.")
+    assert short["text"] == gettext(
+        "fr", "Hello! What do you need? Write your question or choose a subject."
+    )
     assert [b["payload"] for b in short["buttons"]] == ["/ask_capabilities"]
     # A welcome from an earlier session does not count.
     request["tracker"]["events"].append({"event": "session_started"})

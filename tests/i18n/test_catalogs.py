@@ -113,7 +113,17 @@ def test_arabic_plural_form_chosen_per_number() -> None:
     assert message is not None
     forms = message.string
     singular, plural = message.id
-    for n, form in [(0, 0), (1, 1), (2, 2), (3, 3), (11, 4), (100, 5), (101, 5), (111, 4), (1003, 3)]:
+    for n, form in [
+        (0, 0),
+        (1, 1),
+        (2, 2),
+        (3, 3),
+        (11, 4),
+        (100, 5),
+        (101, 5),
+        (111, 4),
+        (1003, 3),
+    ]:
         rendered = ngettext("ar", singular, plural, n, city="الرباط")
         assert rendered == forms[form].format(n=n, city="الرباط"), n
     assert len({ngettext("ar", singular, plural, n, city="x") for n in (0, 1, 2, 3, 11, 100)}) == 6
@@ -122,7 +132,9 @@ def test_arabic_plural_form_chosen_per_number() -> None:
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
 def test_catalog_is_not_english(language: str) -> None:
     """A catalog other than English is really translated (not copied from the msgids)."""
-    messages = [m for m in real_messages(load(language)) if isinstance(m.id, str) and len(m.id) > 30]
+    messages = [
+        m for m in real_messages(load(language)) if isinstance(m.id, str) and len(m.id) > 30
+    ]
     same = [m.id for m in messages if m.string == m.id]
     assert not same, f"{language}: untranslated {same[:3]}"
 
