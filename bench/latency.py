@@ -17,7 +17,9 @@ from __future__ import annotations
 import asyncio
 import statistics
 import subprocess
+import sys
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,9 +73,9 @@ def senders(stack: Stack, apology: str) -> dict[str, Send]:
     token = {"token": stack.rasa_token}
 
     async def gateway(http: httpx.AsyncClient, sender: str, text: str, language: str) -> bool:
+        # No explicit language: the gateway detects it, as for every messaging channel.
         response = await http.post(
-            f"{stack.gateway_url}/api/v1/chat",
-            json={"sender": sender, "text": text, "language": language},
+            f"{stack.gateway_url}/api/v1/chat", json={"sender": sender, "text": text}
         )
         response.raise_for_status()
         messages = response.json()["messages"]
@@ -142,7 +144,51 @@ def _prepare_kb(workdir: Path) -> str:
     return database_url
 
 
-async def measure(stack: Stack, *, quick: bool) -> dict[str, Any]:
+async def profile_processes(pids: dict[str, int], *, seconds: int) -> dict[str, Any]:
+    """Sample the gateway and the action server with py-spy while the load runs (if installed)."""
+    spy = Path(sys.executable).with_name("py-spy")
+    if not spy.exists():
+        return {"skipped": "py-spy is not installed in the app venv"}
+    names = [n for n in ("gateway", "actions") if n in pids]
+    out = ROOT / "var" / "bench" / "profiles"
+    out.mkdir(parents=True, exist_ok=True)
+    procs = {
+        name: await asyncio.create_subprocess_exec(
+            str(spy), "record", "--pid", str(pids[name]), "--duration", str(seconds),
+            "--rate", "200", "--format", "raw", "--nolineno", "--output", str(out / f"{name}.txt"),
+            "--nonblocking", stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )
+        for name in names
+    }
+    for proc in procs.values():
+        await proc.wait()
+    return {name: top_frames(out / f"{name}.txt") for name in names}
+
+
+def top_frames(path: Path, top: int = 12) -> dict[str, Any]:
+    """Where a process spent its samples: inclusive share of the busiest functions."""
+    if not path.exists():
+        return {"error": "no profile written (py-spy needs ptrace permission)"}
+    inclusive: Counter[str] = Counter()
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        total += int(count)
+        # A set: a recursive function counts once per sample.
+        for frame in set(stack.split(";")):
+            inclusive[frame] += int(count)
+    return {
+        "samples": total,
+        "inclusive_percent": [
+            {"frame": frame, "percent": round(100 * n / total, 1)}
+            for frame, n in inclusive.most_common(top)
+        ] if total else [],
+    }
+
+
+async def measure(stack: Stack, *, quick: bool, profile: bool = False) -> dict[str, Any]:
     """Every level for every target, RSS sampled throughout."""
     from gateway.conversation import apology
 
@@ -163,8 +209,15 @@ async def measure(stack: Stack, *, quick: bool) -> dict[str, Any]:
             messages = sample(per_level[concurrency], seed=concurrency)
             row = {}
             for target in TARGETS:
+                profiling = (
+                    profile_processes(pids, seconds=20)
+                    if profile and concurrency == 10 and target == "gateway"
+                    else None
+                )
                 level = await run_level(send[target], messages, concurrency=concurrency,
                                         tag=target, time_limit=time_limit)
+                if profiling is not None:
+                    results["profile"] = await profiling
                 row[target] = level.summary()
                 print(f"bench latency: c={concurrency} {target}: {row[target]}", flush=True)
             results["levels"][str(concurrency)] = row
@@ -172,7 +225,7 @@ async def measure(stack: Stack, *, quick: bool) -> dict[str, Any]:
     return results
 
 
-def run(*, quick: bool = False) -> dict[str, Any]:
+def run(*, quick: bool = False, profile: bool = False) -> dict[str, Any]:
     """Start the stack on free ports, measure, stop it."""
     workdir = ROOT / "var" / "bench" / "stack"
     workdir.mkdir(parents=True, exist_ok=True)
@@ -180,7 +233,7 @@ def run(*, quick: bool = False) -> dict[str, Any]:
         log.unlink()
     database_url = _prepare_kb(workdir)
     with running_stack(workdir, database_url) as stack:
-        figures = asyncio.run(measure(stack, quick=quick))
+        figures = asyncio.run(measure(stack, quick=quick, profile=profile))
         figures["model"] = stack.model.name
     return figures
 

@@ -149,6 +149,17 @@ def latency_section() -> str:
                 f"- {level} conversation(s): p50 ×{g['p50_ms'] / r['p50_ms']:.2f}, "
                 f"throughput ×{g['per_second'] / r['per_second']:.2f}\n"
             )
+    profile = f.get("profile") or {}
+    for name, prof in profile.items():
+        if not isinstance(prof, dict) or not prof.get("inclusive_percent"):
+            continue
+        out.append(
+            f"\n### Where the {name} process spends its time (py-spy, 20 s at 10 conversations, "
+            f"{prof['samples']} samples; inclusive share, idle event-loop waits included)\n\n"
+            "| function (file) | % of samples |\n|---|---:|\n"
+        )
+        for row in prof["inclusive_percent"]:
+            out.append(f"| `{row['frame']}` | {row['percent']} |\n")
     rss = f.get("rss_mib", {})
     if rss:
         out.append("\n### Memory (RSS of each process tree, MiB)\n\n| process | idle | peak under load |\n|---|---:|---:|\n")
