@@ -25,7 +25,7 @@ from actions.common import (
     tracker_language,
 )
 from actions.payloads import another_question_button, more_button, person_button
-from actions.topics import TOPICS, checked_on, resolve_topic
+from actions.topics import TOPICS, checked_on, resolve_topic, topic_named_in
 from dalil.i18n import BABEL_LOCALES, gettext, isolate, join, ngettext, status_title, topic_title
 from knowledge.cities import city_name, resolve_city
 from knowledge.opening import MOROCCO, WEEKDAYS, OpeningHours, is_open
@@ -149,10 +149,18 @@ class ValidateServicePointForm(KeepsLanguage, FormValidationAction):
     async def extract_topic(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A menu title typed as the answer to "which help?" ("Santé", "الصحة") fills `topic`."""
-        if tracker.get_slot("requested_slot") != "topic" or latest_intent(tracker) == "emergency":
+        """A topic in words the NLU did not tag: a typed menu title answering "which help?"
+        ("Santé"), or a topic's title inside the request that opened the form ("asilo")."""
+        intent = latest_intent(tracker)
+        if intent == "emergency" or tracker.get_slot("topic") in TOPICS:
             return {}
-        topic_id = resolve_topic((tracker.latest_message or {}).get("text"))
+        text = (tracker.latest_message or {}).get("text")
+        if tracker.get_slot("requested_slot") == "topic":
+            topic_id = resolve_topic(text)
+        elif intent == "find_service_point":
+            topic_id = topic_named_in(text)
+        else:
+            return {}
         return {"topic": topic_id} if topic_id in TOPICS else {}
 
     def validate_topic(

@@ -58,6 +58,17 @@ def resolve_topic(value: object) -> str | None:
     return _topic_names().get(_normalise(value))
 
 
+def topic_named_in(text: object) -> str | None:
+    """The one topic whose menu title appears as words in `text` ("donde pido asilo cerca"), if only one does."""
+    if not isinstance(text, str):
+        return None
+    padded = f" {_normalise(text)} "
+    found = {
+        topic_id for name, topic_id in _topic_names().items() if name and f" {name} " in padded
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def topic_of(tracker: Tracker) -> str | None:
     """The topic asked about: the `ask_<topic>` intent, else the `topic` entity, else the slot."""
     intent = latest_intent(tracker)

@@ -230,3 +230,25 @@ async def test_location_alone_outside_a_form(services: Services, kb: Session) ->
     messages, events = await run_action(ActionRouteInform(services), tracker)
     assert slot_events(events)["city"] == LOCATION
     assert messages[0]["response"] == "utter_ask_topic"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("donde pido asilo cerca de mi", "asylum"),
+        ("where can I ask for asylum near me", "asylum"),
+        ("فين نمشي نطلب اللجوء قريب مني", "asylum"),
+        ("je cherche un endroit pour la santé à Fès", "health_care"),
+        ("where can I see a doctor?", None),
+        ("asylum or housing near me", None),
+    ],
+)
+async def test_form_finds_a_topic_title_in_the_request(text: str, expected: str | None) -> None:
+    """When the NLU tagged no topic, one topic title inside the request fills it (two: none)."""
+    tracker = make_tracker(
+        text=text, intent="find_service_point", active_loop={"name": "service_point_form"}
+    )
+    extracted = await ValidateServicePointForm().extract_topic(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+    assert extracted == ({"topic": expected} if expected else {})
