@@ -38,7 +38,7 @@ $(RASA_VENV)/.installed: bot/requirements.lock $(STAMPS)/python-ok
 	@touch $@
 
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.installed
-	$(BIN)/pybabel compile -f -d locales -D messages -l $* -i $< -o $@ >/dev/null
+	$(BIN)/pybabel compile -d locales -D messages -l $* -i $< -o $@ >/dev/null
 
 $(STAMPS)/kb: $(CONTENT) $(VENV)/.installed
 	$(BIN)/dalil kb import

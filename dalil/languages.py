@@ -12,6 +12,7 @@ def coerce_language(value: object, default: Language = SOURCE_LANGUAGE) -> Langu
     """Return `value` if it is one of our languages, else `default`."""
     if isinstance(value, str):
         code = value.strip().lower()[:2]
-        if code in LANGUAGES:
-            return code  # type: ignore[return-value]
+        for language in LANGUAGES:
+            if code == language:
+                return language
     return default

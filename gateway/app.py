@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -19,6 +20,7 @@ from dalil.logging import configure_logging
 from gateway import nlg
 from gateway.admin import routes as admin_routes
 from gateway.inbox.runtime import language_memory, open_redis, run_inbox
+from gateway.language import warm_up
 from gateway.rasa import RasaClient
 from gateway.ratelimit import BodyLimitMiddleware
 from gateway.routers import chat, health, web, webhooks
@@ -37,6 +39,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_level)
+        # lingua takes seconds to load its models: do it now, beside start-up, not on a user's turn.
+        warming = asyncio.create_task(asyncio.to_thread(warm_up))
         async with (
             httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http,
             open_redis(settings) as redis,
@@ -60,6 +64,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                     app.state.inbox = inbox
                     yield
             finally:
+                await warming
                 app.state.engine.dispose()
 
     app = FastAPI(

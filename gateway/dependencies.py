@@ -9,11 +9,11 @@ from gateway.settings import GatewaySettings
 
 
 def _settings(request: Request) -> GatewaySettings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def _conversations(request: Request) -> ConversationService:
-    return request.app.state.conversations  # type: ignore[no-any-return]
+    return request.app.state.conversations
 
 
 SettingsDep = Annotated[GatewaySettings, Depends(_settings)]
