@@ -106,7 +106,7 @@ def test_no_server_error_and_every_response_matches_the_schema(gateway: Gateway)
     failures: dict[str, str] = {}
     operations = 0
     for result in schema.get_all_operations():
-        operation = result.ok()
+        operation = result.ok()  # type: ignore[union-attr]  # an Err raises here: a bad schema
         operations += 1
         failures.update(run_operation(operation))
 

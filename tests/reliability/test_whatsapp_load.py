@@ -175,18 +175,20 @@ def tracker_turns(stack: Stack, sender: str) -> list[tuple[str, str, list[dict[s
     )
     response.raise_for_status()
     turns: list[tuple[str, str, list[dict[str, Any]]]] = []
-    # A new session's greeting is dispatched while Rasa handles the first message, before its
-    # user event is logged: it belongs to the next user turn's output.
-    pending: list[dict[str, Any]] | None = []
+    # A new session's greeting is dispatched by action_session_start while Rasa handles the
+    # first message, before that message's user event is logged: bot events outside a turn
+    # (user … action_listen) belong to the next turn's output.
+    pending: list[dict[str, Any]] = []
+    open_turn = False
     for event in response.json()["events"]:
-        if event["event"] == "session_started":
-            pending = []
-        elif event["event"] == "user":
+        if event["event"] == "user":
             language = (event.get("metadata") or {}).get("language", "fr")
-            turns.append((event["text"], language, pending or []))
-            pending = None
+            turns.append((event["text"], language, pending))
+            pending, open_turn = [], True
+        elif event["event"] == "action" and event.get("name") == "action_listen":
+            open_turn = False
         elif event["event"] == "bot":
-            output = pending if pending is not None else turns[-1][2]
+            output = turns[-1][2] if open_turn else pending
             data = event.get("data") or {}
             if data.get("buttons"):
                 output.append({"text": event.get("text"), "buttons": data["buttons"]})
@@ -222,6 +224,14 @@ def expected_bodies(
             messages = [apology(language)]
         bodies += [out.body for m in messages for out in channel.render({"to": to}, m, language)]
     return bodies
+
+
+def first_difference(got: list[dict[str, Any]], expected: list[dict[str, Any]]) -> str:
+    """Where two lists of send requests part, for a readable failure."""
+    for index, (a, b) in enumerate(zip(got, expected, strict=False)):
+        if a != b:
+            return f"at {index}:\n sent     {json.dumps(a, ensure_ascii=False)[:900]}\n expected {json.dumps(b, ensure_ascii=False)[:900]}"
+    return f"lengths: sent {len(got)}, expected {len(expected)}"
 
 
 def test_every_message_answered_once_in_order_through_duplicates_disorder_and_a_rasa_crash(
@@ -282,8 +292,9 @@ def test_every_message_answered_once_in_order_through_duplicates_disorder_and_a_
         got = sent[wa_id(s)]
         answers = [b for b in got if body_text(b) not in notices]
         told_of_delay += len(got) - len(answers)
-        assert answers == expected_bodies(channel, wa_id(s), turns), (
-            f"sender {s}: each answer sent once, in order"
+        expected = expected_bodies(channel, wa_id(s), turns)
+        assert answers == expected, f"sender {s}: each answer sent once, in order\n" + first_difference(
+            answers, expected
         )
     # Only a message Rasa was handling when it was killed can be handled twice (at most one
     # per worker), and its user still got one answer.
