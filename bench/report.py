@@ -132,14 +132,15 @@ def latency_section() -> str:
         + f". Model `{f.get('model', '?')}`.\n\n"
     )
     out.append(
-        "| conversations | path | messages | p50 ms | p95 ms | p99 ms | msg/s | errors | degraded |\n"
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        "| conversations | path | messages | p50 ms | p95 ms | p99 ms | msg/s | errors | empty | apology |\n"
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     for level, row in f["levels"].items():
         for target, s in row.items():
             out.append(
                 f"| {level} | {target} | {s['messages']} | {s['p50_ms']} | {s['p95_ms']} | "
-                f"{s['p99_ms']} | {s['per_second']} | {s['errors']} | {s['degraded']} |\n"
+                f"{s['p99_ms']} | {s['per_second']} | {s['errors']} | {s.get('empty', '')} | "
+                f"{s.get('apology', s.get('degraded', ''))} |\n"
             )
     out.append("\nGateway cost (gateway ÷ rasa_rest, p50 latency and throughput):\n\n")
     for level, row in f["levels"].items():
@@ -151,15 +152,21 @@ def latency_section() -> str:
             )
     profile = f.get("profile") or {}
     for name, prof in profile.items():
-        if not isinstance(prof, dict) or not prof.get("inclusive_percent"):
+        if not isinstance(prof, dict) or not prof.get("samples"):
             continue
         out.append(
-            f"\n### Where the {name} process spends its time (py-spy, 20 s at 10 conversations, "
-            f"{prof['samples']} samples; inclusive share, idle event-loop waits included)\n\n"
-            "| function (file) | % of samples |\n|---|---:|\n"
+            f"\n### Where the {name} process spends its CPU (py-spy, 20 s during the 10-conversation "
+            f"gateway run, {prof['samples']} busy samples at 200 Hz; idle waits excluded)\n\n"
+            "| on top of the stack | % | our code and Rasa, inclusive | % |\n|---|---:|---|---:|\n"
         )
-        for row in prof["inclusive_percent"]:
-            out.append(f"| `{row['frame']}` | {row['percent']} |\n")
+        rows = max(len(prof.get("self", [])), len(prof.get("inclusive", [])))
+        for i in range(rows):
+            a = prof.get("self", [])[i] if i < len(prof.get("self", [])) else None
+            b = prof.get("inclusive", [])[i] if i < len(prof.get("inclusive", [])) else None
+            out.append(
+                f"| {'`' + a['frame'] + '`' if a else ''} | {a['percent'] if a else ''} | "
+                f"{'`' + b['frame'] + '`' if b else ''} | {b['percent'] if b else ''} |\n"
+            )
     rss = f.get("rss_mib", {})
     if rss:
         out.append("\n### Memory (RSS of each process tree, MiB)\n\n| process | idle | peak under load |\n|---|---:|---:|\n")

@@ -10,6 +10,7 @@ answered before the next one starts (the Redis lock store at work).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,9 @@ def replicas(tmp_path: Path) -> Iterator[tuple[Stack, Any]]:
         second = stack.rasa_process(port=second_port, name="rasa_b")
         stack.processes["rasa_b"] = second
         second.start()
+        # /readyz goes through the proxy and may reach A only: wait for each Rasa directly.
+        for url in (stack.rasa_url, f"http://127.0.0.1:{second_port}"):
+            wait_for_model(url, stack.rasa_token, second)
         stack.wait_ready()
         served.clear()
         yield stack, served
@@ -75,6 +79,22 @@ def replicas(tmp_path: Path) -> Iterator[tuple[Stack, Any]]:
         locks.flushdb()
         locks.close()
         drop_database(TRACKER_DB)
+
+
+def wait_for_model(url: str, token: str, process: Any, timeout: float = 300) -> None:
+    """Poll Rasa's /status until it has loaded a model (a minute or more on a busy machine)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.popen is not None and process.popen.poll() is not None:
+            pytest.fail(f"{process.name} exited:\n{process.tail()}")
+        try:
+            response = httpx.get(f"{url}/status", params={"token": token}, timeout=5)
+            if response.status_code == 200 and response.json().get("model_file"):
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    pytest.fail(f"Rasa at {url} did not load its model in {timeout}s")
 
 
 async def converse(gateway_url: str, name: str, double_tap: bool) -> list[str]:
@@ -91,8 +111,9 @@ async def converse(gateway_url: str, name: str, double_tap: bool) -> list[str]:
             return body
 
         for turn, text in enumerate(TEXTS[:TURNS]):
+            answers: list[dict[str, Any]]
             if double_tap and turn == 3:
-                answers = await asyncio.gather(say(text), say(text))
+                answers = list(await asyncio.gather(say(text), say(text)))
                 sent += [text, text]
             else:
                 answers = [await say(text)]
