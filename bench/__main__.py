@@ -35,7 +35,7 @@ def _language(args: argparse.Namespace) -> dict[str, Any]:
 def _latency(args: argparse.Namespace) -> dict[str, Any]:
     from bench import latency
 
-    return latency.run(quick=args.quick, profile=args.profile)
+    return latency.run(quick=args.quick)
 
 
 def _kb(args: argparse.Namespace) -> dict[str, Any]:
@@ -58,8 +58,6 @@ def main() -> None:
         "--reuse-model", action="store_true",
         help="nlu: evaluate the model `make train` serves instead of training ours again",
     )
-    parser.add_argument("--profile", action="store_true",
-                        help="latency: sample the gateway and actions with py-spy (if installed)")
     parser.add_argument("--no-baseline", action="store_true",
                         help="nlu: skip training Rasa's default pipeline")
     args = parser.parse_args()

@@ -17,9 +17,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import subprocess
-import sys
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +26,7 @@ from typing import Any
 import httpx
 
 from bench.messages import sample
-from bench.rss import RssSampler
+from bench.rss import RssSampler, tree_cpu_seconds
 from dalil.devstack import Stack, running_stack
 from dalil.settings import ROOT
 
@@ -48,7 +46,7 @@ class Level:
     apology: int = 0
     seconds: float = 0.0
 
-    def summary(self) -> dict[str, float]:
+    def summary(self) -> dict[str, Any]:
         """p50/p95/p99 in milliseconds, messages per second, errors."""
         ordered = sorted(self.latencies)
 
@@ -150,62 +148,7 @@ def _prepare_kb(workdir: Path) -> str:
     return database_url
 
 
-async def profile_processes(pids: dict[str, int], *, seconds: int) -> dict[str, Any]:
-    """Sample the gateway and the action server with py-spy while the load runs (if installed)."""
-    spy = Path(sys.executable).with_name("py-spy")
-    if not spy.exists():
-        return {"skipped": "py-spy is not installed in the app venv"}
-    names = [n for n in ("gateway", "actions", "rasa") if n in pids]
-    out = ROOT / "var" / "bench" / "profiles"
-    out.mkdir(parents=True, exist_ok=True)
-    procs = {
-        name: await asyncio.create_subprocess_exec(
-            str(spy), "record", "--pid", str(pids[name]), "--duration", str(seconds),
-            "--rate", "200", "--format", "raw", "--nolineno", "--subprocesses", "--output", str(out / f"{name}.txt"),
-            "--nonblocking", stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )
-        for name in names
-    }
-    for proc in procs.values():
-        await proc.wait()
-    return {name: top_frames(out / f"{name}.txt") for name in names}
-
-
-def top_frames(path: Path, top: int = 10) -> dict[str, Any]:
-    """Where a process spent its busy samples (py-spy leaves idle waits out).
-
-    `self`: the function on top of the stack; `inclusive`: our own code's functions (gateway,
-    actions, knowledge, dalil) and the libraries they call, counting everything below them.
-    """
-    if not path.exists():
-        return {"error": "no profile written (py-spy needs ptrace permission)"}
-    leaf: Counter[str] = Counter()
-    inclusive: Counter[str] = Counter()
-    total = 0
-    for line in path.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not count.isdigit() or not stack:
-            continue
-        n = int(count)
-        total += n
-        frames = stack.split(";")
-        leaf[frames[-1]] += n
-        for frame in set(frames):  # a recursive function counts once per sample
-            if any(f"({p}/" in frame for p in ("gateway", "actions", "knowledge", "dalil", "rasa")):
-                inclusive[frame] += n
-
-    def share(counter: Counter[str]) -> list[dict[str, Any]]:
-        return [
-            {"frame": frame, "percent": round(100 * n / total, 1)}
-            for frame, n in counter.most_common(top)
-        ]
-
-    return {"samples": total, "self": share(leaf), "inclusive": share(inclusive)} if total else {
-        "samples": 0
-    }
-
-
-async def measure(stack: Stack, *, quick: bool, profile: bool = False) -> dict[str, Any]:
+async def measure(stack: Stack, *, quick: bool) -> dict[str, Any]:
     """Every level for every target, RSS sampled throughout."""
     from gateway.conversation import apology
 
@@ -226,23 +169,24 @@ async def measure(stack: Stack, *, quick: bool, profile: bool = False) -> dict[s
             messages = sample(per_level[concurrency], seed=concurrency)
             row = {}
             for target in TARGETS:
-                profiling = (
-                    profile_processes(pids, seconds=20)
-                    if profile and concurrency == 10 and target == "gateway"
-                    else None
-                )
+                cpu_before = {name: tree_cpu_seconds(pid) for name, pid in pids.items()}
                 level = await run_level(send[target], messages, concurrency=concurrency,
                                         tag=target, time_limit=time_limit)
-                if profiling is not None:
-                    results["profile"] = await profiling
                 row[target] = level.summary()
+                # CPU each process spent per answered message: what each part costs, measured
+                # by the kernel (a sampling profiler could not see into Rasa's TensorFlow).
+                done = max(1, row[target]["messages"])
+                row[target]["cpu_ms_per_message"] = {
+                    name: round((tree_cpu_seconds(pid) - cpu_before[name]) * 1000 / done, 1)
+                    for name, pid in pids.items()
+                }
                 print(f"bench latency: c={concurrency} {target}: {row[target]}", flush=True)
             results["levels"][str(concurrency)] = row
     results["rss_mib"] = {"idle": idle, "peak": sampler.peak}
     return results
 
 
-def run(*, quick: bool = False, profile: bool = False) -> dict[str, Any]:
+def run(*, quick: bool = False) -> dict[str, Any]:
     """Start the stack on free ports, measure, stop it."""
     workdir = ROOT / "var" / "bench" / "stack"
     workdir.mkdir(parents=True, exist_ok=True)
@@ -253,7 +197,7 @@ def run(*, quick: bool = False, profile: bool = False) -> dict[str, Any]:
     # (30), which protects the service from a flooding sender but is not what is measured here.
     env = {"DALIL_RATE_LIMIT_PER_MINUTE": "100000", "DALIL_LOG_LEVEL": "WARNING"}
     with running_stack(workdir, database_url, extra_env=env) as stack:
-        figures = asyncio.run(measure(stack, quick=quick, profile=profile))
+        figures = asyncio.run(measure(stack, quick=quick))
         figures["model"] = stack.model.name
     return figures
 

@@ -150,23 +150,18 @@ def latency_section() -> str:
                 f"- {level} conversation(s): p50 ×{g['p50_ms'] / r['p50_ms']:.2f}, "
                 f"throughput ×{g['per_second'] / r['per_second']:.2f}\n"
             )
-    profile = f.get("profile") or {}
-    for name, prof in profile.items():
-        if not isinstance(prof, dict) or not prof.get("samples"):
-            continue
-        out.append(
-            f"\n### Where the {name} process spends its CPU (py-spy, 20 s during the 10-conversation "
-            f"gateway run, {prof['samples']} busy samples at 200 Hz; idle waits excluded)\n\n"
-            "| on top of the stack | % | our code and Rasa, inclusive | % |\n|---|---:|---|---:|\n"
-        )
-        rows = max(len(prof.get("self", [])), len(prof.get("inclusive", [])))
-        for i in range(rows):
-            a = prof.get("self", [])[i] if i < len(prof.get("self", [])) else None
-            b = prof.get("inclusive", [])[i] if i < len(prof.get("inclusive", [])) else None
-            out.append(
-                f"| {'`' + a['frame'] + '`' if a else ''} | {a['percent'] if a else ''} | "
-                f"{'`' + b['frame'] + '`' if b else ''} | {b['percent'] if b else ''} |\n"
-            )
+    out.append(
+        "\n### CPU per answered message, by process (ms; user + system time from the kernel)\n\n"
+        "| conversations | path | gateway | rasa | actions |\n|---:|---|---:|---:|---:|\n"
+    )
+    for level, row in f["levels"].items():
+        for target, s in row.items():
+            cpu = s.get("cpu_ms_per_message")
+            if cpu:
+                out.append(
+                    f"| {level} | {target} | {cpu.get('gateway', '')} | {cpu.get('rasa', '')} | "
+                    f"{cpu.get('actions', '')} |\n"
+                )
     rss = f.get("rss_mib", {})
     if rss:
         out.append("\n### Memory (RSS of each process tree, MiB)\n\n| process | idle | peak under load |\n|---|---:|---:|\n")

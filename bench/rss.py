@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -46,6 +47,25 @@ def _rss_bytes(pid: int) -> int:
 def tree_rss_mib(pid: int) -> float:
     """RSS of a process and all its children, in MiB (Sanic and uvicorn may fork workers)."""
     return round(sum(_rss_bytes(p) for p in _tree_pids(pid)) / 2**20, 1)
+
+
+def _cpu_seconds(pid: int) -> float:
+    if psutil is not None:
+        try:
+            times = psutil.Process(pid).cpu_times()
+            return float(times.user + times.system)
+        except psutil.Error:
+            return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process and its children have used so far, in seconds."""
+    return sum(_cpu_seconds(p) for p in _tree_pids(pid))
 
 
 class RssSampler:
