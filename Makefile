@@ -68,8 +68,8 @@ test: setup train browser ## Run every test
 test-fast: setup ## Run the tests that need neither a trained model nor a browser
 	$(BIN)/pytest -q -m "not e2e and not browser"
 
-test-reliability: setup train ## Run the slow reliability tests
-	$(BIN)/pytest -q tests/reliability
+test-reliability: setup train ## Run the slow reliability and scale tests (about 10 minutes)
+	$(BIN)/pytest -q -p no:cacheprovider tests/reliability tests/scale
 
 eval: $(RASA_VENV)/.installed $(VENV)/.installed ## Train on the training data, evaluate on the held-out sets
 	$(BIN)/python bot/scripts/eval.py
