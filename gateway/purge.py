@@ -22,6 +22,7 @@ from typing import Annotated
 import httpx
 import typer
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from gateway.conversation import LanguageMemory
 from gateway.inbox.store import InboxStore, make_inbox_engine, now
@@ -77,7 +78,11 @@ class Forgetter:
 
     async def _delete_tracker(self, sender: str) -> None:
         if self._tracker is not None:
-            await asyncio.to_thread(self._delete_events, "sender_id = :sender", sender=sender)
+            try:
+                await asyncio.to_thread(self._delete_events, "sender_id = :sender", sender=sender)
+            except SQLAlchemyError as exc:
+                # Still reset through Rasa's API below; the rows go at the next `dalil purge`.
+                log.warning("tracker rows not deleted", extra={"reason": type(exc).__name__})
         if self.rasa is not None:
             try:
                 await self.rasa.delete_conversation(sender)

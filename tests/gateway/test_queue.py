@@ -22,7 +22,7 @@ from fakes.gateway import (
     wait_for,
     world_and_url,
 )
-from sqlalchemy import create_engine, select, update
+from sqlalchemy import create_engine, func, select, update
 from typer.testing import CliRunner
 
 from gateway.channels.base import delayed_message
@@ -173,6 +173,16 @@ def test_delete_my_data_removes_the_persons_records_and_rasa_tracker(
     assert _count_events(tracker, other) == 1
 
 
+def _pending(database_url: str) -> int:
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        count = connection.execute(
+            select(func.count()).select_from(InboundMessage).where(InboundMessage.status == "pending")
+        ).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
 def test_purge_removes_old_conversations_only(
     world_and_url, database_url, tmp_path, monkeypatch
 ) -> None:
@@ -185,6 +195,8 @@ def test_purge_removes_old_conversations_only(
         client.post("/webhooks/telegram", json=tg(1, 51, "old"), headers=headers)
         client.post("/webhooks/telegram", json=tg(2, 52, "new"), headers=headers)
         wait_for(lambda: len(world.telegram) == 2)
+        # The reply reaches the provider a moment before the message is marked answered.
+        wait_for(lambda: _pending(database_url) == 0)
     old, new = sender_of("tg", "51"), sender_of("tg", "52")
     long_ago = time.time() - 40 * 86400
     _add_events(tracker, old, [long_ago])
