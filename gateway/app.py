@@ -64,7 +64,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                     app.state.inbox = inbox
                     yield
             finally:
-                await warming
+                # The thread finishes on its own; nothing to wait for on the way out.
+                warming.cancel()
                 app.state.engine.dispose()
 
     app = FastAPI(

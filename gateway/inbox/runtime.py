@@ -23,6 +23,7 @@ from gateway.settings import GatewaySettings
 
 log = logging.getLogger(__name__)
 PROVIDER_TIMEOUT_SECONDS = 15.0
+SHUTDOWN_GRACE_SECONDS = 10.0
 
 
 @dataclass
@@ -101,6 +102,11 @@ async def run_inbox(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            await worker.stop()
+            try:
+                # A queue stuck on a slow provider must not hold the process's shutdown forever;
+                # its message stays pending and is answered after the restart.
+                await asyncio.wait_for(worker.stop(), timeout=SHUTDOWN_GRACE_SECONDS)
+            except TimeoutError:
+                log.warning("inbox workers did not stop in time; pending messages resume later")
             forgetter.close()
             engine.dispose()
