@@ -6,7 +6,9 @@ import re
 import unicodedata
 from datetime import date
 from functools import cache
+from pathlib import Path
 
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
@@ -58,14 +60,45 @@ def resolve_topic(value: object) -> str | None:
     return _topic_names().get(_normalise(value))
 
 
+@cache
+def _topic_words() -> dict[str, tuple[str, ...]]:
+    """The words of `topic_words.yml`, normalised, by topic."""
+    raw = yaml.safe_load((Path(__file__).with_name("topic_words.yml")).read_text(encoding="utf-8"))
+    return {
+        topic: tuple(_normalise(w.rstrip("*")) + ("*" if w.endswith("*") else "") for w in words)
+        for topic, words in raw.items()
+        if topic in ALL_TOPICS
+    }
+
+
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+
+
+def _word_matches(word: str, tokens: list[str]) -> bool:
+    if _ARABIC_LETTER.search(word):
+        return any(word in token for token in tokens)
+    if word.endswith("*"):
+        return any(token.startswith(word[:-1]) for token in tokens)
+    return word in tokens
+
+
 def topic_named_in(text: object) -> str | None:
-    """The one topic whose menu title appears as words in `text` ("donde pido asilo cerca"), if only one does."""
+    """The one topic named in `text` by its menu title or one of its words ("donde pido asilo
+    cerca", "فين نقدر نتعالج"), if only one is."""
     if not isinstance(text, str):
         return None
-    padded = f" {_normalise(text)} "
+    normalised = _normalise(text)
+    padded = f" {normalised} "
     found = {
         topic_id for name, topic_id in _topic_names().items() if name and f" {name} " in padded
     }
+    if not found:
+        tokens = normalised.split()
+        found = {
+            topic_id
+            for topic_id, words in _topic_words().items()
+            if any(_word_matches(word, tokens) for word in words)
+        }
     return found.pop() if len(found) == 1 else None
 
 
