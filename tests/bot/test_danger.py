@@ -46,6 +46,9 @@ def test_danger_found(text: str, category: str) -> None:
     "text",
     [
         "je cherche un travail à Casablanca",
+        # Spanish illness words share a prefix with the French "enfermé" (locked up).
+        "tengo una enfermedad cronica y necesito tratamiento",
+        "la enfermera del centro de salud no me atiende",
         "I play the violin at school",
         "la violation de mes droits au travail",  # a rights question, not a danger
         "necesito un análisis de sangre",
