@@ -65,12 +65,6 @@ def test_action_server_down_readyz_names_it_and_answers_recover_without_restart(
     assert ask(stack, "rel-actions-after", "/ask_housing") == normal
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Rasa answers utter_default ('I did not understand, say it differently') when the "
-    "action server is down, which misleads the user; fix proposed to the lead: /nlg renders "
-    "the apology for utter_default while the action server's health probe fails",
-)
 def test_action_server_down_gives_the_apology_with_emergency_numbers(stack: Stack) -> None:
     stack.processes["actions"].stop()
     try:
