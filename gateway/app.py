@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -20,7 +19,7 @@ from dalil.logging import configure_logging
 from gateway import nlg
 from gateway.admin import routes as admin_routes
 from gateway.inbox.runtime import language_memory, open_redis, run_inbox
-from gateway.language import warm_up
+from gateway.language import start_warm_up
 from gateway.rasa import RasaClient
 from gateway.ratelimit import BodyLimitMiddleware
 from gateway.routers import chat, health, web, webhooks
@@ -40,7 +39,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_level)
         # lingua takes seconds to load its models: do it now, beside start-up, not on a user's turn.
-        warming = asyncio.create_task(asyncio.to_thread(warm_up))
+        start_warm_up()
         async with (
             httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http,
             open_redis(settings) as redis,
@@ -64,8 +63,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                     app.state.inbox = inbox
                     yield
             finally:
-                # The thread finishes on its own; nothing to wait for on the way out.
-                warming.cancel()
                 app.state.engine.dispose()
 
     app = FastAPI(

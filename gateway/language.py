@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -498,15 +499,29 @@ def detector() -> LanguageDetector:
     )
 
 
+# lingua's Rust core is called from the event loop and from the warm-up thread: one call at a
+# time, so the detector is built once and no two threads race inside its lazy model loading.
+_LINGUA = threading.Lock()
+
+
 def warm_up() -> None:
     """Load lingua's models now (call once at startup, in a thread), not on a user's message."""
     lingua_scores("bonjour, comment ça va ?")
 
 
+def start_warm_up() -> threading.Thread:
+    """Warm up in a daemon thread: unlike the event loop's executor, nothing waits for it on exit."""
+    thread = threading.Thread(target=warm_up, name="lingua-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def lingua_scores(text: str) -> dict[str, float]:
     """lingua's confidence for each of our languages (they sum to 1)."""
     scores: dict[str, float] = {}
-    for value in detector().compute_language_confidence_values(text):
+    with _LINGUA:
+        values = detector().compute_language_confidence_values(text)
+    for value in values:
         code = value.language.iso_code_639_1.name.lower()
         if code in LANGUAGES:
             scores[code] = value.value

@@ -98,15 +98,17 @@ async def run_inbox(
         try:
             yield Inbox(channels, store, limiter, worker, ready, forgetter)
         finally:
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
             try:
                 # A queue stuck on a slow provider must not hold the process's shutdown forever;
                 # its message stays pending and is answered after the restart.
                 await asyncio.wait_for(worker.stop(), timeout=SHUTDOWN_GRACE_SECONDS)
             except TimeoutError:
                 log.warning("inbox workers did not stop in time; pending messages resume later")
+            if task is not None:
+                # stop() ends the dispatcher's loop; cancelling is only the fallback, and the
+                # wait is bounded either way.
+                _, pending = await asyncio.wait({task}, timeout=SHUTDOWN_GRACE_SECONDS)
+                for late in pending:
+                    late.cancel()
             forgetter.close()
             engine.dispose()

@@ -84,6 +84,7 @@ class Worker:
         self._give_up_after = give_up_after
         self._send_attempts = send_attempts
         self._wake = asyncio.Event()
+        self._stopping = False
         self._active: dict[str, asyncio.Task[None]] = {}
 
     def wake(self) -> None:
@@ -91,16 +92,21 @@ class Worker:
         self._wake.set()
 
     async def run(self) -> None:
-        """The dispatcher: lease ready senders and drain each in its own task."""
-        while True:
+        """The dispatcher: lease ready senders and drain each in its own task, until `stop()`."""
+        while not self._stopping:
             self._wake.clear()
             try:
                 await self._dispatch()
             except Exception:
                 # A database hiccup must not stop the dispatcher; the next round retries.
                 log.exception("inbox dispatch failed")
+            if self._stopping:
+                break
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # arrives as the event is set, and a shutdown then waits forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+                async with asyncio.timeout(self._poll):
+                    await self._wake.wait()
 
     async def _dispatch(self) -> None:
         free = self._concurrency - len(self._active)
@@ -108,10 +114,16 @@ class Worker:
             return
         for sender in await self.store.ready_senders(limit=free, exclude=self._active):
             if await self.store.acquire(sender, self.owner, seconds=self._lease):
+                if self._stopping:
+                    # Stopped while leasing: leave the queue for the next start.
+                    await self.store.release(sender, self.owner)
+                    return
                 self._active[sender] = asyncio.create_task(self._drain(sender))
 
     async def stop(self) -> None:
-        """Cancel the queues being drained; their messages stay pending for the next start."""
+        """Stop dispatching, then cancel the queues being drained; their messages stay pending."""
+        self._stopping = True
+        self._wake.set()
         tasks = list(self._active.values())
         for task in tasks:
             task.cancel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import time
@@ -27,6 +28,8 @@ from typer.testing import CliRunner
 
 from gateway.channels.base import delayed_message
 from gateway.inbox.models import Contact, InboundMessage
+from gateway.inbox.store import InboxStore, make_inbox_engine
+from gateway.inbox.worker import Worker
 from gateway.purge import app as purge_app
 from gateway.purge import parse_duration
 
@@ -287,3 +290,29 @@ def test_webhooks_answer_503_until_the_migration_ran(world_and_url, tmp_path) ->
 def test_fake_world_records_nothing_by_itself() -> None:
     with fake_world() as (world, _):
         assert world.rasa == [] and world.telegram == []
+
+
+def test_stopping_ends_the_dispatcher_without_cancelling_it_even_as_a_message_wakes_it(
+    database_url: str,
+) -> None:
+    # On Python 3.11 a cancel that lands as the wake-up event is set can be swallowed by
+    # asyncio.wait_for, and a shutdown then waits forever: stop() must end the loop itself.
+    async def scenario() -> list[bool]:
+        store = InboxStore(make_inbox_engine(database_url))
+
+        async def forget(sender: str, up_to_id: int | None = None) -> None:
+            return None
+
+        outcomes = []
+        for _ in range(20):
+            worker = Worker(store, None, {}, forget=forget, poll_seconds=0.01)  # type: ignore[arg-type]
+            dispatcher = asyncio.create_task(worker.run())
+            await asyncio.sleep(0.005)
+            worker.wake()
+            await worker.stop()
+            done, _ = await asyncio.wait({dispatcher}, timeout=5)
+            outcomes.append(dispatcher in done and not dispatcher.cancelled())
+            dispatcher.cancel()
+        return outcomes
+
+    assert all(asyncio.run(scenario()))
