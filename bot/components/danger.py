@@ -71,12 +71,21 @@ def load_categories(path: Path = KEYWORDS_FILE) -> tuple[_Category, ...]:
 
 
 def find_danger(
-    text: str, *, intent: str | None = None, categories: Iterable[_Category] | None = None
+    text: str,
+    *,
+    intent: str | Iterable[str] | None = None,
+    categories: Iterable[_Category] | None = None,
 ) -> DangerMatch | None:
-    """The first danger category ``text`` matches, unless ``intent`` is exempt from it."""
+    """The first danger category ``text`` matches, unless ``intent`` is exempt from it.
+
+    ``intent`` may be several plausible intents (the classifier's top choices): a category is
+    skipped when any of them is exempt, so a question about trafficking that the classifier
+    ranked second is still answered as that question, not as an emergency.
+    """
+    plausible = {intent} if isinstance(intent, str) else set(intent or ())
     normalized = normalize(text)
     for category in categories if categories is not None else load_categories():
-        if intent is not None and intent in category.exempt_intents:
+        if plausible & set(category.exempt_intents):
             continue
         match = category.pattern.search(normalized)
         if match:

@@ -13,6 +13,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -20,6 +21,21 @@ from components.danger import find_danger
 
 EMERGENCY = "emergency"
 DANGER = "dalil_danger"
+# An exemption holds when the exempt intent is among the classifier's two best guesses.
+PLAUSIBLE = 2
+
+
+def plausible_intents(message: Message, top: int = PLAUSIBLE) -> list[str]:
+    """The classifier's `top` choices, the fallback's ask-back left out."""
+    ranking = [
+        str(r.get("name"))
+        for r in message.get(INTENT_RANKING_KEY) or []
+        if r.get("name") != DEFAULT_NLU_FALLBACK_INTENT_NAME
+    ]
+    predicted = (message.get(INTENT) or {}).get("name")
+    if predicted and predicted != DEFAULT_NLU_FALLBACK_INTENT_NAME and predicted not in ranking:
+        ranking.insert(0, str(predicted))
+    return ranking[:top]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -46,7 +62,7 @@ class EmergencyOverride(GraphComponent):
             predicted = (message.get(INTENT) or {}).get("name")
             if predicted == EMERGENCY:
                 continue
-            match = find_danger(text, intent=predicted)
+            match = find_danger(text, intent=plausible_intents(message))
             if match is None:
                 continue
             emergency = {"name": EMERGENCY, "confidence": 1.0}

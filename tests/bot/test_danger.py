@@ -84,3 +84,10 @@ def test_every_category_has_every_language() -> None:
         for language in ("fr", "ar", "en", "es"):
             assert spec.get(language), f"{name} has no {language} keywords"
     assert len(load_categories()) == len(data["categories"])
+
+
+def test_an_exempt_intent_among_the_plausible_ones_is_enough() -> None:
+    text = "what help is there for victims of trafficking"
+    assert find_danger(text, intent=["ask_legal_aid", "ask_trafficking_help"]) is None
+    assert find_danger(text, intent=["ask_legal_aid", "ask_asylum"]) is not None
+    assert find_danger("my boss beats me", intent=["ask_trafficking_help"]) is not None
