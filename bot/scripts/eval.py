@@ -4,7 +4,10 @@ For each ``bot/tests/nlu/<lang>.yml`` (written apart from the training data) it 
 accuracy, intent macro-F1 and the F1 of the `city` entity, from Rasa's own reports written to
 ``bot/results/<lang>/``. Exits non-zero when a score is below ``--min`` (default: report only).
 
-Usage: ``.venv/bin/python bot/scripts/eval.py [--no-train] [--min 0.95]``
+Usage: ``.venv/bin/python bot/scripts/eval.py [--no-train] [--min 0.95] [--set nlu_blind]``
+
+``--set nlu_blind`` evaluates on ``bot/tests/nlu_blind/``: sets written later by people who saw
+neither the training data nor the first held-out sets, and never used to choose data or settings.
 """
 
 from __future__ import annotations
@@ -76,24 +79,31 @@ def main() -> None:
     parser.add_argument("--no-train", action="store_true", help="use the newest model as is")
     parser.add_argument("--min", type=float, default=None, help="fail below this score")
     parser.add_argument("--languages", nargs="*", default=list(LANGUAGES))
+    parser.add_argument(
+        "--set",
+        default="nlu",
+        help="which held-out sets: `nlu` (bot/tests/nlu/) or `nlu_blind` (bot/tests/nlu_blind/)",
+    )
     args = parser.parse_args()
 
     model = trainer.latest_model() if args.no_train else trainer.train()
     if model is None:
         sys.exit("no model in bot/models/: run make train")
-    tests = [(lang, TESTS / f"{lang}.yml") for lang in args.languages]
+    folder = TESTS.parent / args.set
+    tests = [(lang, folder / f"{lang}.yml") for lang in args.languages]
     missing = [str(path) for _, path in tests if not path.exists()]
     if missing:
         sys.exit(f"missing held-out sets: {', '.join(missing)}")
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
     worker = Path(__file__).with_name("rasa_eval_worker.py")
-    command = [str(ENGINE_PYTHON), str(worker), "--model", str(model), "--out", str(RESULTS)]
+    results = RESULTS if args.set == "nlu" else RESULTS / args.set
+    command = [str(ENGINE_PYTHON), str(worker), "--model", str(model), "--out", str(results)]
     command += [f"{lang}={path}" for lang, path in tests]
     subprocess.run(command, cwd=BOT_DIR, env=env, check=True, stdout=subprocess.DEVNULL)
-    rows = [read_scores(lang, RESULTS / lang) for lang, _ in tests]
-    print(f"model: {model.name}")
+    rows = [read_scores(lang, results / lang) for lang, _ in tests]
+    print(f"model: {model.name} · held-out sets: {folder.relative_to(trainer.ROOT)}/")
     print(format_table(rows))
-    print(f"errors per language: {RESULTS.relative_to(trainer.ROOT)}/<lang>/intent_errors.json")
+    print(f"errors per language: {results.relative_to(trainer.ROOT)}/<lang>/intent_errors.json")
     if args.min is not None:
         low = [
             r.language
