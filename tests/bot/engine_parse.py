@@ -31,6 +31,8 @@ async def _parse(model: str, texts: list[str]) -> list[dict[str, object]]:
                     for e in parsed.get("entities", [])
                 ],
                 "danger": parsed.get("dalil_danger"),
+                "confidence": parsed["intent"].get("confidence"),
+                "scores": parsed.get("dalil_intent_scores"),
             }
         )
     return results

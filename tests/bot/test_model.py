@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT = ROOT / "bot"
@@ -69,6 +70,7 @@ def parses() -> dict[str, dict[str, Any]]:
         "مَدْرَسَةٌ فالرَّبَاط",
         "où aller à Témara",
         '/inform{"detail":"school_access"}',
+        "how can my daughter register at school",
     ]
     result = subprocess.run(
         [str(ENGINE_PYTHON), str(Path(__file__).with_name("engine_parse.py")), str(_model())],
@@ -119,3 +121,21 @@ def test_button_payloads_are_not_normalised(parses: dict[str, dict[str, Any]]) -
     parse = parses['/inform{"detail":"school_access"}']
     assert parse["intent"] == "inform"
     assert parse["entities"][0]["value"] == "school_access"
+
+
+@pytest.mark.e2e
+def test_the_served_intent_is_the_blend_of_diet_and_the_ngram_model(
+    parses: dict[str, dict[str, Any]],
+) -> None:
+    """The model carries the n-gram blender, with the weight bot/config.yml sets."""
+    config = yaml.safe_load((BOT / "config.yml").read_text())
+    (blender,) = [c for c in config["pipeline"] if c["name"].endswith("NgramIntentBlender")]
+    parse = parses["how can my daughter register at school"]
+    assert parse["intent"] == "ask_school_access"
+    learned, linear = parse["scores"]["learned"], parse["scores"]["linear"]
+    expected = blender["weight"] * learned.get("ask_school_access", 0.0) + (
+        1 - blender["weight"]
+    ) * linear.get("ask_school_access", 0.0)
+    assert parse["confidence"] == pytest.approx(expected, abs=1e-3)
+    # A button payload is Rasa's to parse: the blender leaves it alone.
+    assert parses['/inform{"detail":"school_access"}']["scores"] is None
