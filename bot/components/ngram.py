@@ -166,8 +166,8 @@ class NgramIntentBlender(IntentClassifier, GraphComponent):
     def _probabilities(self, texts: list[str]) -> np.ndarray:
         assert self._coef is not None and self._intercept is not None
         logits = self._features(texts) @ self._coef.T + self._intercept
-        if len(self._classes) == 2:  # sklearn keeps one column for a binary problem
-            logits = np.hstack([-logits, logits])
+        if len(self._classes) == 2:  # sklearn keeps one column (the second class's) when binary
+            logits = np.hstack([np.zeros_like(logits), logits])
         logits = logits - logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return np.asarray(exp / exp.sum(axis=1, keepdims=True))
