@@ -23,7 +23,7 @@ def _nlu(args: argparse.Namespace) -> dict[str, Any]:
 
     reuse = latest_model() if args.reuse_model else None
     return nlu.run(common.ROOT / "var" / "bench" / "nlu", reuse_model=reuse,
-                   baseline=not args.no_baseline)
+                   baseline=not args.no_baseline, reuse_baseline=args.reuse_baseline)
 
 
 def _language(args: argparse.Namespace) -> dict[str, Any]:
@@ -60,6 +60,10 @@ def main() -> None:
     )
     parser.add_argument("--no-baseline", action="store_true",
                         help="nlu: skip training Rasa's default pipeline")
+    parser.add_argument(
+        "--reuse-baseline", action="store_true",
+        help="nlu: evaluate the default model an earlier run trained (var/bench/nlu/default/)",
+    )
     args = parser.parse_args()
     parts = [p for p in args.parts if p != "report"] if args.parts else list(PARTS)
     failed = []
