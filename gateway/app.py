@@ -26,6 +26,7 @@ from gateway.routers import chat, health, web, webhooks
 from gateway.settings import GatewaySettings, get_settings
 from gateway.staff import routes as staff_routes
 from gateway.staff.handover import HandoverConversationService, HandoverDesk, RasaTrackerReader
+from gateway.turns import turn_lock
 
 log = logging.getLogger("gateway.access")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -57,7 +58,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                     http, base_url=settings.rasa_url, token=settings.rasa_token.get_secret_value()
                 ),
             )
-            app.state.conversations = HandoverConversationService(app.state.rasa, languages, desk)
+            turns = turn_lock(
+                redis,
+                prefix=settings.redis_key_prefix,
+                rasa_timeout_seconds=settings.rasa_timeout_seconds,
+            )
+            app.state.conversations = HandoverConversationService(
+                app.state.rasa, languages, desk, turns
+            )
             try:
                 async with run_inbox(settings, app.state.conversations, redis) as inbox:
                     app.state.inbox = inbox

@@ -12,6 +12,7 @@ from dalil.languages import Language
 from gateway.language import choose_language
 from gateway.rasa import RasaClient, RasaUnavailable
 from gateway.schemas import Button, Location, Message
+from gateway.turns import LocalTurnLock, TurnLock
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +106,12 @@ def to_messages(rasa_messages: list[dict[str, Any]]) -> tuple[list[Message], lis
 class ConversationService:
     """Chooses the language, asks Rasa, and shapes the answer."""
 
-    def __init__(self, rasa: RasaClient, languages: LanguageMemory) -> None:
+    def __init__(
+        self, rasa: RasaClient, languages: LanguageMemory, turns: TurnLock | None = None
+    ) -> None:
         self.rasa = rasa
         self.languages = languages
+        self.turns: TurnLock = turns or LocalTurnLock(wait_seconds=35.0)
 
     async def resolve_language(self, inbound: Inbound) -> Language:
         """The language of this turn's answer, remembered for the next turn."""
@@ -120,6 +124,11 @@ class ConversationService:
         return language
 
     async def handle(self, inbound: Inbound) -> Reply:
+        """Answer one message, one turn at a time per conversation; raises RasaUnavailable."""
+        async with self.turns.hold(inbound.sender):
+            return await self.answer(inbound)
+
+    async def answer(self, inbound: Inbound) -> Reply:
         """Answer one message; raises RasaUnavailable so queued channels can retry."""
         language = await self.resolve_language(inbound)
         metadata: dict[str, Any] = {

@@ -23,6 +23,7 @@ from gateway.admin.unanswered import FALLBACK, record_unanswered
 from gateway.conversation import ConversationService, Inbound, LanguageMemory, Reply
 from gateway.rasa import RasaClient
 from gateway.schemas import Message
+from gateway.turns import TurnLock
 
 log = logging.getLogger(__name__)
 HANDOVER_COMMAND = "handover"
@@ -271,11 +272,17 @@ class HandoverDesk:
 class HandoverConversationService(ConversationService):
     """The conversation path with handovers: silent while a person answers, opening on request."""
 
-    def __init__(self, rasa: RasaClient, languages: LanguageMemory, desk: HandoverDesk) -> None:
-        super().__init__(rasa, languages)
+    def __init__(
+        self,
+        rasa: RasaClient,
+        languages: LanguageMemory,
+        desk: HandoverDesk,
+        turns: TurnLock | None = None,
+    ) -> None:
+        super().__init__(rasa, languages, turns)
         self.desk = desk
 
-    async def handle(self, inbound: Inbound) -> Reply:
+    async def answer(self, inbound: Inbound) -> Reply:
         """Store the message for the staff during a handover; otherwise ask Rasa as usual."""
         language = await self.resolve_language(inbound)
         try:
@@ -286,7 +293,7 @@ class HandoverConversationService(ConversationService):
             intercepted = False
         if intercepted:
             return Reply(language=language, messages=[], commands=["handover_active"])
-        reply = await super().handle(inbound)
+        reply = await super().answer(inbound)
         try:
             await self.desk.after_reply(inbound, reply)
         except SQLAlchemyError:

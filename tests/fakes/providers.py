@@ -44,6 +44,9 @@ class FakeWorld:
     rasa_delay: tuple[float, float] = (0.0, 0.0)
     in_flight: int = 0
     max_in_flight: int = 0
+    # Per conversation (Rasa's sender): how many of its messages Rasa handled at once, at most.
+    in_flight_by_sender: dict[str, int] = field(default_factory=dict)
+    max_in_flight_by_sender: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def rasa_texts(self, sender: str | None = None) -> list[str]:
@@ -100,9 +103,15 @@ def build_app(world: FakeWorld) -> Starlette:
         if world.rasa_down:
             return JSONResponse({"error": "down"}, status_code=503)
         body = await request.json()
+        sender = body["sender"]
         with world.lock:
             world.in_flight += 1
             world.max_in_flight = max(world.max_in_flight, world.in_flight)
+            now = world.in_flight_by_sender.get(sender, 0) + 1
+            world.in_flight_by_sender[sender] = now
+            world.max_in_flight_by_sender[sender] = max(
+                world.max_in_flight_by_sender.get(sender, 0), now
+            )
         try:
             low, high = world.rasa_delay
             if high:
@@ -111,6 +120,7 @@ def build_app(world: FakeWorld) -> Starlette:
         finally:
             with world.lock:
                 world.in_flight -= 1
+                world.in_flight_by_sender[sender] -= 1
         return JSONResponse(bot_answer(body["sender"], body["message"]))
 
     async def rasa_events(request: Request) -> Response:
