@@ -2,10 +2,10 @@
 
 A round-robin proxy stands where nginx stands in deploy/: consecutive turns of a conversation go
 to different Rasa processes. 20 conversations × 10 turns run concurrently, and some turns are
-sent twice at the same instant (a double tap), so both processes work on one conversation at
-once. Every conversation must stay whole: each turn in Rasa's tracker once, in order, each
-answered before the next one starts (the Redis lock store at work).
-"""
+sent twice at the same instant (a double tap). Every conversation must stay whole: each turn in
+Rasa's tracker once, in order, each answered before the next one starts. The gateway's turn lock
+(`gateway/turns.py`) hands Rasa one message per conversation at a time; without it, Rasa's own
+Redis lock store (not atomic across processes) once failed a double-tapped turn with `LockError`."""
 
 from __future__ import annotations
 
