@@ -186,8 +186,12 @@ async def measure(stack: Stack, *, quick: bool) -> dict[str, Any]:
     return results
 
 
-def run(*, quick: bool = False) -> dict[str, Any]:
-    """Start the stack on free ports, measure, stop it."""
+def run(*, quick: bool = False, stock_action_check: bool = False) -> dict[str, Any]:
+    """Start the stack on free ports, measure, stop it.
+
+    `stock_action_check` runs Rasa with its own per-call JSON Schema check of action answers
+    instead of Dalil's cached validator (bot/components/action_schema.py), to measure the gain.
+    """
     workdir = ROOT / "var" / "bench" / "stack"
     workdir.mkdir(parents=True, exist_ok=True)
     for log in workdir.glob("*.log"):
@@ -196,9 +200,12 @@ def run(*, quick: bool = False) -> dict[str, Any]:
     # One benchmark conversation sends up to 60 messages a minute: above the per-sender limit
     # (30), which protects the service from a flooding sender but is not what is measured here.
     env = {"DALIL_RATE_LIMIT_PER_MINUTE": "100000", "DALIL_LOG_LEVEL": "WARNING"}
+    if stock_action_check:
+        env["DALIL_RASA_STOCK_ACTION_CHECK"] = "1"
     with running_stack(workdir, database_url, extra_env=env) as stack:
         figures = asyncio.run(measure(stack, quick=quick))
         figures["model"] = stack.model.name
+        figures["stock_action_check"] = stock_action_check
     return figures
 
 

@@ -170,11 +170,40 @@ def latency_section() -> str:
                     f"| {level} | {target} | {cpu.get('gateway', '')} | {cpu.get('rasa', '')} | "
                     f"{cpu.get('actions', '')} |\n"
                 )
+    out.append(stock_comparison(f))
     rss = f.get("rss_mib", {})
     if rss:
         out.append("\n### Memory (RSS of each process tree, MiB)\n\n| process | idle | peak under load |\n|---|---:|---:|\n")
         for name in rss.get("idle", {}):
             out.append(f"| {name} | {rss['idle'][name]} | {rss['peak'].get(name, '?')} |\n")
+    return "".join(out)
+
+
+def stock_comparison(cached: dict[str, Any]) -> str:
+    """Rasa with its own per-call check of action answers vs Dalil's cached validator."""
+    record = load("latency-stock")
+    if record is None:
+        return ""
+    stock = record["figures"]
+    out = [
+        "\n### Rasa's check of action answers: its own vs Dalil's cached validator\n\n",
+        _header(record),
+        "\nThe same run with `--stock-action-check` (Rasa validating each action server answer "
+        "with `jsonschema.validate`, which re-checks the constant schema every time) against "
+        "the run above (`bot/components/action_schema.py`). Rasa CPU ms per message and msg/s; "
+        "the two runs are separate, so the machine's load may differ between them.\n\n"
+        "| conversations | path | rasa ms stock | rasa ms cached | msg/s stock | msg/s cached |\n"
+        "|---:|---|---:|---:|---:|---:|\n",
+    ]
+    for level, row in stock["levels"].items():
+        for target in ("rasa_rest", "gateway"):
+            s, c = row.get(target), cached["levels"].get(level, {}).get(target)
+            if s and c:
+                out.append(
+                    f"| {level} | {target} | {s['cpu_ms_per_message'].get('rasa', '')} | "
+                    f"{c['cpu_ms_per_message'].get('rasa', '')} | {s['per_second']} | "
+                    f"{c['per_second']} |\n"
+                )
     return "".join(out)
 
 

@@ -6,13 +6,18 @@ the JSON Schema meta-schema, then builds a new validator: about 20 ms of CPU per
 a 2-core machine, the largest single cost of a Rasa turn (docs/benchmarks.md, "Costs found").
 Here the schema is checked once and one validator serves every response: the same responses
 are accepted, and a bad one raises the same `ValidationError` (the best match, with Rasa's hint
-appended). Installed when `components` is imported in the engine; a no-op without Rasa.
+appended). Installed when `components` is imported in the engine; a no-op without Rasa, or
+with `DALIL_RASA_STOCK_ACTION_CHECK=1` (to measure Rasa's own check: `python -m bench latency
+--stock-action-check`).
 """
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
+
+STOCK_ENV = "DALIL_RASA_STOCK_ACTION_CHECK"
 
 ORIGINAL: Any = None
 
@@ -47,6 +52,8 @@ def validate_action_result(self: Any, result: dict[str, Any]) -> bool:
 def install() -> bool:
     """Put the cached validation in place in the engine; False where Rasa is not installed."""
     global ORIGINAL
+    if os.environ.get(STOCK_ENV) == "1":
+        return False
     try:
         from rasa.core.actions.action import RemoteAction
     except ImportError:

@@ -44,5 +44,5 @@ for name, result in CASES.items():
     print(json.dumps({
         "case": name,
         "ours": outcome(RemoteAction._validate_action_result, result),
-        "rasa": outcome(action_schema.ORIGINAL, result),
+        "rasa": outcome(action_schema.ORIGINAL or RemoteAction._validate_action_result, result),
     }))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -32,3 +33,13 @@ def test_in_the_engine_it_is_installed_and_accepts_and_refuses_what_rasa_does() 
     refused = ["unknown event", "events not a list", "slot without name", "responses not a list"]
     for name in refused:
         assert "Failed to validate Action server response" in cases[name]["ours"], name
+
+
+def test_the_stock_check_can_be_kept_to_measure_it() -> None:
+    result = subprocess.run(
+        [str(ENGINE_PYTHON), str(Path(__file__).with_name("engine_action_schema.py"))],
+        capture_output=True, text=True, check=True, timeout=300,
+        env={**os.environ, action_schema.STOCK_ENV: "1"},
+    )
+    first = next(line for line in result.stdout.splitlines() if line.startswith("{"))
+    assert json.loads(first) == {"installed": False}
