@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench.common import ENGINE_PYTHON, RASA_BIN, ROOT, engine_env
+from bench.common import ENGINE_PYTHON, RASA_BIN, ROOT, engine_env, machine
 from dalil.languages import LANGUAGES
 
 BOT = ROOT / "bot"
@@ -53,7 +53,8 @@ def train(config: Path, out: Path, *, nlu_only: bool, log: Path) -> float:
                        check=True)
     seconds = time.monotonic() - started
     shutil.rmtree(cache, ignore_errors=True)
-    (out / SECONDS_FILE).write_text(json.dumps({"train_seconds": round(seconds, 1)}))
+    record = {"train_seconds": round(seconds, 1), "commit": machine()["commit"]}
+    (out / SECONDS_FILE).write_text(json.dumps(record))
     return seconds
 
 
@@ -138,8 +139,10 @@ def run(
         if reuse_baseline and default_model.exists():
             recorded = workdir / "default" / SECONDS_FILE
             if recorded.exists():
-                seconds = json.loads(recorded.read_text())["train_seconds"]
-                figures["train_seconds_nlu_only_default"] = seconds
+                record = json.loads(recorded.read_text())
+                figures["train_seconds_nlu_only_default"] = record["train_seconds"]
+                if record.get("commit"):
+                    figures["default_model_commit"] = record["commit"]
             figures["default_model_trained"] = time.strftime(
                 "%Y-%m-%d %H:%M UTC", time.gmtime(default_model.stat().st_mtime))
         else:

@@ -78,9 +78,12 @@ def nlu_section() -> str:
         )
     out.append(f"\nModel evaluated: `{f.get('ours_model', '?')}` ({f.get('model_megabytes_ours', '?')} MB).\n")
     if "default_model_trained" in f:
+        commit = f.get("default_model_commit")
         out.append(
-            f"\nRasa's default model was trained by an earlier run ({f['default_model_trained']}, "
-            "same data) and reused here (`--reuse-baseline`).\n"
+            f"\nRasa's default model was trained by an earlier run ({f['default_model_trained']}"
+            + (f", data of commit {commit}" if commit else "")
+            + ") and reused here (`--reuse-baseline`): if `bot/data/` changed since, the two "
+            "columns were not trained on the same data.\n"
         )
     return "".join(out)
 

@@ -26,7 +26,9 @@ def test_a_trained_baseline_is_evaluated_again_without_retraining(
     ours.write_bytes(b"model")
     (tmp_path / "default").mkdir()
     (tmp_path / "default" / "model.tar.gz").write_bytes(b"model")
-    (tmp_path / "default" / nlu.SECONDS_FILE).write_text(json.dumps({"train_seconds": 4321.0}))
+    (tmp_path / "default" / nlu.SECONDS_FILE).write_text(
+        json.dumps({"train_seconds": 4321.0, "commit": "d9b5d2b"})
+    )
 
     def no_training(*args: Any, **kwargs: Any) -> float:
         raise AssertionError("the baseline was trained again")
@@ -44,6 +46,7 @@ def test_a_trained_baseline_is_evaluated_again_without_retraining(
     assert evaluated == [ours, tmp_path / "default" / "model.tar.gz"]
     assert figures["train_seconds_nlu_only_default"] == 4321.0
     assert "default_model_trained" in figures
+    assert figures["default_model_commit"] == "d9b5d2b"
     assert figures["ours"]["fr"]["accuracy"] == 1.0
     assert figures["default"]["fr"]["accuracy"] == 0.0
 
@@ -77,12 +80,13 @@ def test_the_page_shows_both_columns_and_says_the_baseline_was_reused(
     scores = nlu.per_language(_rows("greet"))
     figures = {"ours": scores, "default": nlu.per_language(_rows("thank")),
                "ours_model": "m.tar.gz", "train_seconds_nlu_only_default": 4321.0,
-               "default_model_trained": "2026-11-29 14:00 UTC"}
+               "default_model_trained": "2026-11-29 14:00 UTC", "default_model_commit": "d9b5d2b"}
     monkeypatch.setattr(report, "load", lambda part: _record(figures))
 
     section = report.nlu_section()
     assert "| fr | 1 | 100.0 % | 1.000 | 0.0 % | 0.000 |" in section
     assert "reused here (`--reuse-baseline`)" in section
+    assert "data of commit d9b5d2b" in section
     training = report.training_section()
     assert "Ours was not trained in this run" in training
     assert "Rasa's default pipeline, NLU only: 4321 s." in training
