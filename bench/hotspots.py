@@ -26,7 +26,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = ROOT / "var" / "bench" / "profile"
     workdir.mkdir(parents=True, exist_ok=True)
-    database_url = latency._prepare_kb(workdir)
+    database_url = latency.prepare_kb(workdir)
     sample = workdir / "messages.json"
     sample.write_text(json.dumps(messages.sample(args.messages), ensure_ascii=False))
     (workdir / "rasa-tracker.db").unlink(missing_ok=True)

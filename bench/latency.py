@@ -137,7 +137,8 @@ async def run_level(
     return level
 
 
-def _prepare_kb(workdir: Path) -> str:
+def prepare_kb(workdir: Path) -> str:
+    """A fresh SQLite knowledge base in `workdir`, imported from `knowledge/content/`."""
     database_url = f"sqlite:///{workdir / 'knowledge.db'}"
     (workdir / "knowledge.db").unlink(missing_ok=True)
     subprocess.run(
@@ -196,7 +197,7 @@ def run(*, quick: bool = False, stock_action_check: bool = False) -> dict[str, A
     workdir.mkdir(parents=True, exist_ok=True)
     for log in workdir.glob("*.log"):
         log.unlink()
-    database_url = _prepare_kb(workdir)
+    database_url = prepare_kb(workdir)
     # One benchmark conversation sends up to 60 messages a minute: above the per-sender limit
     # (30), which protects the service from a flooding sender but is not what is measured here.
     env = {"DALIL_RATE_LIMIT_PER_MINUTE": "100000", "DALIL_LOG_LEVEL": "WARNING"}

@@ -12,7 +12,7 @@ from dalil.languages import Language
 from gateway.language import choose_language
 from gateway.rasa import RasaClient, RasaUnavailable
 from gateway.schemas import Button, Location, Message
-from gateway.turns import LocalTurnLock, TurnLock
+from gateway.turns import TurnLock, turn_lock
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class ConversationService:
     ) -> None:
         self.rasa = rasa
         self.languages = languages
-        self.turns: TurnLock = turns or LocalTurnLock(wait_seconds=35.0)
+        self.turns: TurnLock = turns or turn_lock(None)
 
     async def resolve_language(self, inbound: Inbound) -> Language:
         """The language of this turn's answer, remembered for the next turn."""

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 from twilio.request_validator import RequestValidator
@@ -35,6 +37,7 @@ TW_PUBLIC_URL = "https://dalil.example.org/webhooks/twilio"
 TG_TOKEN = "123456:ABC-DEF1234ghIkl"
 TG_SECRET = "tg_Secret-token_42"
 PSEUDONYM_KEY = "test-pseudonym-key"
+REDIS_URL = "redis://127.0.0.1:6379/13"  # a Redis db for the tests; keys carry a per-test prefix
 
 
 def settings_for(fake_url: str, database_url: str, **overrides: Any) -> GatewaySettings:
@@ -194,3 +197,15 @@ def harness(world_and_url: tuple[FakeWorld, str], database_url: str) -> Iterator
     settings = settings_for(url, database_url)
     with running_gateway(settings) as client:
         yield Harness(world, client, settings)
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of our own in the tests' Redis db, its keys deleted after the test."""
+    prefix = f"dalil-test-{uuid.uuid4().hex[:8]}:"
+    yield prefix
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import psycopg
 import pytest
-import redis
 from fakes.gateway import (
+    REDIS_URL,
     TG_SECRET,
     create_tables,
     fake_world,
+    redis_prefix,
     running_gateway,
     sender_of,
     settings_for,
@@ -22,9 +22,10 @@ from sqlalchemy import create_engine, text
 from gateway.inbox.models import GatewayBase
 from knowledge.db import upgrade
 
+__all__ = ["redis_prefix"]  # a fixture
+
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/13"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
 
 
@@ -44,18 +45,6 @@ def postgres_url() -> Iterator[str]:
     engine = create_engine(url)
     GatewayBase.metadata.drop_all(engine)
     engine.dispose()
-
-
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    """A key prefix of our own in a dedicated Redis db, cleaned up after the test."""
-    prefix = f"dalil-test-{uuid.uuid4().hex[:8]}:"
-    yield prefix
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
 
 
 def tg(update_id: int, chat: int, message: str) -> dict:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
@@ -13,9 +12,11 @@ import httpx
 import pytest
 import redis
 from fakes.gateway import (
+    REDIS_URL,
     Harness,
     database_url,
     harness,
+    redis_prefix,
     running_gateway,
     sender_of,
     settings_for,
@@ -26,10 +27,7 @@ from redis.asyncio import Redis
 from dalil.devstack import free_port
 from gateway.turns import LocalTurnLock, RedisTurnLock, turn_lock
 
-__all__ = ["database_url", "harness", "world_and_url"]
-
-REDIS_URL = "redis://127.0.0.1:6379/13"
-
+__all__ = ["database_url", "harness", "redis_prefix", "world_and_url"]
 
 async def _overlaps(lock: LocalTurnLock | RedisTurnLock, senders: list[str]) -> list[str]:
     """Run a 50 ms turn for each sender at once; the log of starts and ends."""
@@ -96,18 +94,6 @@ def test_a_failing_turn_frees_the_conversation() -> None:
     assert lock.held() == 0
 
 
-@pytest.fixture
-def prefix() -> Iterator[str]:
-    """A key prefix of our own in a dedicated Redis db, cleaned up after the test."""
-    value = f"dalil-test-{uuid.uuid4().hex[:8]}:"
-    yield value
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(f"{value}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
-
-
 @asynccontextmanager
 async def _two_processes(prefix: str, **kwargs: float) -> AsyncIterator[tuple[RedisTurnLock, ...]]:
     """Two turn locks on two Redis connections, as two gateway processes have."""
@@ -123,10 +109,10 @@ async def _two_processes(prefix: str, **kwargs: float) -> AsyncIterator[tuple[Re
 
 
 @pytest.mark.redis
-def test_two_processes_take_a_conversations_turns_one_after_the_other(prefix: str) -> None:
+def test_two_processes_take_a_conversations_turns_one_after_the_other(redis_prefix: str) -> None:
     async def scenario() -> list[str]:
         events: list[str] = []
-        async with _two_processes(prefix) as (a, b):
+        async with _two_processes(redis_prefix) as (a, b):
 
             async def turn(lock: RedisTurnLock, sender: str) -> None:
                 async with lock.hold(sender):
@@ -147,9 +133,9 @@ def test_two_processes_take_a_conversations_turns_one_after_the_other(prefix: st
 
 
 @pytest.mark.redis
-def test_a_turn_longer_than_the_lease_lets_the_next_one_in_and_ends_quietly(prefix: str) -> None:
+def test_a_turn_longer_than_the_lease_lets_the_next_one_in_and_ends_quietly(redis_prefix: str) -> None:
     async def scenario() -> float:
-        async with _two_processes(prefix, lease=0.2, wait=5) as (a, b):
+        async with _two_processes(redis_prefix, lease=0.2, wait=5) as (a, b):
             started = time.monotonic()
 
             async def long_turn() -> None:
@@ -208,11 +194,11 @@ def test_a_double_tap_in_the_web_chat_reaches_rasa_one_message_at_a_time(harness
 
 @pytest.mark.redis
 def test_two_gateways_send_rasa_one_message_of_a_conversation_at_a_time(
-    world_and_url: tuple, database_url: str, prefix: str
+    world_and_url: tuple, database_url: str, redis_prefix: str
 ) -> None:
     world, url = world_and_url
     world.rasa_delay = (0.05, 0.1)
-    settings = settings_for(url, database_url, redis_url=REDIS_URL, redis_key_prefix=prefix,
+    settings = settings_for(url, database_url, redis_url=REDIS_URL, redis_key_prefix=redis_prefix,
                             rate_limit_per_minute=1000)
     with running_gateway(settings) as a, running_gateway(settings) as b:
         jobs = [(a if i % 2 else b, f"m{i}") for i in range(8)]
