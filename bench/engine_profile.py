@@ -17,16 +17,16 @@ import os
 import pstats
 import sys
 
-# The parts of a turn, as the functions (file suffix, name) whose cumulative time they are.
+# The parts of a turn: the functions (file suffix, name) whose cumulative time each part is.
 PARTS = {
-    "tracker load": [("rasa/core/tracker_store.py", "retrieve")],
-    "tracker save": [("rasa/core/tracker_store.py", "save")],
-    "NLU": [("rasa/core/processor.py", "_parse_message_with_graph")],
-    "policies": [("rasa/core/processor.py", "_predict_next_with_tracker")],
-    "custom actions (HTTP + checks)": [("rasa/core/actions/action.py", "run")],
-    "NLG (HTTP + checks)": [("rasa/core/nlg/callback.py", "generate")],
-    "action-answer check": [("rasa/core/actions/action.py", "_validate_action_result"),
-                            ("components/action_schema.py", "validate_action_result")],
+    ("rasa/core/tracker_store.py", "retrieve"): "tracker load",
+    ("rasa/core/tracker_store.py", "save"): "tracker save",
+    ("rasa/core/processor.py", "_parse_message_with_graph"): "NLU",
+    ("rasa/core/processor.py", "_predict_next_with_tracker"): "policies",
+    ("rasa/core/actions/action.py", "run"): "custom actions (HTTP + checks)",
+    ("rasa/core/nlg/callback.py", "generate"): "NLG (HTTP + checks)",
+    ("rasa/core/actions/action.py", "_validate_action_result"): "action-answer check",
+    ("components/action_schema.py", "validate_action_result"): "action-answer check",
 }
 
 
@@ -50,8 +50,8 @@ async def profile(model: str, endpoints: str, messages: list[list[str]], out: st
     total = stats.total_tt  # type: ignore[attr-defined]
     shares: dict[str, float] = {}
     for (path, _, name), row in stats.stats.items():  # type: ignore[attr-defined]
-        for part, functions in PARTS.items():
-            if (path.replace("\\", "/").endswith(tuple(f for f, n in functions if n == name))):
+        for (suffix, function), part in PARTS.items():
+            if name == function and path.endswith(suffix):
                 shares[part] = max(shares.get(part, 0.0), round(100 * row[3] / total, 1))
     return {"messages": len(messages) - 20, "profiled_seconds": round(total, 2),
             "percent_of_rasa_time": shares}

@@ -30,9 +30,8 @@ def main() -> None:
     sample = workdir / "messages.json"
     sample.write_text(json.dumps(messages.sample(args.messages), ensure_ascii=False))
     (workdir / "rasa-tracker.db").unlink(missing_ok=True)
-    env = {"DALIL_RATE_LIMIT_PER_MINUTE": "100000", "DALIL_LOG_LEVEL": "WARNING"}
-    with running_stack(workdir, database_url, extra_env=env) as stack:
-        endpoints = stack._endpoints()
+    with running_stack(workdir, database_url, extra_env=dict(latency.STACK_ENV)) as stack:
+        endpoints = stack.endpoints_file()
         result = subprocess.run(
             [str(ENGINE_PYTHON), str(ROOT / "bench" / "engine_profile.py"), str(stack.model),
              str(endpoints), str(sample), str(workdir / "rasa.prof")],

@@ -105,7 +105,8 @@ class Stack:
         """Where Rasa listens."""
         return f"http://127.0.0.1:{self.rasa_port}"
 
-    def _endpoints(self) -> Path:
+    def endpoints_file(self) -> Path:
+        """Write Rasa's endpoints file for this stack (its ports and stores); return its path."""
         base = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text()) or {}
         base["action_endpoint"] = {"url": f"http://127.0.0.1:{self.actions_port}/webhook"}
         base["nlg"] = {"url": f"{self.gateway_url}/nlg"}
@@ -146,7 +147,7 @@ class Stack:
             [
                 str(RASA_BIN), "run", "--enable-api", "--auth-token", self.rasa_token,
                 "-i", "127.0.0.1", "-p", str(port), "-m", str(self.model),
-                "--endpoints", str(self._endpoints()),
+                "--endpoints", str(self.endpoints_file()),
                 "--credentials", str(ROOT / "bot" / "credentials.yml"),
             ],
             ROOT / "bot", self.env(), self.workdir / f"{name}.log",
