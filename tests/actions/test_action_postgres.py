@@ -21,8 +21,12 @@ from knowledge.settings import CONTENT_DIR
 
 pytestmark = pytest.mark.postgres
 
+# Parallel checkouts on one machine set their own prefix so their test databases never clash.
+DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
+
+
 PG_ADMIN = os.environ.get("DALIL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-NAME = "dalil_test_actions"
+NAME = DB_PREFIX + "_actions"
 
 
 @pytest.fixture(scope="module")

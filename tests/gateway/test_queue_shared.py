@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import psycopg
@@ -25,6 +26,10 @@ from knowledge.db import upgrade
 __all__ = ["redis_prefix"]  # a fixture
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+# Parallel checkouts on one machine set their own prefix so their test databases never clash.
+DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
+
+
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
 
@@ -39,7 +44,7 @@ def _fresh_database(name: str) -> str:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh `dalil_test_gw` database with the inbox's tables."""
-    url = _fresh_database("dalil_test_gw")
+    url = _fresh_database(DB_PREFIX + "_gw")
     create_tables(url)
     yield url
     engine = create_engine(url)
@@ -114,7 +119,7 @@ def test_language_and_rate_limits_are_shared_through_redis(postgres_url, redis_p
 
 
 def test_the_migration_creates_the_inbox_on_postgresql() -> None:
-    url = _fresh_database("dalil_test_gw_migration")
+    url = _fresh_database(DB_PREFIX + "_gw_migration")
     upgrade(url)
     engine = create_engine(url)
     with engine.connect() as connection:

@@ -13,6 +13,8 @@ from knowledge.db import make_engine, make_session_factory, upgrade
 from knowledge.importer import import_content
 from knowledge.settings import CONTENT_DIR
 
+# Parallel checkouts on one machine set their own prefix so their test databases never clash.
+DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
 PG_ADMIN = os.environ.get("DALIL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_BASE = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
 BACKENDS = [pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -39,7 +41,7 @@ def _migrated_url(backend: str, label: str, tmp: Path) -> Iterator[str]:
         upgrade(url)
         yield url
         return
-    name = f"dalil_test_kb_{label}"
+    name = f"{DB_PREFIX}_kb_{label}"
     url = _recreate_pg_database(name)
     upgrade(url)
     yield url

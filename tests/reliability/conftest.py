@@ -19,7 +19,11 @@ from reliability_env import WA_PHONE_ID, WA_SECRET, WA_VERSION
 from bench.pg import create_database, drop_database, import_knowledge
 from dalil.devstack import Stack, latest_model, running_stack
 
-DATABASE = "dalil_test_reliability"
+# Parallel checkouts on one machine set their own prefix so their test databases never clash.
+DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
+
+
+DATABASE = DB_PREFIX + "_reliability"
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ connection and then accepts them again. The gateway is never restarted.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -19,14 +20,19 @@ from dalil.devstack import Stack
 from gateway.conversation import apology
 
 pytestmark = [pytest.mark.heavy, pytest.mark.timeout(600)]
-DATABASE = "dalil_test_reliability"
+# Parallel checkouts on one machine set their own prefix so their test databases never clash.
+DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
+
+
+DATABASE = DB_PREFIX + "_reliability"
 
 
 def ask(stack: Stack, sender: str, text: str) -> str:
     """One turn through the chat API, in French; the answer's texts joined."""
     response = httpx.post(
         f"{stack.gateway_url}/api/v1/chat",
-        json={"sender": sender, "text": text, "language": "fr"}, timeout=60,
+        json={"sender": sender, "text": text, "language": "fr"},
+        timeout=60,
     )
     assert response.status_code == 200, response.text
     return "\n".join(m["text"] for m in response.json()["messages"])

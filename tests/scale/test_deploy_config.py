@@ -26,9 +26,13 @@ from dalil.settings import ROOT
 from gateway.settings import GatewaySettings
 from knowledge.settings import KnowledgeSettings
 
+# Parallel checkouts on one machine set their own prefix so their test databases never clash.
+DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
+
+
 DEPLOY = ROOT / "deploy"
 ENDPOINTS = ROOT / "bot" / "endpoints.postgres.yml"
-TRACKER_DB = "dalil_test_endpoints_tracker"
+TRACKER_DB = DB_PREFIX + "_endpoints_tracker"
 REDIS_DB = 8  # dedicated to this test
 
 
@@ -41,7 +45,9 @@ def compose() -> dict[str, Any]:
 
 def endpoint_variables() -> set[str]:
     """The ${VAR}s bot/endpoints.postgres.yml needs."""
-    lines = [line for line in ENDPOINTS.read_text().splitlines() if not line.lstrip().startswith("#")]
+    lines = [
+        line for line in ENDPOINTS.read_text().splitlines() if not line.lstrip().startswith("#")
+    ]
     return set(re.findall(r"\$\{(\w+)\}", "\n".join(lines)))
 
 
@@ -115,9 +121,17 @@ def test_rasa_builds_postgres_tracker_and_redis_lock_stores_from_the_endpoints_f
     assert endpoint_variables() <= set(env)
     sender = f"deploy-check-{uuid.uuid4().hex[:8]}"
     done = subprocess.run(
-        [str(ROOT / ".venv-rasa" / "bin" / "python"), str(Path(__file__).with_name("engine_stores.py")),
-         str(ENDPOINTS), sender],
-        env=env, capture_output=True, text=True, timeout=240, check=False,
+        [
+            str(ROOT / ".venv-rasa" / "bin" / "python"),
+            str(Path(__file__).with_name("engine_stores.py")),
+            str(ENDPOINTS),
+            sender,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])

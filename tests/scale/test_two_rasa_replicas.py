@@ -10,6 +10,7 @@ Redis lock store (not atomic across processes) once failed a double-tapped turn 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,14 +29,25 @@ from gateway.privacy import pseudonym
 
 pytestmark = [pytest.mark.heavy, pytest.mark.timeout(1500)]
 
-TRACKER_DB = "dalil_test_rasa_tracker"
+# Parallel checkouts on one machine set their own prefix so their test databases never clash.
+DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
+
+
+TRACKER_DB = DB_PREFIX + "_rasa_tracker"
 REDIS_DB = 7  # dedicated to this test: flushed before and after
 CONVERSATIONS = 10 * 2
 TURNS = 10
 TEXTS = [
-    "bonjour", "je cherche un logement", "et pour la sante ?", "mon fils veut aller a l'ecole",
-    "comment avoir une carte de sejour", "merci", "je veux travailler", "j'ai besoin d'un avocat",
-    "formation professionnelle", "au revoir",
+    "bonjour",
+    "je cherche un logement",
+    "et pour la sante ?",
+    "mon fils veut aller a l'ecole",
+    "comment avoir une carte de sejour",
+    "merci",
+    "je veux travailler",
+    "j'ai besoin d'un avocat",
+    "formation professionnelle",
+    "au revoir",
 ]
 PSEUDONYM_KEY = "e2e-pseudonym-key"  # dalil.devstack's
 
@@ -54,8 +66,12 @@ def replicas(tmp_path: Path) -> Iterator[tuple[Stack, Any]]:
         workdir=tmp_path,
         database_url=knowledge,
         tracker_store={
-            "type": "SQL", "dialect": "postgresql", "url": "127.0.0.1", "port": 5432,
-            "db": TRACKER_DB, "username": "root",
+            "type": "SQL",
+            "dialect": "postgresql",
+            "url": "127.0.0.1",
+            "port": 5432,
+            "db": TRACKER_DB,
+            "username": "root",
         },
         lock_store={"type": "redis", "url": "127.0.0.1", "port": 6379, "db": REDIS_DB},
     )
@@ -155,7 +171,8 @@ def test_conversations_stay_whole_across_two_rasa_processes(
         sender = pseudonym("web", name, key=PSEUDONYM_KEY)
         response = httpx.get(
             f"{stack.rasa_url}/conversations/{sender}/tracker",
-            params={"token": stack.rasa_token, "include_events": "ALL"}, timeout=30,
+            params={"token": stack.rasa_token, "include_events": "ALL"},
+            timeout=30,
         )
         response.raise_for_status()
         assert turns(response.json()["events"]) == texts, f"{name}: a turn lost or duplicated"

@@ -24,9 +24,13 @@ from knowledge.db import make_engine, upgrade
 from knowledge.importer import import_content
 from knowledge.settings import CONTENT_DIR
 
+# Parallel checkouts on one machine set their own prefix so their test databases never clash.
+DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
+
+
 PG_ADMIN = os.environ.get("DALIL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_BASE = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-TEMPLATE_DB = "dalil_test_admin"
+TEMPLATE_DB = DB_PREFIX + "_admin"
 PASSWORD = "correct horse battery staple"
 EMAILS = {"admin": "admin@dalil.test", "editor": "editor@dalil.test", "staff": "staff@dalil.test"}
 _numbers = itertools.count()
@@ -44,13 +48,19 @@ def _fill(url: str) -> None:
         with Session(engine) as session:
             import_content(session, CONTENT_DIR)
             for role, email in EMAILS.items():
-                session.add(AdminUser(email=email, role=role, password_hash=hash_password(PASSWORD), active=True))
+                session.add(
+                    AdminUser(
+                        email=email, role=role, password_hash=hash_password(PASSWORD), active=True
+                    )
+                )
             session.commit()
     finally:
         engine.dispose()
 
 
-@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def backend(request: pytest.FixtureRequest) -> str:
     """The database backend under test."""
     return str(request.param)
