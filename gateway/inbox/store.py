@@ -22,6 +22,7 @@ from gateway.inbox.models import (
     ButtonPayload,
     Contact,
     InboundMessage,
+    SenderAlias,
     SenderLease,
 )
 from knowledge.db import make_engine
@@ -337,7 +338,62 @@ class InboxStore:
                 )
             ).rowcount  # type: ignore[attr-defined]
             session.execute(delete(Contact).where(Contact.last_seen_at < cutoff))
+            session.execute(delete(SenderAlias).where(SenderAlias.sender.in_(stale)))
             session.execute(delete(SenderLease).where(SenderLease.expires_at < now()))
             return Purged(messages=removed, senders=stale)
+
+        return await self._run(work)
+
+    async def resolve_sender(self, sender: str, aliases: Iterable[str] = ()) -> str:
+        """The pseudonym the person's conversation is kept under, linking `aliases` to it.
+
+        An id already linked keeps its link; otherwise the conversation that exists (the
+        sender's own first, then an alias's) wins, and every other id is linked to it.
+        """
+        others = [a for a in dict.fromkeys(aliases) if a != sender]
+
+        def work(session: Session) -> str:
+            ids = [sender, *others]
+            query = select(SenderAlias.alias, SenderAlias.sender).where(SenderAlias.alias.in_(ids))
+            # A Result has `keys()`, so dict() would read it as a mapping: unpack the rows.
+            linked = {alias: target for alias, target in session.execute(query)}
+            canonical = next((linked[i] for i in ids if i in linked), None)
+            if canonical is None:
+                if not others:
+                    return sender
+                known = set(session.scalars(select(Contact.sender).where(Contact.sender.in_(ids))))
+                canonical = next((i for i in ids if i in known), sender)
+            rows = [
+                {"alias": i, "sender": canonical, "linked_at": now()}
+                for i in ids
+                if i != canonical and i not in linked
+            ]
+            if rows:
+                session.execute(
+                    self._insert(SenderAlias)
+                    .values(rows)
+                    .on_conflict_do_nothing(index_elements=["alias"])
+                )
+            return canonical
+
+        return await self._run(work)
+
+    async def forget_aliases(self, sender: str) -> list[str]:
+        """Unlink every other pseudonym of `sender` and return them, for `delete_my_data`."""
+
+        def work(session: Session) -> list[str]:
+            rows = session.execute(
+                select(SenderAlias.alias, SenderAlias.sender).where(
+                    (SenderAlias.sender == sender) | (SenderAlias.alias == sender)
+                )
+            ).all()
+            linked = {i for row in rows for i in row} - {sender}
+            session.execute(
+                delete(SenderAlias).where(
+                    SenderAlias.sender.in_([sender, *linked])
+                    | SenderAlias.alias.in_([sender, *linked])
+                )
+            )
+            return sorted(linked)
 
         return await self._run(work)
