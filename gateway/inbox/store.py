@@ -352,48 +352,55 @@ class InboxStore:
         """
         others = [a for a in dict.fromkeys(aliases) if a != sender]
 
-        def work(session: Session) -> str:
-            ids = [sender, *others]
+        ids = [sender, *others]
+
+        def find(session: Session) -> tuple[str, list[dict[str, Any]]]:
             query = select(SenderAlias.alias, SenderAlias.sender).where(SenderAlias.alias.in_(ids))
             # A Result has `keys()`, so dict() would read it as a mapping: unpack the rows.
             linked = {alias: target for alias, target in session.execute(query)}
             canonical = next((linked[i] for i in ids if i in linked), None)
             if canonical is None:
                 if not others:
-                    return sender
+                    return sender, []
                 known = set(session.scalars(select(Contact.sender).where(Contact.sender.in_(ids))))
                 canonical = next((i for i in ids if i in known), sender)
+            at = now()
             rows = [
-                {"alias": i, "sender": canonical, "linked_at": now()}
+                {"alias": i, "sender": canonical, "linked_at": at}
                 for i in ids
                 if i != canonical and i not in linked
             ]
-            if rows:
-                session.execute(
+            return canonical, rows
+
+        canonical, rows = await self._run(find)
+        if rows:
+            # A transaction of its own: on SQLite a read transaction cannot become a write
+            # one once a worker has written ("database is locked"). A link written meanwhile
+            # by a concurrent delivery wins (DO NOTHING); both point at a conversation.
+            await self._run(
+                lambda s: s.execute(
                     self._insert(SenderAlias)
                     .values(rows)
                     .on_conflict_do_nothing(index_elements=["alias"])
                 )
-            return canonical
-
-        return await self._run(work)
+            )
+        return canonical
 
     async def forget_aliases(self, sender: str) -> list[str]:
         """Unlink every other pseudonym of `sender` and return them, for `delete_my_data`."""
 
         def work(session: Session) -> list[str]:
-            rows = session.execute(
-                select(SenderAlias.alias, SenderAlias.sender).where(
-                    (SenderAlias.sender == sender) | (SenderAlias.alias == sender)
-                )
-            ).all()
-            linked = {i for row in rows for i in row} - {sender}
-            session.execute(
-                delete(SenderAlias).where(
-                    SenderAlias.sender.in_([sender, *linked])
-                    | SenderAlias.alias.in_([sender, *linked])
-                )
-            )
-            return sorted(linked)
+            # Deleting first (RETURNING what went), not reading first: on SQLite a read
+            # transaction cannot turn into a write one once another connection has written.
+            found, frontier = {sender}, {sender}
+            while frontier:
+                gone = session.execute(
+                    delete(SenderAlias)
+                    .where(SenderAlias.sender.in_(frontier) | SenderAlias.alias.in_(frontier))
+                    .returning(SenderAlias.alias, SenderAlias.sender)
+                ).all()
+                frontier = {i for row in gone for i in row} - found
+                found |= frontier
+            return sorted(found - {sender})
 
         return await self._run(work)
