@@ -10,12 +10,24 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import Any
 
+import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from fakes.gateway import WA_PHONE_ID, Harness, sender_of, wa_text, wait_for
+from fakes.gateway import (
+    WA_PHONE_ID,
+    Harness,
+    create_tables,
+    running_gateway,
+    sender_of,
+    settings_for,
+    wa_text,
+    wait_for,
+)
+from fakes.providers import FakeWorld
 from sqlalchemy import MetaData, create_engine, select
 
 from gateway.inbox.models import Contact, GatewayBase, InboundMessage, SenderAlias
@@ -24,6 +36,7 @@ from knowledge.db import upgrade
 PHONE = "212600000077"
 BSUID = "MA.1502576394655843"
 USERNAME = "@amina.rabat"
+ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def wa_user_message(
@@ -215,6 +228,28 @@ def test_a_bsuid_change_reported_by_a_system_message_keeps_the_conversation(
 
 
 def test_delete_my_data_removes_both_identifiers_data(harness: Harness) -> None:
+    _switch_then_delete(harness)
+
+
+@pytest.mark.postgres
+def test_switch_and_deletion_on_postgresql(world_and_url: tuple[FakeWorld, str]) -> None:
+    world, url = world_and_url
+    database = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test") + "_wa_alias"
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        c.execute(f'CREATE DATABASE "{database}"')
+    database_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}"
+    create_tables(database_url)
+    settings = settings_for(url, database_url)
+    try:
+        with running_gateway(settings) as client:
+            _switch_then_delete(Harness(world, client, settings))
+    finally:
+        with psycopg.connect(ADMIN_DSN, autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def _switch_then_delete(harness: Harness) -> None:
     by_phone, by_bsuid = sender_of("wa", PHONE), sender_of("wa", BSUID)
     harness.whatsapp(wa_text("mon histoire", wamid="wamid.D1", wa_id=PHONE))
     wait_for(lambda: len(harness.world.whatsapp) == 1)
