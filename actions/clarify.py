@@ -33,6 +33,8 @@ class ActionClarify(DalilAction):
         """The action's name in the domain."""
         return "action_clarify"
 
+    insight_kind = "clarify"
+
     async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Offer the likely topics, else the menu, and always a person."""
         language = reply.language

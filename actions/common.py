@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from abc import ABCMeta, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,10 +19,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
+from actions.metrics import ACTION_SECONDS, KNOWLEDGE_ERRORS
 from actions.payloads import Button
 from actions.settings import get_settings
 from dalil.i18n import gettext, isolate
 from dalil.languages import Language, coerce_language
+from dalil.logging import correlation
 from knowledge.db import make_engine, make_session_factory
 
 log = logging.getLogger(__name__)
@@ -123,6 +126,17 @@ class Reply:
     def __init__(self, dispatcher: CollectingDispatcher, language: Language) -> None:
         self.dispatcher = dispatcher
         self.language = language
+        # For the gateway's turn events: topic, ids of the facts shown, whether it may be rated.
+        self.notes: dict[str, Any] = {}
+
+    def note(self, *, topic: str | None = None, facts: list[str] | None = None, rateable: bool = False) -> None:
+        """Describe what this answer showed (never the text): see gateway/insights/events.py."""
+        if topic:
+            self.notes["topic"] = topic
+        if facts:
+            self.notes["facts"] = [*self.notes.get("facts", []), *facts]
+        if rateable:
+            self.notes["rateable"] = True
 
     def say(self, text: str, buttons: list[Button] | None = None) -> None:
         """Send one text message, with buttons if any."""
@@ -183,8 +197,9 @@ class DalilAction(Action, metaclass=ABCMeta):
         try:
             return await asyncio.wait_for(asyncio.to_thread(work), services.timeout_seconds)
         except Exception as exc:
+            KNOWLEDGE_ERRORS.labels(action=self.name()).inc()
             log.warning(
-                "knowledge base unavailable", extra={"action": self.name(), "error": repr(exc)}
+                "knowledge base unavailable", extra={"action": self.name(), "error": type(exc).__name__}
             )
             raise KnowledgeUnavailable(str(exc)) from exc
 
@@ -196,17 +211,51 @@ class DalilAction(Action, metaclass=ABCMeta):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Answer, or apologise in the user's language; always keep the `language` slot current."""
-        language = self.language(tracker)
-        reply = Reply(dispatcher, language)
-        try:
-            events = await self.respond(reply, tracker, domain)
-        except KnowledgeUnavailable:
-            events = await self.degraded(reply, tracker)
-        except Exception:
-            log.exception("action failed", extra={"action": self.name()})
-            reply.say(unavailable_text(language))
-            events = []
-        return with_language(events, tracker, language)
+        with correlation(message_metadata(tracker).get("correlation_id")):
+            started = time.perf_counter()
+            language = self.language(tracker)
+            reply = Reply(dispatcher, language)
+            first = len(dispatcher.messages)
+            outcome = "ok"
+            try:
+                events = await self.respond(reply, tracker, domain)
+            except KnowledgeUnavailable:
+                outcome = "degraded"
+                events = await self.degraded(reply, tracker)
+            except Exception:
+                outcome = "error"
+                log.exception("action failed", extra={"action": self.name()})
+                reply.say(unavailable_text(language))
+                events = []
+            self.attach_note(reply, tracker, first)
+            seconds = time.perf_counter() - started
+            ACTION_SECONDS.labels(action=self.name(), outcome=outcome).observe(seconds)
+            log.info(
+                "action",
+                extra={"action": self.name(), "outcome": outcome, "ms": round(seconds * 1000, 1)},
+            )
+            return with_language(events, tracker, language)
+
+    # What the gateway's turn event says this action did ("answer", "emergency", "clarify").
+    insight_kind = "answer"
+
+    def attach_note(self, reply: Reply, tracker: Tracker, position: int) -> None:
+        """Add the insight note as a custom message before this action's own messages."""
+        city = tracker.get_slot("city")
+        note = {
+            "kind": self.insight_kind,
+            "action": self.name(),
+            "intent": latest_intent(tracker),
+            "city": city if isinstance(city, str) else "",
+            **reply.notes,
+        }
+        # Built like rasa-sdk's utter_message(json_message=…), inserted first so the gateway's
+        # commands keep their place at the end of the turn.
+        reply.dispatcher.messages.insert(
+            position,
+            {"text": None, "buttons": [], "elements": [], "custom": {"insight": note},
+             "template": None, "response": None, "image": None, "attachment": None},
+        )
 
     async def degraded(self, reply: Reply, tracker: Tracker) -> list[EventType]:
         """What to do when the knowledge base cannot be read (override to do better)."""

@@ -54,6 +54,8 @@ class ActionEmergency(DalilAction):
         """The action's name in the domain."""
         return "action_emergency"
 
+    insight_kind = "emergency"
+
     async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Send the numbers of the knowledge base, or the catalog's if it has none."""
         language = reply.language

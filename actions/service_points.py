@@ -288,6 +288,7 @@ async def _in_city(
         reply.say(header)
     for point in points:
         reply.say(point_text(point, language, now.astimezone(MOROCCO)))
+    reply.note(topic=topic_id, facts=[f"point:{p.id}" for p in points], rateable=True)
     shown = offset + len(points)
     buttons = [another_question_button(language)]
     if shown < total:
@@ -340,6 +341,7 @@ async def _nearest(
         reply.say(header)
     for point, distance in page:
         reply.say(point_text(point, language, now.astimezone(MOROCCO), distance))
+    reply.note(topic=topic_id, facts=[f"point:{p.id}" for p, _ in page], rateable=True)
     buttons = [another_question_button(language)]
     if len(found) > offset + per_page:
         buttons.insert(0, more_button(language, offset + per_page))

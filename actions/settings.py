@@ -24,6 +24,20 @@ class ActionSettings(BaseSettings):
     database_timeout_seconds: float = Field(default=5.0, gt=0)
     # Service points shown per message; a "more" button pages through the rest.
     points_per_page: int = Field(default=3, ge=1, le=10)
+    log_level: str = "INFO"
+    # Prometheus metrics of the action server on their own port (off when unset).
+    actions_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    actions_metrics_host: str = "127.0.0.1"
+
+    @property
+    def metrics_port(self) -> int | None:
+        """Where `/metrics` listens, if anywhere."""
+        return self.actions_metrics_port
+
+    @property
+    def metrics_host(self) -> str:
+        """The address `/metrics` binds to."""
+        return self.actions_metrics_host
 
     @field_validator("database_url")
     @classmethod

@@ -243,6 +243,7 @@ async def answer_topic(
     if answer.details.strip():
         buttons.insert(0, details_button(language, topic_id))
     reply.say(answer_text(language, answer, status), buttons)
+    reply.note(topic=topic_id, facts=[f"topic:{topic_id}"], rateable=True)
 
 
 async def send_details(action: DalilAction, reply: Reply, topic_id: str) -> None:
@@ -276,3 +277,4 @@ async def send_details(action: DalilAction, reply: Reply, topic_id: str) -> None
     reply.say(
         "\n\n".join(parts), [where_button(language, topic_id), another_question_button(language)]
     )
+    reply.note(topic=topic_id, facts=[f"topic:{topic_id}"], rateable=True)

@@ -160,7 +160,7 @@ class Stack:
         self.processes = {
             "actions": Process(
                 "actions",
-                [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.actions_port)],
+                [str(APP_PYTHON), "-m", "actions.serve", "--actions", "actions", "-p", str(self.actions_port)],
                 ROOT, env, self.workdir / "actions.log",
             ),
             "gateway": Process(

@@ -1,10 +1,36 @@
-"""Structured (JSON lines) logging for every Dalil process."""
+"""Structured (JSON lines) logging for every Dalil process.
+
+Each user message gets one correlation id at the gateway; it travels to Rasa and the action
+server in the message's metadata and appears as `cid` in every log line written while that
+message is handled, so one message can be followed across the three processes.
+"""
 
 import json
 import logging
 import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
+
+CORRELATION_ID: ContextVar[str | None] = ContextVar("dalil_correlation_id", default=None)
+
+
+def new_correlation_id() -> str:
+    """A fresh id for one user message."""
+    return uuid.uuid4().hex
+
+
+@contextmanager
+def correlation(cid: str | None) -> Iterator[str | None]:
+    """Tag every log line of the block with `cid` (nothing when None)."""
+    token = CORRELATION_ID.set(cid)
+    try:
+        yield cid
+    finally:
+        CORRELATION_ID.reset(token)
 
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
@@ -20,6 +46,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
+        cid = CORRELATION_ID.get()
+        if cid:
+            payload["cid"] = cid
         payload.update({k: v for k, v in record.__dict__.items() if k not in _RESERVED})
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)

@@ -16,9 +16,11 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import create_engine
 
 from dalil.logging import configure_logging
-from gateway import nlg
+from gateway import metrics, nlg
 from gateway.admin import routes as admin_routes
 from gateway.inbox.runtime import language_memory, open_redis, run_inbox
+from gateway.insights import routes as insights_routes
+from gateway.insights.events import Insights, feedback_memory
 from gateway.language import start_warm_up
 from gateway.rasa import RasaClient
 from gateway.ratelimit import BodyLimitMiddleware
@@ -65,6 +67,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             )
             app.state.conversations = HandoverConversationService(
                 app.state.rasa, languages, desk, turns
+            )
+            app.state.conversations.insights = Insights(
+                app.state.engine,
+                key=settings.pseudonym_key.get_secret_value().encode(),
+                memory=feedback_memory(redis, prefix=settings.redis_key_prefix),
             )
             try:
                 async with run_inbox(settings, app.state.conversations, redis) as inbox:
@@ -120,6 +127,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(admin_routes.api)
     app.include_router(staff_routes.router)
     app.include_router(staff_routes.chat_inbox)
+    app.include_router(insights_routes.router)
+    metrics.install(app)
     # Outermost: also bounds chunked bodies, which carry no Content-Length.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 

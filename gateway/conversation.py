@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from dalil.i18n import gettext
 from dalil.languages import Language
+from dalil.logging import CORRELATION_ID, correlation, new_correlation_id
+from gateway.insights.events import Insights, notes_of
 from gateway.language import choose_language
 from gateway.rasa import RasaClient, RasaUnavailable
 from gateway.schemas import Button, Location, Message
@@ -37,6 +40,8 @@ class Reply:
     messages: list[Message]
     commands: list[str] = field(default_factory=list)
     degraded: bool = False
+    # The actions' insight notes (topic, facts shown…), never shown to the user.
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
 
 class LanguageMemory(Protocol):
@@ -112,6 +117,8 @@ class ConversationService:
         self.rasa = rasa
         self.languages = languages
         self.turns: TurnLock = turns or turn_lock(None)
+        # Turn events and answer feedback (gateway/insights/); off when None.
+        self.insights: Insights | None = None
 
     async def resolve_language(self, inbound: Inbound) -> Language:
         """The language of this turn's answer, remembered for the next turn."""
@@ -125,8 +132,18 @@ class ConversationService:
 
     async def handle(self, inbound: Inbound) -> Reply:
         """Answer one message, one turn at a time per conversation; raises RasaUnavailable."""
-        async with self.turns.hold(inbound.sender):
-            return await self.answer(inbound)
+        with correlation(new_correlation_id()):
+            if self.insights is not None:
+                language = await self.resolve_language(inbound)
+                own = await self.insights.intercept(inbound, language)
+                if own is not None:
+                    return Reply(language=language, messages=own)
+            started = time.perf_counter()
+            async with self.turns.hold(inbound.sender):
+                reply = await self.answer(inbound)
+            if self.insights is not None:
+                await self.insights.observe(inbound, reply, time.perf_counter() - started)
+            return reply
 
     async def answer(self, inbound: Inbound) -> Reply:
         """Answer one message; raises RasaUnavailable so queued channels can retry."""
@@ -135,6 +152,7 @@ class ConversationService:
             "language": language,
             "channel": inbound.channel,
             "location": inbound.location.model_dump() if inbound.location else None,
+            "correlation_id": CORRELATION_ID.get(),
         }
         raw = await self.rasa.send(sender=inbound.sender, text=inbound.text, metadata=metadata)
         messages, commands = to_messages(raw)
@@ -142,7 +160,7 @@ class ConversationService:
             # Rasa's REST channel swallows action errors and answers with an empty list.
             log.warning("rasa returned no message", extra={"channel": inbound.channel})
             return Reply(language=language, messages=[apology(language)], degraded=True)
-        return Reply(language=language, messages=messages, commands=commands)
+        return Reply(language=language, messages=messages, commands=commands, notes=notes_of(raw))
 
     async def handle_or_apologise(self, inbound: Inbound) -> Reply:
         """Answer one message, or apologise in the user's language when Rasa is down."""
@@ -151,4 +169,7 @@ class ConversationService:
         except RasaUnavailable as exc:
             log.warning("rasa unavailable", extra={"reason": str(exc), "channel": inbound.channel})
             language = await self.resolve_language(inbound)
-            return Reply(language=language, messages=[apology(language)], degraded=True)
+            reply = Reply(language=language, messages=[apology(language)], degraded=True)
+            if self.insights is not None:
+                await self.insights.observe(inbound, reply, 0.0)
+            return reply

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
+
+from gateway.metrics import RASA_SECONDS
 
 
 class RasaUnavailable(Exception):
@@ -21,13 +24,16 @@ class RasaClient:
 
     async def send(self, *, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         """Send one user message through the REST channel and return the bot's messages."""
+        started = time.perf_counter()
         try:
             response = await self._http.post(
                 f"{self._base_url}/webhooks/rest/webhook",
                 json={"sender": sender, "message": text, "metadata": metadata},
             )
         except httpx.HTTPError as exc:
+            RASA_SECONDS.labels(result="unreachable").observe(time.perf_counter() - started)
             raise RasaUnavailable(f"Rasa unreachable: {type(exc).__name__}") from exc
+        RASA_SECONDS.labels(result=str(response.status_code)).observe(time.perf_counter() - started)
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
         body = response.json()

@@ -58,6 +58,12 @@ class GatewaySettings(BaseSettings):
     # Rasa's SQL tracker store, when used: `dalil purge` deletes a sender's `events` rows there.
     rasa_tracker_database_url: str | None = None
 
+    # Operations and insights (gateway/metrics.py, gateway/insights/).
+    # Unset: /metrics answers only loopback and private-network clients.
+    metrics_token: SecretStr | None = None
+    # Turn and feedback events older than this are rolled up into daily counts, then deleted.
+    insights_retention_days: int = Field(default=90, ge=1)
+
     # Admin and staff pages (gateway/admin/, gateway/staff/).
     # Signs the admin session cookies; unset in development and test, a random per-process key.
     session_secret: SecretStr | None = None
@@ -70,7 +76,7 @@ class GatewaySettings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> GatewaySettings:
-        for name in ("rasa_token", "pseudonym_key", "session_secret"):
+        for name in ("rasa_token", "pseudonym_key", "session_secret", "metrics_token"):
             refuse_placeholder(getattr(self, name), name=f"DALIL_{name.upper()}", environment=self.environment)
         if self.environment == "production" and self.session_secret is None:
             raise ValueError("DALIL_SESSION_SECRET must be set when DALIL_ENVIRONMENT=production")

@@ -20,9 +20,9 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 # What each role may do; an admin may do everything.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"content", "publish", "audit", "unanswered", "staff", "users"}),
-    "editor": frozenset({"content", "unanswered"}),
-    "staff": frozenset({"staff"}),
+    "admin": frozenset({"content", "publish", "audit", "unanswered", "staff", "users", "insights"}),
+    "editor": frozenset({"content", "unanswered", "insights"}),
+    "staff": frozenset({"staff", "insights"}),
 }
 assert set(PERMISSIONS) == set(ROLES)
 

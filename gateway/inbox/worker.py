@@ -14,6 +14,7 @@ from typing import Any
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from dalil.languages import coerce_language
+from gateway import metrics
 from gateway.channels.base import (
     PAYLOAD_REF_PREFIX,
     Channel,
@@ -234,7 +235,12 @@ class Worker:
             reraise=True,
         ):
             with attempt:
-                await channel.send(out)
+                try:
+                    await channel.send(out)
+                except SendFailed as exc:
+                    code = metrics.send_failure_code(str(exc))
+                    metrics.PROVIDER_SEND_FAILURES.labels(channel=channel.name, code=code).inc()
+                    raise
 
     async def _failed(
         self,
@@ -250,6 +256,9 @@ class Worker:
             delay=backoff(message.attempts + 1, base=self._retry_base, cap=self._retry_cap),
             give_up_after=self._give_up_after,
         )
+        metrics.INBOX_RETRIES.labels(channel=message.channel).inc()
+        if attempts >= self._give_up_after:
+            metrics.INBOX_FAILED.labels(channel=message.channel).inc()
         log.warning(
             "inbox message delayed",
             extra={"channel": message.channel, "attempts": attempts, "reason": str(exc)[:200]},

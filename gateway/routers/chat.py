@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request
 
+from gateway import metrics
 from gateway.conversation import Inbound
 from gateway.dependencies import ConversationsDep, SettingsDep
 from gateway.privacy import pseudonym
@@ -31,6 +32,7 @@ async def chat(
     sender = pseudonym("web", body.sender, key=settings.pseudonym_key.get_secret_value())
     inbox = getattr(request.app.state, "inbox", None)
     if inbox is not None and not await inbox.limiter.allow(sender):
+        metrics.RATE_LIMITED.labels(channel="web").inc()
         raise HTTPException(status_code=429, detail="Too many messages; try again in a minute.")
     inbound = Inbound(
         channel="web",

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from gateway import metrics
 from gateway.channels.base import BadPayload, Channel
 from gateway.channels.whatsapp import WhatsAppChannel
 from gateway.inbox.runtime import Inbox
@@ -92,6 +93,7 @@ async def _receive(request: Request, inbox: Inbox, name: str) -> Response:
         )
         accepted = await inbox.limiter.allow(sender)
         if not accepted:
+            metrics.RATE_LIMITED.labels(channel=name).inc()
             log.warning("sender over the rate limit", extra={"channel": name, "sender": sender})
         # Persisted before the provider hears 200: a crash after this loses nothing.
         new = await inbox.store.enqueue(
