@@ -44,6 +44,8 @@ class NlgResponse(BaseModel):
 
     text: str
     buttons: list[NlgButton] = Field(default_factory=list)
+    # The insight note (gateway/insights/events.py): Rasa passes it on as a custom message.
+    custom: dict[str, Any] | None = None
 
 
 def tracker_language(tracker: dict[str, Any]) -> Language:
@@ -105,9 +107,16 @@ async def action_server_down(request: Request) -> bool:
     return down
 
 
-@router.post("/nlg")
+@router.post("/nlg", response_model_exclude_none=True)
 async def nlg(body: NlgRequest, request: Request) -> NlgResponse:
     """Render a Rasa response from the catalogs in the conversation's language."""
+    rendered = await _nlg(body, request)
+    intent = ((body.tracker.get("latest_message") or {}).get("intent") or {}).get("name")
+    rendered.custom = {"insight": {"response": body.response, "intent": str(intent or "")[:64]}}
+    return rendered
+
+
+async def _nlg(body: NlgRequest, request: Request) -> NlgResponse:
     language = tracker_language(body.tracker)
     if body.response == "utter_default" and await action_server_down(request):
         # Rasa falls back to utter_default when an action call fails: "I did not understand"
