@@ -3,6 +3,7 @@
 import typer
 
 from gateway.admin.cli import admin_app
+from gateway.insights.cli import insights_app
 from gateway.purge import app as purge_app
 from knowledge.cli import kb_app
 
@@ -12,6 +13,7 @@ app = typer.Typer(
 app.add_typer(kb_app, name="kb")
 app.add_typer(admin_app, name="admin")
 app.add_typer(purge_app, name="purge")
+app.add_typer(insights_app, name="insights")
 
 if __name__ == "__main__":
     app()
