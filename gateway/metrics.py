@@ -64,6 +64,12 @@ KNOWLEDGE_ERRORS = Counter(
 )
 
 _HTTP_CODE = re.compile(r"HTTP (\d{3})")
+# Loopback and private networks (RFC 1918, unique local IPv6): where Prometheus and the compose
+# network live. Not `ip_address.is_private`, which also admits documentation ranges.
+INTERNAL_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7")
+)
 
 
 def send_failure_code(error: str) -> str:
@@ -82,7 +88,9 @@ def allowed(request: Request, token: str | None) -> bool:
         address = ipaddress.ip_address(host)
     except ValueError:
         return False
-    return address.is_loopback or address.is_private
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return any(address in network for network in INTERNAL_NETWORKS)
 
 
 def _refresh_gauges(app: FastAPI) -> None:
