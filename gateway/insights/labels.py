@@ -1,6 +1,8 @@
 """Words of the insights page, marked for the catalogs (the templates are not extracted)."""
 
-from dalil.i18n import _
+from collections.abc import Callable
+
+from dalil.i18n import _, gettext, topic_title
 
 PAGE_LABELS = (
     _("All"),
@@ -38,7 +40,6 @@ PAGE_LABELS = (
     _("Most frequent unanswered questions"),
     _("No data for this period."),
     _("No question was left unanswered {n} times or more."),
-    _("No topic"),
     _("Not understood"),
     _("Outcome"),
     _("Questions per day"),
@@ -52,3 +53,30 @@ PAGE_LABELS = (
     _("Votes"),
     _("Week"),
 )
+
+OUTCOME_LABELS = {
+    "answered": _("Answered"),
+    "clarified": _("Clarified"),
+    "fallback": _("Not understood"),
+    "handover": _("Handed to a person"),
+    "emergency": _("Emergency"),
+    "staff": _("Message to a person"),
+    "unavailable": _("Bot unavailable"),
+}
+NOT_GIVEN = _("Not given")
+
+
+def cell_label(kind: str, value: str, language: str) -> str:
+    """How a table's or chart's row is named on the page, in the page's language."""
+    if not value:
+        return gettext(language, NOT_GIVEN)
+    if kind == "topic":
+        return topic_title(language, value)
+    if kind == "outcome":
+        return gettext(language, OUTCOME_LABELS.get(value, value))
+    return value
+
+
+def labeller(kind: str, language: str) -> Callable[[str], str]:
+    """`cell_label` for one table, as the charts take it."""
+    return lambda value: cell_label(kind, value, language)

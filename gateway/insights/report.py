@@ -136,7 +136,17 @@ def table(
         ordered = sorted(totals)
     else:
         ordered = sorted(totals, key=lambda label: (-totals[label][0], label))
-    return [suppress(label, *totals[label]) for label in ordered]
+    return secondary([suppress(label, *totals[label]) for label in ordered])
+
+
+def secondary(cells: list[Cell]) -> list[Cell]:
+    """Hide one more cell when only one is hidden: else the total minus the rest would reveal it."""
+    hidden = [c for c in cells if c.suppressed]
+    shown = [c for c in cells if not c.suppressed]
+    if len(hidden) != 1 or not shown:
+        return cells
+    smallest = min(shown, key=lambda c: (c.conversations or 0, c.events or 0))
+    return [Cell(c.label, None, None) if c is smallest else c for c in cells]
 
 
 def feedback_by_topic(session: Session, filters: Filters) -> list[dict[str, Any]]:

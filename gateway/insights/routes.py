@@ -18,13 +18,14 @@ from gateway.admin.web import Auth, DbDep, client_ip, render, require
 from gateway.admin.web import templates as admin_templates
 from gateway.insights import report
 from gateway.insights.events import local_day
+from gateway.insights.labels import cell_label, labeller
 from gateway.insights.svg import bar_chart
 
 router = APIRouter(tags=["insights"])
 DEFAULT_DAYS = 28
 MAX_DAYS = 366
 TABLES = ("questions", "topic", "language", "channel", "city", "outcome", "emergencies", "feedback", "unanswered")
-admin_templates.env.globals["bar_chart"] = bar_chart
+admin_templates.env.globals.update(bar_chart=bar_chart, cell_label=cell_label, labeller=labeller)
 
 
 def _filters(

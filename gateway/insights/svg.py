@@ -6,7 +6,7 @@ so the SVG is `aria-hidden`; suppressed cells are drawn as an empty, dashed bar.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 from markupsafe import Markup
@@ -19,7 +19,9 @@ LABEL_WIDTH = 150
 CHART_WIDTH = 360
 
 
-def bar_chart(cells: Sequence[Cell], *, rtl: bool = False) -> Markup:
+def bar_chart(
+    cells: Sequence[Cell], *, rtl: bool = False, label: Callable[[str], str] = str
+) -> Markup:
     """Horizontal bars, one per cell, longest = widest; right-to-left pages draw from the right."""
     if not cells:
         return Markup("")
@@ -28,7 +30,7 @@ def bar_chart(cells: Sequence[Cell], *, rtl: bool = False) -> Markup:
     width = LABEL_WIDTH + CHART_WIDTH + 50
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" aria-hidden="true" focusable="false">'
+        f'viewBox="0 0 {width} {height}" direction="ltr" aria-hidden="true" focusable="false">'
     ]
     for index, cell in enumerate(cells):
         y = GAP + index * (BAR + GAP)
@@ -40,7 +42,7 @@ def bar_chart(cells: Sequence[Cell], *, rtl: bool = False) -> Markup:
             label_x, anchor, bar_x = LABEL_WIDTH - 6, "end", LABEL_WIDTH
             value_x, value_anchor = bar_x + length + 4, "start"
         parts.append(
-            f'<text x="{label_x}" y="{y + BAR - 5}" text-anchor="{anchor}">{escape(cell.label)}</text>'
+            f'<text x="{label_x}" y="{y + BAR - 5}" text-anchor="{anchor}">{escape(label(cell.label))}</text>'
         )
         if cell.events is None:
             dashed_x = bar_x if not rtl else width - LABEL_WIDTH - 40

@@ -162,7 +162,10 @@ def stack(database_url: str) -> Iterator[Stack]:
         Services(session_factory=make_session_factory(kb), clock=lambda: MONDAY_MORNING, points_per_page=3)
     )
     fake = LoopbackServer(
-        Starlette(routes=[Route("/webhooks/rest/webhook", rasa.webhook, methods=["POST"])])
+        Starlette(routes=[
+            Route("/webhooks/rest/webhook", rasa.webhook, methods=["POST"]),
+            Route("/health", lambda _: JSONResponse({"status": "ok"})),
+        ])
     ).start()
     settings = make_settings(database_url, rasa_url=fake.url, action_server_url=fake.url)
     server, thread, url = serve(create_app(settings))
