@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> None:
     args = create_argument_parser().parse_args(argv if argv is not None else sys.argv[1:])
     settings = get_settings()
     # rasa-sdk installs coloured text logs; every Dalil process logs JSON lines instead.
-    utils.configure_colored_logging = lambda level: configure_logging(level or settings.log_level)  # type: ignore[assignment]
+    utils.configure_colored_logging = lambda level: configure_logging(level or settings.log_level)
     if settings.metrics_port:
         start_http_server(settings.metrics_port, addr=settings.metrics_host)
     main_from_args(args)

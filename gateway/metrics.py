@@ -23,22 +23,29 @@ from sqlalchemy.orm import Session
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 
 HTTP_REQUESTS = Counter(
-    "dalil_http_requests_total", "HTTP requests by route, method and status.",
+    "dalil_http_requests_total",
+    "HTTP requests by route, method and status.",
     ["route", "method", "status"],
 )
 HTTP_SECONDS = Histogram(
-    "dalil_http_request_seconds", "HTTP request latency by route.", ["route"],
+    "dalil_http_request_seconds",
+    "HTTP request latency by route.",
+    ["route"],
     buckets=LATENCY_BUCKETS,
 )
 TURNS = Counter(
     "dalil_turns_total", "User messages answered, by channel and outcome.", ["channel", "outcome"]
 )
 TURN_SECONDS = Histogram(
-    "dalil_turn_seconds", "Time to answer one user message, by channel.", ["channel"],
+    "dalil_turn_seconds",
+    "Time to answer one user message, by channel.",
+    ["channel"],
     buckets=LATENCY_BUCKETS,
 )
 RASA_SECONDS = Histogram(
-    "dalil_rasa_turn_seconds", "Latency of Rasa's REST channel for one message.", ["result"],
+    "dalil_rasa_turn_seconds",
+    "Latency of Rasa's REST channel for one message.",
+    ["result"],
     buckets=LATENCY_BUCKETS,
 )
 FEEDBACK = Counter("dalil_feedback_total", "Answer ratings by vote.", ["vote"])
@@ -47,7 +54,9 @@ INBOX_RETRIES = Counter(
     "dalil_inbox_retries_total", "Inbox messages delayed for a retry, by channel.", ["channel"]
 )
 INBOX_FAILED = Counter(
-    "dalil_inbox_failed_total", "Inbox messages given up after every retry, by channel.", ["channel"]
+    "dalil_inbox_failed_total",
+    "Inbox messages given up after every retry, by channel.",
+    ["channel"],
 )
 PROVIDER_SEND_FAILURES = Counter(
     "dalil_provider_send_failures_total",
@@ -56,7 +65,8 @@ PROVIDER_SEND_FAILURES = Counter(
 )
 OPEN_HANDOVERS = Gauge("dalil_open_handovers", "Conversations waiting for or handled by a person.")
 RATE_LIMITED = Counter(
-    "dalil_rate_limited_total", "Messages refused by the per-sender rate limit, by channel.",
+    "dalil_rate_limited_total",
+    "Messages refused by the per-sender rate limit, by channel.",
     ["channel"],
 )
 KNOWLEDGE_ERRORS = Counter(
@@ -143,6 +153,8 @@ def install(app: FastAPI) -> None:
         route: Any = request.scope.get("route")
         # The route's template, never the raw path: paths can hold a sender id.
         name = getattr(route, "path", None) or "unmatched"
-        HTTP_REQUESTS.labels(route=name, method=request.method, status=str(response.status_code)).inc()
+        HTTP_REQUESTS.labels(
+            route=name, method=request.method, status=str(response.status_code)
+        ).inc()
         HTTP_SECONDS.labels(route=name).observe(time.perf_counter() - started)
         return response

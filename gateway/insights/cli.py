@@ -14,7 +14,9 @@ from gateway.insights.report import roll_up
 from gateway.settings import get_settings
 from knowledge.db import make_engine
 
-insights_app = typer.Typer(help="Privacy-safe usage figures (the /admin/insights page).", no_args_is_help=True)
+insights_app = typer.Typer(
+    help="Privacy-safe usage figures (the /admin/insights page).", no_args_is_help=True
+)
 
 
 @insights_app.command("rollup")

@@ -86,7 +86,9 @@ def classify(reply: Reply) -> TurnFacts:
     intent = next((i for n in notes if (i := _text(n.get("intent")))), "")
     city = next((c for n in notes if (c := _text(n.get("city")))), "")
     facts = tuple(
-        dict.fromkeys(str(f)[:80] for n in notes for f in n.get("facts") or [] if isinstance(f, str))
+        dict.fromkeys(
+            str(f)[:80] for n in notes for f in n.get("facts") or [] if isinstance(f, str)
+        )
     )
     if reply.degraded:
         outcome = "unavailable"
@@ -128,7 +130,7 @@ def feedback_payload(topic: str, vote: str) -> str:
 
 
 def feedback_prompt(language: str, topic: str) -> Message:
-    """"Was this useful? 👍 👎" under a topic answer or a list of places."""
+    """ "Was this useful? 👍 👎" under a topic answer or a list of places."""
     return Message(
         # Translators: asked once under an answer; the user taps thumbs up or thumbs down.
         text=gettext(language, "Was this answer useful?"),
@@ -136,7 +138,9 @@ def feedback_prompt(language: str, topic: str) -> Message:
             # Translators: feedback button; keep the emoji first.
             Button(title=gettext(language, "👍 Useful"), payload=feedback_payload(topic, "up")),
             # Translators: feedback button; keep the emoji first.
-            Button(title=gettext(language, "👎 Not useful"), payload=feedback_payload(topic, "down")),
+            Button(
+                title=gettext(language, "👎 Not useful"), payload=feedback_payload(topic, "down")
+            ),
         ],
     )
 
@@ -216,7 +220,9 @@ class InMemoryFeedbackMemory:
 class RedisFeedbackMemory:
     """`FeedbackMemory` in Redis: one hash per conversation, forgotten after a quiet period."""
 
-    def __init__(self, redis: Redis, *, prefix: str = "dalil:", ttl_seconds: int = 30 * 86400) -> None:
+    def __init__(
+        self, redis: Redis, *, prefix: str = "dalil:", ttl_seconds: int = 30 * 86400
+    ) -> None:
         self._redis = redis
         self._prefix = prefix
         self._ttl = ttl_seconds
@@ -243,7 +249,9 @@ class RedisFeedbackMemory:
 
 def feedback_memory(redis: Redis | None, *, prefix: str = "dalil:") -> FeedbackMemory:
     """Shared through Redis when there is one."""
-    return RedisFeedbackMemory(redis, prefix=prefix) if redis is not None else InMemoryFeedbackMemory()
+    return (
+        RedisFeedbackMemory(redis, prefix=prefix) if redis is not None else InMemoryFeedbackMemory()
+    )
 
 
 def local_day(moment: datetime) -> date:

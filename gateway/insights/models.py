@@ -67,7 +67,14 @@ class DailyRollup(InsightsBase):
     __tablename__ = "insight_daily"
     __table_args__ = (
         UniqueConstraint(
-            "kind", "day", "channel", "language", "city", "topic", "outcome", name="uq_insight_daily_kind"
+            "kind",
+            "day",
+            "channel",
+            "language",
+            "city",
+            "topic",
+            "outcome",
+            name="uq_insight_daily_kind",
         ),
     )
 

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from gateway.admin.models import Handover, HandoverMessage, UnansweredQuestion, aware
@@ -76,7 +76,7 @@ def suppress(label: str, events: int, conversations: int) -> Cell:
     return Cell(label, events, conversations)
 
 
-def _filtered(query: Select[Any], model: Any, filters: Filters, *, has_city: bool = True) -> Select[Any]:
+def _filtered(query: Any, model: Any, filters: Filters, *, has_city: bool = True) -> Any:
     query = query.where(model.day >= filters.start, model.day <= filters.end)
     if filters.language:
         query = query.where(model.language == filters.language)
@@ -108,9 +108,16 @@ def _day_cells(
         previous = cells[(day, str(value))]
         cells[(day, str(value))] = (previous[0] + events, previous[1] + conversations)
     rolled_key = getattr(DailyRollup, "outcome" if key_column == "vote" else key_column)
-    rolled = select(
-        DailyRollup.day, rolled_key, func.sum(DailyRollup.events), func.sum(DailyRollup.conversations)
-    ).where(DailyRollup.kind == kind).group_by(DailyRollup.day, rolled_key)
+    rolled = (
+        select(
+            DailyRollup.day,
+            rolled_key,
+            func.sum(DailyRollup.events),
+            func.sum(DailyRollup.conversations),
+        )
+        .where(DailyRollup.kind == kind)
+        .group_by(DailyRollup.day, rolled_key)
+    )
     rolled = _filtered(rolled, DailyRollup, filters, has_city=has_city)
     if outcome:
         rolled = rolled.where(DailyRollup.outcome == outcome)
@@ -175,7 +182,9 @@ def feedback_by_topic(session: Session, filters: Filters) -> list[dict[str, Any]
                 "topic": topic,
                 "answers": answers.events if answers else None,
                 "votes": all_votes[0] if shown else None,
-                "rate": round(100 * all_votes[0] / answers.events) if shown and answers and answers.events else None,
+                "rate": round(100 * all_votes[0] / answers.events)
+                if shown and answers and answers.events
+                else None,
                 "up_share": round(100 * up / all_votes[0]) if shown and all_votes[0] else None,
             }
         )
@@ -216,9 +225,13 @@ def handover_times(session: Session, filters: Filters) -> dict[str, Any]:
     return {
         "count": len(handovers) if enough else None,
         "open": sum(1 for h in handovers if h.status == "open") if enough else None,
-        "wait_minutes": round(median(waits), 1) if enough and len(waits) >= MIN_CONVERSATIONS else None,
+        "wait_minutes": round(median(waits), 1)
+        if enough and len(waits) >= MIN_CONVERSATIONS
+        else None,
         "resolution_minutes": (
-            round(median(resolutions), 1) if enough and len(resolutions) >= MIN_CONVERSATIONS else None
+            round(median(resolutions), 1)
+            if enough and len(resolutions) >= MIN_CONVERSATIONS
+            else None
         ),
     }
 
@@ -243,7 +256,9 @@ def unanswered_groups(session: Session, filters: Filters, limit: int = 10) -> li
     return [Cell(str(label), int(n), int(n)) for label, n in session.execute(query)]
 
 
-def facts_served(session: Session, filters: Filters, today: date, limit: int = 15) -> list[dict[str, Any]]:
+def facts_served(
+    session: Session, filters: Filters, today: date, limit: int = 15
+) -> list[dict[str, Any]]:
     """The facts shown most often, and how many days ago each was last checked."""
     query = _filtered(
         select(TurnEvent.day, TurnEvent.conversation, TurnEvent.facts).where(TurnEvent.facts != ""),
@@ -313,33 +328,64 @@ def roll_up(session: Session, *, before: date) -> int:
     removed = 0
     turn_cells = session.execute(
         select(
-            TurnEvent.day, TurnEvent.channel, TurnEvent.language, TurnEvent.city, TurnEvent.topic,
-            TurnEvent.outcome, func.count(), func.count(func.distinct(TurnEvent.conversation)),
+            TurnEvent.day,
+            TurnEvent.channel,
+            TurnEvent.language,
+            TurnEvent.city,
+            TurnEvent.topic,
+            TurnEvent.outcome,
+            func.count(),
+            func.count(func.distinct(TurnEvent.conversation)),
             func.coalesce(func.sum(TurnEvent.latency_ms), 0),
         )
         .where(TurnEvent.day < before)
         .group_by(
-            TurnEvent.day, TurnEvent.channel, TurnEvent.language, TurnEvent.city, TurnEvent.topic,
+            TurnEvent.day,
+            TurnEvent.channel,
+            TurnEvent.language,
+            TurnEvent.city,
+            TurnEvent.topic,
             TurnEvent.outcome,
         )
     ).all()
     feedback_cells = session.execute(
         select(
-            FeedbackEvent.day, FeedbackEvent.channel, FeedbackEvent.language, FeedbackEvent.topic,
-            FeedbackEvent.vote, func.count(), func.count(func.distinct(FeedbackEvent.conversation)),
+            FeedbackEvent.day,
+            FeedbackEvent.channel,
+            FeedbackEvent.language,
+            FeedbackEvent.topic,
+            FeedbackEvent.vote,
+            func.count(),
+            func.count(func.distinct(FeedbackEvent.conversation)),
         )
         .where(FeedbackEvent.day < before)
         .group_by(
-            FeedbackEvent.day, FeedbackEvent.channel, FeedbackEvent.language, FeedbackEvent.topic,
+            FeedbackEvent.day,
+            FeedbackEvent.channel,
+            FeedbackEvent.language,
+            FeedbackEvent.topic,
             FeedbackEvent.vote,
         )
     ).all()
     for day, channel, language, city, topic, outcome, events, conversations, latency in turn_cells:
-        _add(session, "turn", day, channel, language, city, topic, outcome, events, conversations, latency)
+        _add(
+            session,
+            "turn",
+            day,
+            channel,
+            language,
+            city,
+            topic,
+            outcome,
+            events,
+            conversations,
+            latency,
+        )
     for day, channel, language, topic, vote, events, conversations in feedback_cells:
         _add(session, "feedback", day, channel, language, "", topic, vote, events, conversations, 0)
-    removed += session.execute(delete(TurnEvent).where(TurnEvent.day < before)).rowcount or 0  # type: ignore[attr-defined]
-    removed += session.execute(delete(FeedbackEvent).where(FeedbackEvent.day < before)).rowcount or 0  # type: ignore[attr-defined]
+    for model in (TurnEvent, FeedbackEvent):
+        result: Any = session.execute(delete(model).where(model.day < before))
+        removed += result.rowcount or 0
     return removed
 
 
@@ -348,17 +394,28 @@ def _add(session: Session, kind: str, *values: Any) -> None:
     row = session.scalar(
         select(DailyRollup).where(
             and_(
-                DailyRollup.kind == kind, DailyRollup.day == day, DailyRollup.channel == channel,
-                DailyRollup.language == language, DailyRollup.city == city,
-                DailyRollup.topic == topic, DailyRollup.outcome == outcome,
+                DailyRollup.kind == kind,
+                DailyRollup.day == day,
+                DailyRollup.channel == channel,
+                DailyRollup.language == language,
+                DailyRollup.city == city,
+                DailyRollup.topic == topic,
+                DailyRollup.outcome == outcome,
             )
         )
     )
     if row is None:
         session.add(
             DailyRollup(
-                kind=kind, day=day, channel=channel, language=language, city=city, topic=topic,
-                outcome=outcome, events=events, conversations=conversations,
+                kind=kind,
+                day=day,
+                channel=channel,
+                language=language,
+                city=city,
+                topic=topic,
+                outcome=outcome,
+                events=events,
+                conversations=conversations,
                 latency_ms_sum=int(latency),
             )
         )
@@ -373,15 +430,26 @@ def csv_rows(report: Report, name: str) -> Sequence[Sequence[str]]:
     """One table of the report as CSV rows, suppressed cells written "<5"."""
     hidden = f"<{MIN_CONVERSATIONS}"
     if name == "feedback":
-        rows: list[list[str]] = [["topic", "answers", "votes", "feedback_rate_percent", "up_share_percent"]]
+        rows: list[list[str]] = [
+            ["topic", "answers", "votes", "feedback_rate_percent", "up_share_percent"]
+        ]
         for row in report.feedback:
-            rows.append([row["topic"]] + [hidden if row[k] is None else str(row[k]) for k in ("answers", "votes", "rate", "up_share")])
+            rows.append(
+                [row["topic"]]
+                + [
+                    hidden if row[k] is None else str(row[k])
+                    for k in ("answers", "votes", "rate", "up_share")
+                ]
+            )
         return rows
     cells = report.unanswered if name == "unanswered" else report.tables[name]
     rows = [[name, "messages", "conversations"]]
     for cell in cells:
         rows.append(
-            [cell.label, hidden if cell.events is None else str(cell.events),
-             hidden if cell.conversations is None else str(cell.conversations)]
+            [
+                cell.label,
+                hidden if cell.events is None else str(cell.events),
+                hidden if cell.conversations is None else str(cell.conversations),
+            ]
         )
     return rows

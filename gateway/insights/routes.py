@@ -24,7 +24,17 @@ from gateway.insights.svg import bar_chart
 router = APIRouter(tags=["insights"])
 DEFAULT_DAYS = 28
 MAX_DAYS = 366
-TABLES = ("questions", "topic", "language", "channel", "city", "outcome", "emergencies", "feedback", "unanswered")
+TABLES = (
+    "questions",
+    "topic",
+    "language",
+    "channel",
+    "city",
+    "outcome",
+    "emergencies",
+    "feedback",
+    "unanswered",
+)
 admin_templates.env.globals.update(bar_chart=bar_chart, cell_label=cell_label, labeller=labeller)
 
 
@@ -39,9 +49,11 @@ def _filters(
     if (end - start).days >= MAX_DAYS:
         start = end - timedelta(days=MAX_DAYS - 1)
     return report.Filters(
-        start=start, end=end,
+        start=start,
+        end=end,
         language=language if language in LANGUAGES else "",
-        channel=channel[:16], city=city[:64],
+        channel=channel[:16],
+        city=city[:64],
     )
 
 
@@ -69,13 +81,25 @@ def insights_page(
     built = report.build(session, filters, today=local_day(utcnow()), by=by)
     page_language = coerce_language(lang, default="en")
     query: dict[str, Any] = {
-        "start": filters.start.isoformat(), "end": filters.end.isoformat(), "language": filters.language,
-        "channel": filters.channel, "city": filters.city, "by": by,
+        "start": filters.start.isoformat(),
+        "end": filters.end.isoformat(),
+        "language": filters.language,
+        "channel": filters.channel,
+        "city": filters.city,
+        "by": by,
     }
     return render(
-        request, auth, "admin/insights.html", language=page_language,
-        report=built, options=report.options(session), by=by, query=query,
-        minimum=report.MIN_CONVERSATIONS, rtl=page_language in RTL_LANGUAGES, tables=TABLES,
+        request,
+        auth,
+        "admin/insights.html",
+        language=page_language,
+        report=built,
+        options=report.options(session),
+        by=by,
+        query=query,
+        minimum=report.MIN_CONVERSATIONS,
+        rtl=page_language in RTL_LANGUAGES,
+        tables=TABLES,
     )
 
 
@@ -103,6 +127,10 @@ def insights_csv(
     session.commit()
     name = f"dalil-insights-{table}-{filters.start}-{filters.end}.csv"
     return Response(
-        out.getvalue(), media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
     )

@@ -20,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-def _common() -> list[sa.Column]:  # type: ignore[type-arg]
+def _common() -> list[sa.Column]:
     return [
         sa.Column("id", _ID, autoincrement=True, nullable=False),
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
@@ -69,7 +69,13 @@ def upgrade() -> None:
         sa.Column("latency_ms_sum", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_insight_daily")),
         sa.UniqueConstraint(
-            "kind", "day", "channel", "language", "city", "topic", "outcome",
+            "kind",
+            "day",
+            "channel",
+            "language",
+            "city",
+            "topic",
+            "outcome",
             name="uq_insight_daily_kind",
         ),
     )

@@ -47,7 +47,11 @@ def understand(text: str) -> tuple[str, dict[str, Any], str]:
     if text.startswith("/ask_"):
         return text[1:], {}, "action_answer_topic"
     if text.startswith("/find_service_point"):
-        return "find_service_point", json.loads(text[len("/find_service_point") :]), "action_service_points"
+        return (
+            "find_service_point",
+            json.loads(text[len("/find_service_point") :]),
+            "action_service_points",
+        )
     if text == "/emergency":
         return "emergency", {}, "action_emergency"
     if text == "/human_handover":
@@ -70,8 +74,11 @@ class ScriptedRasa:
         return {
             a.name(): a
             for a in (
-                ActionAnswerTopic(self.services), ActionServicePoints(self.services),
-                ActionEmergency(self.services), ActionHandover(self.services), ActionClarify(self.services),
+                ActionAnswerTopic(self.services),
+                ActionServicePoints(self.services),
+                ActionEmergency(self.services),
+                ActionHandover(self.services),
+                ActionClarify(self.services),
             )
         }
 
@@ -83,10 +90,16 @@ class ScriptedRasa:
             return JSONResponse({"error": "boom"}, status_code=500)
         metadata = body.get("metadata") or {}
         intent, slots, next_action = understand(body["message"])
-        ranking = [{"name": "ask_health_care", "confidence": 0.3}, {"name": "ask_housing", "confidence": 0.2}]
+        ranking = [
+            {"name": "ask_health_care", "confidence": 0.3},
+            {"name": "ask_housing", "confidence": 0.2},
+        ]
         tracker = make_tracker(
-            text=body["message"], intent=intent, language=metadata.get("language"),
-            slots=slots, intent_ranking=ranking,
+            text=body["message"],
+            intent=intent,
+            language=metadata.get("language"),
+            slots=slots,
+            intent_ranking=ranking,
         )
         tracker.latest_message["metadata"] = metadata
         if next_action.startswith("utter_"):
@@ -102,8 +115,13 @@ class ScriptedRasa:
                     nlg = await http.post(
                         self.nlg_url,
                         json={
-                            "response": message["response"], "arguments": {},
-                            "tracker": {"latest_message": tracker.latest_message, "slots": tracker.slots, "events": []},
+                            "response": message["response"],
+                            "arguments": {},
+                            "tracker": {
+                                "latest_message": tracker.latest_message,
+                                "slots": tracker.slots,
+                                "events": [],
+                            },
                             "channel": {"name": "rest"},
                         },
                     )
@@ -116,9 +134,17 @@ def rest_messages(sender: str, message: dict[str, Any]) -> list[dict[str, Any]]:
     """What Rasa 3.6's REST channel returns for one bot message (OutputChannel.send_response)."""
     out: list[dict[str, Any]] = []
     if message.get("buttons"):
-        out.append({"recipient_id": sender, "text": message.get("text") or "", "buttons": message["buttons"]})
+        out.append(
+            {
+                "recipient_id": sender,
+                "text": message.get("text") or "",
+                "buttons": message["buttons"],
+            }
+        )
     elif message.get("text"):
-        out.extend({"recipient_id": sender, "text": part} for part in message["text"].strip().split("\n\n"))
+        out.extend(
+            {"recipient_id": sender, "text": part} for part in message["text"].strip().split("\n\n")
+        )
     if message.get("custom"):
         out.append({"recipient_id": sender, "custom": message["custom"]})
     return out
@@ -134,7 +160,9 @@ class Stack:
     def say(self, sender: str, text: str, language: str = "fr") -> dict[str, Any]:
         """One message through the chat API."""
         response = httpx.post(
-            f"{self.url}/api/v1/chat", json={"sender": sender, "text": text, "language": language}, timeout=30
+            f"{self.url}/api/v1/chat",
+            json={"sender": sender, "text": text, "language": language},
+            timeout=30,
         )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
@@ -159,13 +187,19 @@ def stack(database_url: str) -> Iterator[Stack]:
     """The gateway on the test's database, in front of the scripted Rasa."""
     kb = make_engine(database_url)
     rasa = ScriptedRasa(
-        Services(session_factory=make_session_factory(kb), clock=lambda: MONDAY_MORNING, points_per_page=3)
+        Services(
+            session_factory=make_session_factory(kb),
+            clock=lambda: MONDAY_MORNING,
+            points_per_page=3,
+        )
     )
     fake = LoopbackServer(
-        Starlette(routes=[
-            Route("/webhooks/rest/webhook", rasa.webhook, methods=["POST"]),
-            Route("/health", lambda _: JSONResponse({"status": "ok"})),
-        ])
+        Starlette(
+            routes=[
+                Route("/webhooks/rest/webhook", rasa.webhook, methods=["POST"]),
+                Route("/health", lambda _: JSONResponse({"status": "ok"})),
+            ]
+        )
     ).start()
     settings = make_settings(database_url, rasa_url=fake.url, action_server_url=fake.url)
     server, thread, url = serve(create_app(settings))

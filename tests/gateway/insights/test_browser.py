@@ -14,12 +14,20 @@ from sqlalchemy.orm import Session
 from gateway.insights.models import TurnEvent
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)"
+    ),
 ]
 
 # Who says what: enough people for some cells, too few for others.
@@ -54,12 +62,18 @@ def shown(page, table: str) -> dict[str, tuple[str, str]]:  # type: ignore[no-un
     return found
 
 
-def test_insights_page_in_french_and_arabic_matches_the_events(stack: Stack, engine: Engine, tmp_path: Path) -> None:
+def test_insights_page_in_french_and_arabic_matches_the_events(
+    stack: Stack, engine: Engine, tmp_path: Path
+) -> None:
     from playwright.sync_api import sync_playwright
 
     for sender, text, language in SCRIPT:
         stack.say(sender, text, language=language)
-    by_topic, by_outcome, by_language = expected(engine, "topic"), expected(engine, "outcome"), expected(engine, "language")
+    by_topic, by_outcome, by_language = (
+        expected(engine, "topic"),
+        expected(engine, "outcome"),
+        expected(engine, "language"),
+    )
     assert by_topic["health_care"] == (6, 6) and by_topic["asylum"] == (10, 5)
     assert by_outcome["emergency"] == (2, 2)
 
@@ -79,13 +93,20 @@ def test_insights_page_in_french_and_arabic_matches_the_events(stack: Stack, eng
             topics = shown(page, "topic")
             for topic in ("health_care", "asylum", ""):  # "" = turns without a topic
                 assert topics[topic] == tuple(str(n) for n in by_topic[topic])
-            assert shown(page, "questions") == {d: (str(n), str(p)) for d, (n, p) in expected(engine, "day").items()}
+            assert shown(page, "questions") == {
+                d: (str(n), str(p)) for d, (n, p) in expected(engine, "day").items()
+            }
             outcomes = shown(page, "outcome")
             assert outcomes["answered"] == tuple(str(n) for n in by_outcome["answered"])
             # Two people: hidden, and the smallest other outcome with it (no subtraction from the total).
             assert outcomes["emergency"] == ("<5", "<5")
             assert outcomes["fallback"] == ("<5", "<5")
-            assert page.locator('table[data-table="topic"] tbody tr[data-label="health_care"] th').inner_text() == "Santé"
+            assert (
+                page.locator(
+                    'table[data-table="topic"] tbody tr[data-label="health_care"] th'
+                ).inner_text()
+                == "Santé"
+            )
             # The chart draws the same figures as its table.
             bars = page.locator("#topic svg rect.bar")
             assert sorted(int(b.get_attribute("data-value")) for b in bars.all()) == sorted(

@@ -55,7 +55,9 @@ def test_each_outcome_is_recorded_without_text_or_sender(stack: Stack, engine: E
     for event in events:
         values = [str(getattr(event, c.key)) for c in TurnEvent.__table__.columns]
         assert not any(v in senders for v in values)
-        assert not any(text in v for v in values for _, text, _, _ in script if not text.startswith("/"))
+        assert not any(
+            text in v for v in values for _, text, _, _ in script if not text.startswith("/")
+        )
         assert re.fullmatch(r"[0-9a-f]{16}", event.conversation)
     # The same person on one day is one conversation; different people are different ones.
     assert events[0].conversation == events[1].conversation != events[2].conversation
@@ -113,7 +115,12 @@ def test_each_message_carries_its_own_correlation_id_to_rasa(stack: Stack) -> No
 
 
 def test_an_emergency_in_the_same_turn_as_an_answer_is_never_rated() -> None:
-    answer = {"kind": "answer", "topic": "health_care", "facts": ["topic:health_care"], "rateable": True}
+    answer = {
+        "kind": "answer",
+        "topic": "health_care",
+        "facts": ["topic:health_care"],
+        "rateable": True,
+    }
     emergency = {"kind": "emergency", "intent": "emergency"}
     assert classify(Reply(language="fr", messages=[], notes=[answer])).rateable
     both = classify(Reply(language="fr", messages=[], notes=[emergency, answer]))

@@ -55,7 +55,9 @@ def test_metrics_count_turns_rasa_latency_requests_and_handovers(stack: Stack) -
 
 @pytest.fixture
 def guarded(database_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(database_url, metrics_token="scrape-token-123"))) as made:
+    with TestClient(
+        create_app(make_settings(database_url, metrics_token="scrape-token-123"))
+    ) as made:
         yield made
 
 
@@ -68,8 +70,14 @@ def test_a_configured_token_is_required(guarded: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("host", "expected"),
-    [("127.0.0.1", True), ("10.1.2.3", True), ("172.18.0.4", True), ("::1", True),
-     ("203.0.113.5", False), ("8.8.8.8", False)],
+    [
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("172.18.0.4", True),
+        ("::1", True),
+        ("203.0.113.5", False),
+        ("8.8.8.8", False),
+    ],
 )
 def test_without_a_token_only_internal_addresses_may_scrape(host: str, expected: bool) -> None:
     request = Request({"type": "http", "headers": [], "client": (host, 40000)})

@@ -20,17 +20,31 @@ from gateway.insights.models import DailyRollup, FeedbackEvent, TurnEvent
 TODAY = date(2026, 11, 30)
 
 
-def add_turns(engine: Engine, n: int, *, day: date = TODAY, conversations: int | None = None, **values: str) -> None:
+def add_turns(
+    engine: Engine, n: int, *, day: date = TODAY, conversations: int | None = None, **values: str
+) -> None:
     """`n` turn events spread over `conversations` conversations (default: one each)."""
-    fields = {"channel": "web", "language": "fr", "city": "", "topic": "", "intent": "", "outcome": "answered"}
+    fields = {
+        "channel": "web",
+        "language": "fr",
+        "city": "",
+        "topic": "",
+        "intent": "",
+        "outcome": "answered",
+    }
     fields.update(values)
     with Session(engine) as session:
         for i in range(n):
             conversation = f"{(i % (conversations or n)):016x}"
             session.add(
                 TurnEvent(
-                    occurred_at=datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=10),
-                    day=day, conversation=conversation, latency_ms=100, facts="", **fields,
+                    occurred_at=datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+                    + timedelta(hours=10),
+                    day=day,
+                    conversation=conversation,
+                    latency_ms=100,
+                    facts="",
+                    **fields,
                 )
             )
         session.commit()
@@ -104,22 +118,36 @@ def test_every_role_may_read_the_insights(client: TestClient, role: str) -> None
     assert client.get("/admin/insights").status_code == 200
 
 
-def test_rollup_keeps_the_figures_and_deletes_the_events(engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rollup_keeps_the_figures_and_deletes_the_events(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old = report.date.today() - timedelta(days=200)
     add_turns(engine, 6, day=old, topic="health_care", city="rabat")
     add_turns(engine, 2, day=old, topic="housing")
     add_turns(engine, 5, day=report.date.today(), topic="health_care")
     with Session(engine) as session:
         session.add(
-            FeedbackEvent(occurred_at=datetime.now(UTC), day=old, conversation="0" * 16, channel="web",
-                          language="fr", topic="health_care", vote="up", facts="topic:health_care")
+            FeedbackEvent(
+                occurred_at=datetime.now(UTC),
+                day=old,
+                conversation="0" * 16,
+                channel="web",
+                language="fr",
+                topic="health_care",
+                vote="up",
+                facts="topic:health_care",
+            )
         )
         session.commit()
     span = report.Filters(start=old, end=report.date.today())
     with Session(engine) as session:
         before = report.table(session, span, "topic")
-    for name, value in {"DATABASE_URL": database_url, "RASA_TOKEN": "t", "PSEUDONYM_KEY": "k",
-                        "SESSION_SECRET": "a-test-secret-that-is-long-enough"}.items():
+    for name, value in {
+        "DATABASE_URL": database_url,
+        "RASA_TOKEN": "t",
+        "PSEUDONYM_KEY": "k",
+        "SESSION_SECRET": "a-test-secret-that-is-long-enough",
+    }.items():
         monkeypatch.setenv(f"DALIL_{name}", value)
     from gateway.settings import get_settings
 
@@ -131,12 +159,16 @@ def test_rollup_keeps_the_figures_and_deletes_the_events(engine: Engine, databas
     assert result.exit_code == 0, result.output
     assert "9 events" in result.output
     with Session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(TurnEvent).where(TurnEvent.day == old)) == 0
+        assert (
+            session.scalar(select(func.count()).select_from(TurnEvent).where(TurnEvent.day == old))
+            == 0
+        )
         assert session.scalar(select(func.count()).select_from(FeedbackEvent)) == 0
         assert session.scalar(select(func.count()).select_from(TurnEvent)) == 5
         rolled = session.scalars(select(DailyRollup).where(DailyRollup.kind == "turn")).all()
         assert {(r.topic, r.city, r.events, r.conversations) for r in rolled} == {
-            ("health_care", "rabat", 6, 6), ("housing", "", 2, 2)
+            ("health_care", "rabat", 6, 6),
+            ("housing", "", 2, 2),
         }
         after = report.table(session, span, "topic")
     assert after == before
