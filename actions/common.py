@@ -240,7 +240,10 @@ class DalilAction(Action, metaclass=ABCMeta):
     insight_kind = "answer"
 
     def attach_note(self, reply: Reply, tracker: Tracker, position: int) -> None:
-        """Add the insight note as a custom message before this action's own messages."""
+        """Put the insight note in the `custom` of this action's first message (Rasa sends a
+        custom payload as its own message, which the gateway reads and never shows)."""
+        if not self.insight_kind:
+            return
         city = tracker.get_slot("city")
         note = {
             "kind": self.insight_kind,
@@ -249,13 +252,12 @@ class DalilAction(Action, metaclass=ABCMeta):
             "city": city if isinstance(city, str) else "",
             **reply.notes,
         }
-        # Built like rasa-sdk's utter_message(json_message=…), inserted first so the gateway's
-        # commands keep their place at the end of the turn.
-        reply.dispatcher.messages.insert(
-            position,
-            {"text": None, "buttons": [], "elements": [], "custom": {"insight": note},
-             "template": None, "response": None, "image": None, "attachment": None},
-        )
+        own = reply.dispatcher.messages[position:]
+        target = next((m for m in own if not m.get("custom")), None)
+        if target is None:
+            reply.dispatcher.utter_message(json_message={"insight": note})
+        else:
+            target["custom"] = {"insight": note}
 
     async def degraded(self, reply: Reply, tracker: Tracker) -> list[EventType]:
         """What to do when the knowledge base cannot be read (override to do better)."""

@@ -30,6 +30,9 @@ class ActionSessionStart(DalilAction):
         """The action's name in the domain."""
         return "action_session_start"
 
+    # The session's start is not a user's question: no turn note.
+    insight_kind = ""
+
     def language(self, tracker: Tracker) -> Language:
         """The language of the new session."""
         return session_language(tracker)

@@ -23,6 +23,21 @@ def new_correlation_id() -> str:
     return uuid.uuid4().hex
 
 
+def _record_with_correlation(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    """Stamp each record with the correlation id when it is created, not when it is written:
+    handlers may format later, outside the message's context."""
+    record = _base_factory(*args, **kwargs)
+    cid = CORRELATION_ID.get()
+    if cid:
+        record.cid = cid
+    return record
+
+
+_base_factory = logging.getLogRecordFactory()
+if getattr(_base_factory, "__name__", "") != "_record_with_correlation":
+    logging.setLogRecordFactory(_record_with_correlation)
+
+
 @contextmanager
 def correlation(cid: str | None) -> Iterator[str | None]:
     """Tag every log line of the block with `cid` (nothing when None)."""
@@ -46,9 +61,6 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        cid = CORRELATION_ID.get()
-        if cid:
-            payload["cid"] = cid
         payload.update({k: v for k, v in record.__dict__.items() if k not in _RESERVED})
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)

@@ -322,6 +322,16 @@ class Insights:
         turn = classify(reply)
         now = self.clock()
         day = local_day(now)
+        log.info(
+            "turn",
+            extra={
+                "channel": inbound.channel,
+                "language": reply.language,
+                "outcome": turn.outcome,
+                "topic": turn.topic,
+                "ms": round(seconds * 1000, 1),
+            },
+        )
         metrics.TURNS.labels(channel=inbound.channel, outcome=turn.outcome).inc()
         metrics.TURN_SECONDS.labels(channel=inbound.channel).observe(seconds)
         await self._store(

@@ -125,7 +125,16 @@ class ScriptedRasa:
                             "channel": {"name": "rest"},
                         },
                     )
-                    message = nlg.json()
+                    # RemoteAction._utter_responses: the action's own non-empty keys win.
+                    draft = nlg.json()
+                    draft.update(
+                        {
+                            k: v
+                            for k, v in message.items()
+                            if v and k not in ("response", "template")
+                        }
+                    )
+                    message = draft
                 out.extend(rest_messages(body["sender"], message))
         return JSONResponse(out)
 

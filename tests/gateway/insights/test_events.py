@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 
+import pytest
 from scripted import FAIL, Stack
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from dalil.logging import JsonFormatter
 from gateway.conversation import Reply
 from gateway.insights.events import REPHRASE_PAYLOAD, classify, feedback_payload
 from gateway.insights.models import FeedbackEvent, TurnEvent
@@ -127,3 +131,22 @@ def test_an_emergency_in_the_same_turn_as_an_answer_is_never_rated() -> None:
     assert both.outcome == "emergency" and not both.rateable
     handed = classify(Reply(language="fr", messages=[], commands=["handover"], notes=[answer]))
     assert handed.outcome == "handover" and not handed.rateable
+
+
+def test_one_correlation_id_follows_a_message_through_gateway_and_actions_logs(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        stack.say("amina", "mon numéro est 0612345678 /ask_health_care")
+        stack.say("amina", "/ask_health_care")
+    lines = [json.loads(JsonFormatter().format(r)) for r in caplog.records]
+    for received in stack.rasa.received:
+        cid = received["metadata"]["correlation_id"]
+        tagged = [line for line in lines if line.get("cid") == cid]
+        # A question the scripted model does not understand runs no action, only the NLG.
+        processes = {"gateway", "actions"} if received["message"].startswith("/") else {"gateway"}
+        assert {line["logger"].split(".")[0] for line in tagged} >= processes
+        assert any(line["msg"] == "turn" and line["channel"] == "web" for line in tagged)
+    assert not any(
+        "0612345678" in json.dumps(line) or "amina" in json.dumps(line) for line in lines
+    )
