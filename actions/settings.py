@@ -29,16 +29,6 @@ class ActionSettings(BaseSettings):
     actions_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     actions_metrics_host: str = "127.0.0.1"
 
-    @property
-    def metrics_port(self) -> int | None:
-        """Where `/metrics` listens, if anywhere."""
-        return self.actions_metrics_port
-
-    @property
-    def metrics_host(self) -> str:
-        """The address `/metrics` binds to."""
-        return self.actions_metrics_host
-
     @field_validator("database_url")
     @classmethod
     def _anchor_sqlite(cls, value: str) -> str:
