@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dalil.settings import ROOT, refuse_placeholder
@@ -73,6 +73,12 @@ class GatewaySettings(BaseSettings):
     login_max_failures_per_ip: int = Field(default=20, ge=1)
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_window_seconds: float = Field(default=900.0, gt=0)
+
+    @field_validator("metrics_token", mode="before")
+    @classmethod
+    def _empty_token_is_none(cls, value: object) -> object:
+        # compose passes `${DALIL_METRICS_TOKEN:-}`: empty means "no token", not a weak one.
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> GatewaySettings:

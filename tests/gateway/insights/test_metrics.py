@@ -14,6 +14,7 @@ from starlette.requests import Request
 
 from gateway.app import create_app
 from gateway.metrics import allowed
+from gateway.settings import GatewaySettings
 
 
 def scrape(url: str, **headers: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -82,3 +83,10 @@ def test_a_configured_token_is_required(guarded: TestClient) -> None:
 def test_without_a_token_only_internal_addresses_may_scrape(host: str, expected: bool) -> None:
     request = Request({"type": "http", "headers": [], "client": (host, 40000)})
     assert allowed(request, None) is expected
+
+
+def test_an_empty_token_means_none_but_a_placeholder_is_refused_in_production() -> None:
+    secrets = {"rasa_token": "r" * 24, "pseudonym_key": "p" * 24, "session_secret": "s" * 40}
+    assert GatewaySettings(environment="production", metrics_token="", **secrets).metrics_token is None
+    with pytest.raises(ValueError, match="DALIL_METRICS_TOKEN"):
+        GatewaySettings(environment="production", metrics_token="change-me", **secrets)
