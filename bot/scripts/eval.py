@@ -16,7 +16,12 @@ written to ``bot/results/<lang>/`` (held-out) or ``bot/results/<set>/<lang>/``, 
 language with the intent accuracy on every set. Exits non-zero when a score is below ``--min``
 (default: report only).
 
-Usage: ``.venv/bin/python bot/scripts/eval.py [--no-train] [--min 0.95] [--set nlu_independent]``
+``--record`` also stores the figures, with the machine, date and commit, in
+``bench/figures/nlu-sets.json``, from which ``python -m bench report`` writes them into
+``docs/benchmarks.md``.
+
+Usage: ``.venv/bin/python bot/scripts/eval.py [--no-train] [--min 0.95] [--set nlu_independent]
+[--record]``
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +94,31 @@ def _shown(path: Path) -> Path:
     return path.relative_to(trainer.ROOT) if path.is_relative_to(trainer.ROOT) else path
 
 
+def _machine() -> dict[str, Any]:
+    """The machine and moment, described as every benchmark figure is (bench/common.py)."""
+    sys.path.insert(0, str(trainer.ROOT))
+    from bench.common import machine
+
+    started: dict[str, Any] = machine()
+    return started
+
+
+def _record(figures: dict[str, Any], started: dict[str, Any]) -> Path:
+    """Store the figures next to the other benchmark results."""
+    from bench.common import RESULTS_DIR
+
+    path = RESULTS_DIR / "nlu-sets.json"
+    record = {
+        "part": "nlu-sets",
+        "machine": started,
+        "command": "python bot/scripts/eval.py " + " ".join(sys.argv[1:]),
+        "figures": figures,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
 def results_dir(test_set: str) -> Path:
     """Where Rasa's reports for one test set go (the held-out set keeps its historic place)."""
     return RESULTS if test_set == "nlu" else RESULTS / test_set
@@ -119,8 +150,14 @@ def main() -> None:
         default="all",
         help="which test sets: nlu (held-out), nlu_blind, nlu_independent, or all (default)",
     )
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="store the figures in bench/figures/nlu-sets.json for docs/benchmarks.md",
+    )
     args = parser.parse_args()
 
+    started_at = time.monotonic()
     sets = list(SETS) if args.set == "all" else [args.set]
     tests = [
         (name, lang, TESTS.parent / name / f"{lang}.yml")
@@ -140,6 +177,8 @@ def main() -> None:
     command += [
         f"{results_dir(name).relative_to(RESULTS) / lang}={path}" for name, lang, path in tests
     ]
+    if args.record:
+        started = _machine()
     subprocess.run(command, cwd=BOT_DIR, env=env, check=True, stdout=subprocess.DEVNULL)
     scores = {
         name: [read_scores(lang, results_dir(name) / lang) for lang in args.languages]
@@ -154,6 +193,13 @@ def main() -> None:
     if len(scores) > 1:
         print("\nintent accuracy (examples) per set")
         print(format_summary(scores))
+    if args.record:
+        figures = {
+            "model": model.name,
+            "sets": {name: [asdict(row) for row in rows] for name, rows in scores.items()},
+            "wall_seconds": round(time.monotonic() - started_at, 1),
+        }
+        print(f"recorded: {_shown(_record(figures, started))}")
     if args.min is not None:
         low = sorted(
             {

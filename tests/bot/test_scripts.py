@@ -201,3 +201,34 @@ def test_min_fails_on_the_independent_set(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(evaluator.subprocess, "run", engine)
     with pytest.raises(SystemExit, match=r"ar \(nlu_independent\)"):
         evaluator.main()
+
+
+def test_record_feeds_the_benchmarks_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--record` stores the figures with the machine; `bench report` renders them per set."""
+    import bench.common
+    import bench.report
+
+    model = tmp_path / "dalil-x.tar.gz"
+    model.write_bytes(b"model")
+    monkeypatch.setattr(evaluator, "RESULTS", tmp_path / "results")
+    monkeypatch.setattr(evaluator.trainer, "latest_model", lambda: model)
+    monkeypatch.setattr(bench.common, "RESULTS_DIR", tmp_path / "figures")
+    argv = ["eval.py", "--no-train", "--set", "nlu_independent", "--languages", "ar", "--record"]
+    monkeypatch.setattr(sys, "argv", argv)
+
+    real_run = subprocess.run
+
+    def engine(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        if "--out" not in command:  # `git rev-parse` for the machine's description
+            return real_run(command, **kwargs)
+        out = Path(command[command.index("--out") + 1])
+        _write_reports(out / "nlu_independent" / "ar", 0.937, 127)
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(evaluator.subprocess, "run", engine)
+    evaluator.main()
+    record = json.loads((tmp_path / "figures" / "nlu-sets.json").read_text())
+    assert record["machine"]["cores"] and record["figures"]["model"] == "dalil-x.tar.gz"
+    section = bench.report.nlu_sets_section()
+    assert "| ar | 127 | 0.937 | 0.937 |" in section
+    assert "independent (n)" in section
