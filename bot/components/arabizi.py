@@ -213,12 +213,44 @@ _WEAK: dict[str, str] = {
     "fabor": "فابور",
     "bebe": "بيبي",
     "nta3": "نتاع",
+    "rasi": "راسي",
     # also English words: never evidence on their own
     "fine": "فين",
     "dial": "ديال",
     "wash": "واش",
 }
-LEXICON: dict[str, str] = {**_WEAK, **_STRONG}
+# Danger words, written the way the Arabic danger keywords (danger_keywords.yml) match them, so
+# an Arabizi "3tqoni" or "rajli kaydrebni" still overrides any intent with `emergency`. None of
+# them is a French, English or Spanish word, so one is enough to transliterate the message.
+_DANGER: dict[str, str] = {
+    **dict.fromkeys(["3tqoni", "3teqni", "3tqouni", "3te9ni", "3t9oni", "3t9ouni"], "عتقوني"),
+    **dict.fromkeys(
+        [
+            "kaydrebni",
+            "kayderbni",
+            "kaydrbni",
+            "kaydarbni",
+            "ydrebni",
+            "darbni",
+            "drbni",
+            "dorbni",
+            "drboni",
+            "darboni",
+            "kaydrbouni",
+            "kaydarbouni",
+        ],
+        "كيضربني",
+    ),
+    **dict.fromkeys(["ghtasbni", "ghtasboni", "8tasbni", "8tasboni", "ghtasbouni"], "اغتصبوني"),
+    **dict.fromkeys(["y9tlni", "yqtlni", "y9telni", "ye9tlni", "y9atlni"], "يقتلني"),
+    **dict.fromkeys(["7absini", "7bsouni", "7bsoni", "7absouni", "7absouna"], "حبسوني"),
+    **dict.fromkeys(["khtfouni", "5tfouni", "khtfoni", "5tfoni"], "خطفوني"),
+    **dict.fromkeys(["n9tel", "nqtel", "n9tl"], "نقتل"),
+    **dict.fromkeys(["nmout", "nmot"], "نموت"),
+    **dict.fromkeys(["nzif", "nnzif"], "نزيف"),
+    **dict.fromkeys(["najda", "nnajda"], "النجده"),
+}
+LEXICON: dict[str, str] = {**_WEAK, **_STRONG, **_DANGER}
 
 # Letter-by-letter spelling for Arabizi words the lexicon lacks. Short vowels are not written in
 # Arabic; "e" is almost always one, "a", "i", "o", "u" are more often long.
@@ -263,6 +295,8 @@ def is_digit_word(word: str) -> bool:
 def is_arabizi(text: str) -> bool:
     """Whether lowercased, accent-free text is Darija in Latin letters (see the module doc)."""
     words = _WORD.findall(text)
+    if any(w in _DANGER for w in words):
+        return True
     digit_words = sum(is_digit_word(w) for w in words)
     strong = sum(w in _STRONG and not is_digit_word(w) for w in words)
     weak = sum(w in _WEAK for w in words)

@@ -100,3 +100,28 @@ def test_in_the_engine_the_pipeline_sees_arabic_and_restores_the_users_text() ->
     assert seen["arabizi"] is True
     assert seen["french_untouched"] == "je veux un medecin a rabat"
     assert seen["training_text"] == "عندي مشكل مع الكارطه"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("3tqoni", "danger"),
+        ("rajli kaydrebni kol nhar", "violence"),
+        ("kayn wahed bgha y9tlni", "violence"),
+        ("7absouna f dar f tanja", "captivity"),
+        ("bghit n9tel rasi", "suicide"),
+    ],
+)
+def test_danger_in_arabizi_reaches_the_danger_keywords(text: str, category: str) -> None:
+    """Once transliterated, an Arabizi danger message matches the Arabic danger keywords.
+
+    The emergency override runs on the text the transliterator wrote, so this is what makes
+    Dalil answer "3tqoni" with the emergency numbers.
+    """
+    from components.danger import find_danger
+
+    assert find_danger(normalize(text)) is None  # the Latin letters alone match nothing
+    out = transliterate(normalize(text))
+    assert out is not None
+    match = find_danger(out.text)
+    assert match is not None and match.category == category
