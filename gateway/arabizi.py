@@ -22,7 +22,8 @@ _NUMBER_WITH_UNIT = re.compile(
     r"^\d+(?:e|er|ere|eme|emes|em|th|st|nd|rd|h|hr|min|mn|km|kg|g|dh|dhs|mad|ans|an|mois|j|"
     r"jours|y|yo|yrs|ano|anos|am|pm)$"
 )
-# Frequent Darija words that are not French, English or Spanish words.
+# Frequent Darija words that are not French, English or Spanish words (all of them are "strong"
+# words of the NLU's lexicon, bot/components/arabizi.py: tests/bot/test_arabizi.py checks).
 DARIJA_WORDS = frozenset(
     [
         "bghit",
@@ -64,7 +65,6 @@ DARIJA_WORDS = frozenset(
         "mochkil",
         "flous",
         "bladi",
-        "fabor",
     ]
 )
 

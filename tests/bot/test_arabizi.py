@@ -125,3 +125,21 @@ def test_danger_in_arabizi_reaches_the_danger_keywords(text: str, category: str)
     assert out is not None
     match = find_danger(out.text)
     assert match is not None and match.category == category
+
+
+def test_the_gateway_and_the_nlu_agree_on_what_arabizi_is() -> None:
+    """The gateway's language rule and the NLU's transliteration detect the same messages."""
+    from components.arabizi import _STRONG
+
+    from gateway.arabizi import DARIJA_WORDS, looks_like_arabizi
+
+    assert set(DARIJA_WORDS) <= set(_STRONG)
+    for text in [
+        "salam, bghit nsajel wldi f lmadrasa",
+        "3ndi mochkil m3a lkarta",
+        "kifach ndir inscription l bnti f l'école",
+        "je veux inscrire mon fils à l'école",
+        "rendez-vous au 2ème étage à 9h",
+        "where can i wash my clothes, dial 15?",
+    ]:
+        assert looks_like_arabizi(text) == is_arabizi(normalize(text)), text
