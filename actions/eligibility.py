@@ -129,6 +129,7 @@ async def check_eligibility(
             buttons.insert(0, where_button(language, topic_id))
         reply.say(text, buttons)
         return
+    await action.served([("eligibility", f"{r.status}/{r.topic_id}") for r in rules])
     for index, rule in enumerate(rules):
         last = index == len(rules) - 1
         where = rule.where_topic_id or rule.topic_id

@@ -317,6 +317,7 @@ async def _in_city(
         reply.say(header)
     for point in points:
         reply.say(point_text(point, language, now.astimezone(MOROCCO)))
+    await action.served([("service_point", p.id) for p in points])
     shown = offset + len(points)
     buttons = [another_question_button(language)]
     if shown < total:
@@ -369,6 +370,7 @@ async def _nearest(
         reply.say(header)
     for point, distance in page:
         reply.say(point_text(point, language, now.astimezone(MOROCCO), distance))
+    await action.served([("service_point", p.id) for p, _distance in page])
     buttons = [another_question_button(language)]
     if len(found) > offset + per_page:
         buttons.insert(0, more_button(language, offset + per_page))

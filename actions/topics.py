@@ -304,6 +304,7 @@ async def answer_topic(
     if answer.details.strip():
         buttons.insert(0, details_button(language, topic_id))
     reply.say(answer_text(language, answer, status), buttons)
+    await action.served([("topic_translation", f"{topic_id}/{answer.language}")])
 
 
 async def send_details(action: DalilAction, reply: Reply, topic_id: str) -> None:
@@ -340,3 +341,4 @@ async def send_details(action: DalilAction, reply: Reply, topic_id: str) -> None
     reply.say(
         "\n\n".join(parts), [where_button(language, topic_id), another_question_button(language)]
     )
+    await action.served([("topic_translation", f"{topic_id}/{answer.language}")])
