@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 from test_content import _point_form
 from typer.testing import CliRunner
 
-from gateway.admin.models import AuditEntry
+from gateway.admin.content import ContentProblem, publish_eligibility
+from gateway.admin.models import AdminUser, AuditEntry
 from gateway.app import create_app
 from knowledge.cli import kb_app
-from knowledge.models import ServicePoint
+from knowledge.models import EligibilityRule, ServicePoint
 from knowledge.settings import CONTENT_DIR
+from knowledge.writer import eligibility_doc
 
 runner = CliRunner()
 OLD_NUMBER = "+212537545400"
@@ -172,3 +174,33 @@ def test_if_empty_seeds_only_an_empty_database(
     assert result.exit_code == 0, result.output
     assert "not seeded" in result.output
     assert _first_phone(engine) == PUBLISHED
+
+
+def test_an_eligibility_rule_without_a_source_cannot_be_published(engine: Engine) -> None:
+
+    with Session(engine) as session:
+        admin = session.scalars(select(AdminUser).where(AdminUser.role == "admin")).one()
+        rule = session.scalars(
+            select(EligibilityRule).where(
+                EligibilityRule.status == "refugee", EligibilityRule.topic_id == "school_access"
+            )
+        ).one()
+        document = eligibility_doc(rule).model_dump(mode="json")
+        with pytest.raises(ContentProblem, match="without a source cannot be published"):
+            publish_eligibility(session, document={**document, "sources": []}, user=admin)
+        source = {"title": "Circulaire", "url": "https://example.org/circulaire-13-487"}
+        publish_eligibility(session, document={**document, "sources": [source]}, user=admin)
+        session.commit()
+    with Session(engine) as session:
+        published = session.scalars(
+            select(EligibilityRule).where(
+                EligibilityRule.status == "refugee", EligibilityRule.topic_id == "school_access"
+            )
+        ).one()
+        assert published.sources == [{**source, "recheck": False}]
+        assert (
+            session.scalars(select(AuditEntry).where(AuditEntry.action == "kb_publish_eligibility"))
+            .one()
+            .target
+            == "eligibility:refugee/school_access"
+        )
