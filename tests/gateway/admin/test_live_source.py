@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from admin_harness import login, make_settings
+from click.testing import Result
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -57,7 +58,7 @@ def _content_with_phone(tmp_path: Path, number: str) -> Path:
     return content
 
 
-def _import(database_url: str, monkeypatch: pytest.MonkeyPatch, *args: str):  # type: ignore[no-untyped-def]
+def _import(database_url: str, monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
     monkeypatch.setenv("DALIL_DATABASE_URL", database_url)
     return runner.invoke(kb_app, ["import", *args])
 
