@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 from admin_harness import login, make_settings
-from click.testing import Result
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from test_content import _point_form
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from gateway.admin.content import ContentProblem, publish_eligibility
 from gateway.admin.models import AdminUser, AuditEntry
