@@ -1,6 +1,6 @@
 """The three-way merge of the YAML into the live content, item by item and field by field."""
 
-from knowledge.importer import ABSENT, merge_content
+from knowledge.importer import ABSENT, Items, merge_content
 
 BASE = {("service_point", "p"): {"id": "p", "address": "A", "phones": ["1"]}}
 
@@ -46,7 +46,7 @@ def test_removed_from_the_yaml_removes_only_an_item_not_changed_live() -> None:
 
 
 def test_without_a_baseline_any_difference_is_a_conflict_and_live_only_items_stay() -> None:
-    live = {
+    live: Items = {
         ("service_point", "p"): {"id": "p", "address": "A", "phones": ["2"]},
         ("service_point", "new_live"): {"id": "new_live"},
     }
