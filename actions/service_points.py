@@ -99,7 +99,8 @@ def phone_text(phone: Phone, language: str) -> str:
     ) != "checked":
         # Translators: after a phone number whose own check is old or missing.
         about.append(gettext(language, "number not checked recently"))
-    return f"{shown} ({'; '.join(about)})" if about else shown
+    separator = "؛ " if language == "ar" else "; "  # the Arabic semicolon
+    return f"{shown} ({separator.join(about)})" if about else shown
 
 
 def open_status(point: ServicePointView, at: datetime, language: str) -> str:
