@@ -28,6 +28,8 @@ class ActionSettings(BaseSettings):
     # Prometheus metrics of the action server on their own port (off when unset).
     actions_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     actions_metrics_host: str = "127.0.0.1"
+    # A fact checked longer ago than this is said to be possibly out of date (as the admin's list).
+    kb_stale_after_days: int = Field(default=180, ge=1)
 
     @field_validator("database_url")
     @classmethod
