@@ -133,7 +133,7 @@ class ConversationService:
     async def handle(self, inbound: Inbound) -> Reply:
         """Answer one message, one turn at a time per conversation; raises RasaUnavailable."""
         with correlation(new_correlation_id()):
-            if self.insights is not None:
+            if self.insights is not None and self.insights.owns(inbound.text):
                 language = await self.resolve_language(inbound)
                 own = await self.insights.intercept(inbound, language)
                 if own is not None:

@@ -286,6 +286,11 @@ class Insights:
             metrics.KNOWLEDGE_ERRORS.labels(process="gateway", where="insights").inc()
             log.warning("insight event not recorded")
 
+    def owns(self, text: str) -> bool:
+        """Whether a message is one of the gateway's own buttons (feedback, ask differently)."""
+        stripped = text.strip()
+        return stripped == REPHRASE_PAYLOAD or stripped.startswith(FEEDBACK_PAYLOAD)
+
     async def intercept(self, inbound: Inbound, language: str) -> list[Message] | None:
         """Answer a feedback or "ask differently" button here; None for anything else."""
         if inbound.text.strip() == REPHRASE_PAYLOAD:
