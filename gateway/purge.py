@@ -24,6 +24,7 @@ import typer
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from gateway.alerts.subscriptions import forget_subscriptions
 from gateway.conversation import LanguageMemory
 from gateway.inbox.store import InboxStore, make_inbox_engine, now
 from gateway.rasa import RasaClient, RasaUnavailable
@@ -75,6 +76,7 @@ class Forgetter:
             await forget_language(sender)
         await self._delete_tracker(sender)
         await self.forget_aliases(sender)
+        await asyncio.to_thread(forget_subscriptions, self.store.engine, [sender])
         log.info("conversation deleted on request")
 
     async def forget_aliases(self, sender: str) -> None:
@@ -108,6 +110,7 @@ class Forgetter:
         """Remove every conversation record older than `older_than`."""
         cutoff = now() - older_than
         purged = await self.store.purge_older_than(cutoff)
+        await asyncio.to_thread(forget_subscriptions, self.store.engine, purged.senders)
         for sender in purged.senders:
             # Silent since the cutoff: their whole tracker is older than the cutoff too.
             if self.rasa is not None:

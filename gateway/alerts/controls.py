@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 from sqlalchemy import Engine
@@ -99,9 +100,7 @@ class AlertControls(ConversationService):
             if topic not in TOPICS:
                 continue
             if await self._run(
-                lambda s, t=topic, c=city: subscriptions.is_subscribed(
-                    s, sender=sender, topic=t, city=c
-                )
+                partial(subscriptions.is_subscribed, sender=sender, topic=topic, city=city)
             ):
                 continue
             button = Button(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, delete, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from gateway.alerts.models import ANY_CITY, Delivery, Subscription
 
 
-def _insert(session: Session):  # type: ignore[no-untyped-def]
+def _insert(session: Session) -> Any:
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(Subscription)
 

@@ -45,6 +45,7 @@ MY_ALERTS_WORDS: dict[str, frozenset[str]] = {
 }
 ALL_STOP_WORDS = frozenset().union(*STOP_WORDS.values())
 ALL_MY_ALERTS_WORDS = frozenset().union(*MY_ALERTS_WORDS.values())
+_HAMZA = str.maketrans("أإآ", "ااا")
 _PUNCTUATION = re.compile(r"[\s\-_'’`.,;:!?¿¡()\"/«»،؛؟]+")
 
 
@@ -53,7 +54,7 @@ def normalise(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = re.sub("[\u064b-\u065f\u0670\u0640]", "", plain)
-    plain = plain.translate(str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"}))
+    plain = plain.translate(_HAMZA)
     return _PUNCTUATION.sub(" ", plain).strip()
 
 
