@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from dalil.languages import Language, coerce_language
 from gateway.alerts import subscriptions, texts
 from gateway.alerts.outbox import take_web_alerts
 from gateway.conversation import ConversationService, Inbound, Reply
@@ -67,7 +68,7 @@ class AlertControls(ConversationService):
             topic, city = wanted
             if topic not in TOPICS:
                 return None
-            language = await self.resolve_language(inbound)
+            language = await self._language(inbound)
             await self._run(
                 lambda s: subscriptions.subscribe(
                     s,
@@ -81,17 +82,28 @@ class AlertControls(ConversationService):
             log.info("alert subscription", extra={"channel": inbound.channel, "topic": topic})
             return Reply(language, [Message(text=texts.subscribed_text(language, topic, city))])
         if texts.is_my_alerts(text):
-            language = await self.resolve_language(inbound)
+            language = await self._language(inbound, texts.word_language(text))
             found = await self._run(lambda s: subscriptions.subjects(s, sender=sender))
             return Reply(language, [Message(text=texts.my_alerts_text(language, found))])
         if texts.is_stop(text):
             removed = await self._run(lambda s: subscriptions.unsubscribe_all(s, sender=sender))
             if not removed:
                 return None  # nothing to stop: "stop" may mean something to the bot (a form)
-            language = await self.resolve_language(inbound)
+            language = await self._language(inbound, texts.word_language(text))
             log.info("alert subscriptions stopped", extra={"channel": inbound.channel})
             return Reply(language, [Message(text=texts.stopped_text(language))])
         return None
+
+    async def _language(self, inbound: Inbound, word: str | None = None) -> Language:
+        """A payload or a one-word command says little about the language: the word's own
+        language when only one language has it, else the conversation's."""
+        if inbound.language is None:
+            chosen = word or await self.languages.get(inbound.sender)
+            if chosen is not None:
+                language = coerce_language(chosen)
+                await self.languages.set(inbound.sender, language)
+                return language
+        return await self.resolve_language(inbound)
 
     async def _after(self, inbound: Inbound, reply: Reply) -> None:
         offers = [o for c in reply.commands if (o := texts.parse_offer(c)) is not None]

@@ -68,6 +68,18 @@ def is_my_alerts(text: str) -> bool:
     return normalise(text) in ALL_MY_ALERTS_WORDS
 
 
+def word_language(text: str) -> str | None:
+    """The language of a stop or list word when only one language uses it (BAJA: es)."""
+    word = normalise(text)
+    found = {
+        language
+        for table in (STOP_WORDS, MY_ALERTS_WORDS)
+        for language, words in table.items()
+        if word in words
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def subscribe_payload(topic: str, city: str) -> str:
     """The payload of the offer's button."""
     return f"{SUBSCRIBE_PREFIX}{topic}:{city}"
