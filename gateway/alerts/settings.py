@@ -18,9 +18,9 @@ class AlertSettings(BaseSettings):
     # Messages per second per provider. WhatsApp Cloud API: 80 mps per business number by
     # default, inbound included (docs/alerts.md); 20 leaves room for the conversations.
     rate_whatsapp: float = Field(default=20.0, gt=0)
-    # Telegram's bots FAQ: avoid more than about 30 messages per second in bulk.
+    # Telegram's bots FAQ (core.telegram.org/bots/faq): about 30 messages per second in bulk.
     rate_telegram: float = Field(default=25.0, gt=0)
-    # Twilio queues what exceeds a sender's throughput; 1 per second suits one long code.
+    # Twilio queues what exceeds a sender's throughput; 1/s is a conservative start.
     rate_twilio: float = Field(default=1.0, gt=0)
     rate_web: float = Field(default=1000.0, gt=0)
     # Requests in flight at once, per provider.
