@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from dalil.languages import Language, coerce_language
 from gateway.alerts import subscriptions, texts
 from gateway.alerts.outbox import take_web_alerts
+from gateway.alerts.window import take_held_replies
 from gateway.conversation import ConversationService, Inbound, Reply
 from gateway.schemas import Button, Message
 from knowledge.schema import TOPICS
@@ -124,3 +125,7 @@ class AlertControls(ConversationService):
         if inbound.channel == "web":
             waiting = await self._run(lambda s: take_web_alerts(s, sender=sender))
             reply.messages[:0] = [Message(text=t) for t in waiting]
+        elif inbound.channel == "whatsapp":
+            # The person wrote: their window is open again for staff replies held behind it.
+            held = await self._run(lambda s: take_held_replies(s, sender=sender))
+            reply.messages[:0] = [Message(text=t) for t in held]
