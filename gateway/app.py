@@ -124,6 +124,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(staff_routes.chat_inbox)
     app.include_router(alert_routes.router)
     app.include_router(alert_routes.api)
+    app.include_router(alert_routes.webhooks)
     # Outermost: also bounds chunked bodies, which carry no Content-Length.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 

@@ -192,6 +192,8 @@ class Outbox:
         """Rows a dead process left claimed become uncertain; old uncertain WhatsApp rows retry."""
         stale = now() - timedelta(seconds=self.settings.lease_seconds)
         grace = now() - timedelta(seconds=self.settings.uncertain_grace_seconds)
+        # Providers that report every accepted message with our id: no status, never accepted.
+        reporting = ["whatsapp", "web"] + (["twilio"] if self.settings.twilio_status_url else [])
 
         def work(session: Session) -> None:
             session.execute(
@@ -199,12 +201,11 @@ class Outbox:
                 .where(Delivery.status == "sending", Delivery.claimed_at < stale)
                 .values(status="uncertain", updated_at=now())
             )
-            # Meta reports every accepted message, with our id: no status, never accepted.
             session.execute(
                 update(Delivery)
                 .where(
                     Delivery.status == "uncertain",
-                    Delivery.channel.in_(["whatsapp", "web"]),
+                    Delivery.channel.in_(reporting),
                     Delivery.updated_at < grace,
                 )
                 .values(status="pending", claimed_at=None, updated_at=now())
@@ -374,6 +375,9 @@ class Outbox:
     ) -> str | None:
         provider_id = None
         for out in channel.render(contact.address, Message(text=text), delivery.language):
+            if channel.name == "twilio" and self.settings.twilio_status_url:
+                # Twilio posts the statuses there, our row id in the query string.
+                out.body["StatusCallback"] = f"{self.settings.twilio_status_url}?d={delivery.id}"
             await self.buckets[channel.name].take()
             provider_id = await channel.send(out)
         return provider_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Body, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from twilio.request_validator import RequestValidator
 
 from dalil.i18n import topic_title
 from dalil.languages import LANGUAGES
@@ -16,6 +18,9 @@ from gateway.admin.audit import audit
 from gateway.admin.web import Auth, CsrfChecked, DbDep, client_ip, render, require
 from gateway.alerts.models import Alert, Subscription
 from gateway.alerts.outbox import counts_by_language, materialise, recipient_count, summary
+from gateway.alerts.statuses import apply_twilio
+from gateway.routers.webhooks import _public_url as public_url
+from gateway.settings import GatewaySettings
 from knowledge.schema import TOPICS
 
 router = APIRouter(tags=["alerts"])
@@ -242,6 +247,31 @@ def api_broadcast(
     )
     session.commit()
     return alert_json(session, alert)
+
+
+# --- provider status callbacks -------------------------------------------------------------
+
+webhooks = APIRouter(prefix="/webhooks", tags=["webhooks"])
+
+
+@webhooks.post(
+    "/twilio/status", response_class=Response, responses={403: {"description": "Bad signature."}}
+)
+async def twilio_status(request: Request) -> Response:
+    """Twilio's delivery statuses of alert SMS (StatusCallback, signed like the messages webhook)."""
+    settings: GatewaySettings = request.app.state.settings
+    token = settings.twilio_auth_token
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    signature = request.headers.get("x-twilio-signature", "")
+    url = public_url(request)
+    if token is None or not RequestValidator(token.get_secret_value()).validate(
+        url, form, signature
+    ):
+        return Response("Invalid signature.", status_code=403)
+    await asyncio.to_thread(
+        apply_twilio, request.app.state.inbox.store.engine, form, request.query_params.get("d")
+    )
+    return Response(status_code=204)
 
 
 # --- pages --------------------------------------------------------------------------------

@@ -34,6 +34,9 @@ class AlertSettings(BaseSettings):
     max_attempts: int = Field(default=5, ge=1)
     retry_seconds: float = Field(default=30.0, ge=0)
     poll_seconds: float = Field(default=5.0, gt=0)
+    # Twilio's StatusCallback for alert SMS: the public URL of /webhooks/twilio/status. Set,
+    # delivery statuses are stored and a row a crash left uncertain is settled as for WhatsApp.
+    twilio_status_url: str | None = None
     # The approved WhatsApp templates used outside the 24-hour customer-service window.
     # Alert template body: {{1}} the subject (topic, city), {{2}} the date of the change.
     whatsapp_template: str | None = None

@@ -64,3 +64,29 @@ async def record_webhook_statuses(engine: Engine, channel: str, body: bytes) -> 
         await asyncio.to_thread(apply_whatsapp, engine, body)
     except Exception:
         log.exception("alert statuses not recorded")
+
+
+# Twilio's MessageStatus values, as the alert statuses they mean (queued/sending say nothing new).
+TWILIO_STATUSES = {
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "read",
+    "failed": "failed",
+    "undelivered": "failed",
+}
+
+
+def apply_twilio(engine: Engine, params: dict[str, str], delivery_id: str | None) -> bool:
+    """Store one Twilio status callback (MessageSid, MessageStatus, ErrorCode)."""
+    status = TWILIO_STATUSES.get(params.get("MessageStatus", ""))
+    if status is None:
+        return False
+    error = f"code {params['ErrorCode']}" if params.get("ErrorCode") else None
+    with Session(engine) as session, session.begin():
+        return record_status(
+            session,
+            provider_message_id=params.get("MessageSid"),
+            callback=f"alert:{delivery_id}" if delivery_id else None,
+            status=status,
+            error=error,
+        )

@@ -200,7 +200,8 @@ def test_opt_in_everywhere_then_a_published_change_reaches_each_subscriber_once(
     assert client.post(f"/api/v1/admin/alerts/{alert['id']}/send", headers=h).status_code == 200
     before = (len(world.whatsapp), len(world.telegram), len(world.twilio))
 
-    run_outbox(gw.settings, engine)
+    status_url = "https://dalil.example.org/webhooks/twilio/status"
+    run_outbox(gw.settings, engine, twilio_status_url=status_url)
     run_outbox(gw.settings, engine)  # a second pass (a restart) sends nothing again
 
     wa_new = [r.body for r in world.whatsapp[before[0]:]]
@@ -228,9 +229,21 @@ def test_opt_in_everywhere_then_a_published_change_reaches_each_subscriber_once(
                           "recipient_id": WA_USER,
                           "biz_opaque_callback_data": wa_new[0]["biz_opaque_callback_data"]}]}}]}]}
     gw.whatsapp(status)
+    # Twilio's StatusCallback (signed over the URL with our row id) is stored too.
+    callback = sms_new[0]["StatusCallback"]
+    assert callback.startswith(status_url + "?d=")
+    params = {"MessageSid": "SM" + "0" * 32, "MessageStatus": "delivered", "AccountSid": "AC1"}
+    signature = RequestValidator("twilio-auth-token").compute_signature(callback, params)
+    path = callback.removeprefix("https://dalil.example.org")
+    forged = client.post(path, data=params, headers={"X-Twilio-Signature": "nope",
+                         "X-Forwarded-Proto": "https", "X-Forwarded-Host": "dalil.example.org"})
+    assert forged.status_code == 403
+    assert client.post(path, data=params, headers={"X-Twilio-Signature": signature,
+                       "X-Forwarded-Proto": "https", "X-Forwarded-Host": "dalil.example.org"}
+                       ).status_code == 204
     detail = client.get(f"/api/v1/admin/alerts/{alert['id']}").json()
     assert detail["status"] == "done"
-    assert detail["deliveries"] == {"read": 1, "sent": 2, "delivered": 1}
+    assert detail["deliveries"] == {"read": 1, "sent": 1, "delivered": 2}
     assert "read" in client.get(f"/admin/alerts/{alert['id']}").text
     with Session(engine) as session:
         assert session.scalar(select(Delivery.path).where(Delivery.channel == "whatsapp")) == "template"
