@@ -247,6 +247,8 @@ def alerts_section() -> str:
         f"| send rate before the kill (msg/s, process start included) | {f['send_rate_first_run']} |\n"
         f"| send rate after the restart (msg/s) | {f['send_rate_after_restart']} |\n"
         f"| restart to done (s) | {f['restart_to_done_seconds']} |\n"
+        f"| outbox CPU per message (ms) | {f.get('outbox_cpu_ms_per_message', 'not measured')} |\n"
+        f"| load average at the end (2 cores, shared) | {f.get('load_average_during_run', '')} |\n"
         f"| subscribers reached | {f['reached']:,} |\n"
         f"| reached twice | {f['reached_twice']} |\n"
         f"| provider requests | {f['requests']:,} (templates: {f['templates']:,}) |\n"

@@ -178,6 +178,7 @@ class Outbox:
         }
         self.buckets = {name: TokenBucket(rate) for name, rate in rates.items()}
         self._slots = {name: asyncio.Semaphore(settings.concurrency) for name in rates}
+        self._marks: list[dict[str, Any]] = []
 
     def _db(self, fn: Any) -> Any:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
@@ -255,6 +256,7 @@ class Outbox:
                 break
             contacts = await self._contacts([d.sender for d in batch])
             await asyncio.gather(*(self._deliver(alert, d, contacts.get(d.sender)) for d in batch))
+            await self._flush()
             tried += len(batch)
         await self._finish(alert_id)
         return tried
@@ -322,6 +324,35 @@ class Outbox:
             lambda s: s.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
         )
 
+    def _reports(self, channel: str) -> bool:
+        """Whether the provider's status webhooks carry our row id (they settle a lost mark)."""
+        return channel in ("whatsapp", "web") or (
+            channel == "twilio" and bool(self.settings.twilio_status_url)
+        )
+
+    async def _sent(self, delivery: Delivery, path: str, provider_id: str | None) -> None:
+        row = {
+            "id": delivery.id,
+            "status": "sent",
+            "path": path,
+            "provider_message_id": provider_id,
+            "error": None,
+            "updated_at": now(),
+        }
+        if not self._reports(delivery.channel):
+            # Telegram reports nothing: each row is committed as soon as it is sent.
+            row.pop("id")
+            await self._mark(delivery.id, **row)
+            return
+        # One UPDATE per batch: a crash before it leaves rows `sending`, which the status
+        # webhooks settle, so the per-message commit is not needed for exactly once.
+        self._marks.append(row)
+
+    async def _flush(self) -> None:
+        rows, self._marks = self._marks, []
+        if rows:
+            await self._run(lambda s: s.execute(update(Delivery), rows))
+
     async def _attention(self, alert_id: int, reason: str) -> None:
         await self._run(
             lambda s: s.execute(
@@ -333,7 +364,7 @@ class Outbox:
         name = delivery.channel
         if name == "web":
             # The web chat has no push: shown with the person's next answer.
-            await self._mark(delivery.id, status="sent", path="web")
+            await self._sent(delivery, "web", None)
             return
         channel = self.channels.get(name)
         if channel is None or contact is None:
@@ -366,9 +397,7 @@ class Outbox:
                     claimed_at=None,
                 )
                 return
-        await self._mark(
-            delivery.id, status="sent", path=path, provider_message_id=provider_id, error=None
-        )
+        await self._sent(delivery, path, provider_id)
 
     async def _send_text(
         self, channel: Channel, delivery: Delivery, contact: Contact, text: str
