@@ -7,22 +7,14 @@ only the providers and Rasa are faked, on loopback (tests/fakes/providers.py).
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select, update
-from sqlalchemy.orm import Session
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from admin_harness import login  # noqa: E402
-from fakes.gateway import (  # noqa: E402
+from admin_harness import login
+from fakes.gateway import (
     TW_PUBLIC_URL,
     fake_world,
     sender_of,
@@ -32,15 +24,19 @@ from fakes.gateway import (  # noqa: E402
     wa_text,
     wait_for,
 )
-from fakes.providers import FakeWorld, dumps_like_meta  # noqa: E402
-from gateway.alerts.models import Alert, Delivery, Subscription  # noqa: E402
-from gateway.alerts.outbox import Outbox  # noqa: E402
-from gateway.alerts.settings import AlertSettings  # noqa: E402
-from gateway.app import create_app  # noqa: E402
-from gateway.channels import build_channels  # noqa: E402
-from gateway.inbox.models import Contact  # noqa: E402
-from gateway.settings import GatewaySettings  # noqa: E402
-from twilio.request_validator import RequestValidator  # noqa: E402
+from fakes.providers import FakeWorld, dumps_like_meta
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+from twilio.request_validator import RequestValidator
+
+from gateway.alerts.models import Delivery, Subscription
+from gateway.alerts.outbox import Outbox
+from gateway.alerts.settings import AlertSettings
+from gateway.app import create_app
+from gateway.channels import build_channels
+from gateway.inbox.models import Contact
+from gateway.settings import GatewaySettings
 
 WA_USER = "212600000001"
 TG_USER = 777001
@@ -63,18 +59,27 @@ class Gateway:
     def whatsapp(self, payload: dict[str, Any]) -> None:
         body = dumps_like_meta(payload)
         headers = {"Content-Type": "application/json", "X-Hub-Signature-256": wa_sign(body)}
-        assert self.client.post("/webhooks/whatsapp", content=body, headers=headers).status_code == 200
+        assert (
+            self.client.post("/webhooks/whatsapp", content=body, headers=headers).status_code == 200
+        )
 
     def telegram(self, update: dict[str, Any]) -> None:
         headers = {"X-Telegram-Bot-Api-Secret-Token": "tg_Secret-token_42"}
-        assert self.client.post("/webhooks/telegram", json=update, headers=headers).status_code == 200
+        assert (
+            self.client.post("/webhooks/telegram", json=update, headers=headers).status_code == 200
+        )
 
     def sms(self, text: str) -> None:
-        params = {"MessageSid": f"SM{self._id():032d}", "From": SMS_USER, "To": "+15550001111",
-                  "Body": text}
+        params = {
+            "MessageSid": f"SM{self._id():032d}",
+            "From": SMS_USER,
+            "To": "+15550001111",
+            "Body": text,
+        }
         signature = RequestValidator("twilio-auth-token").compute_signature(TW_PUBLIC_URL, params)
-        response = self.client.post("/webhooks/twilio", data=params,
-                                    headers={"X-Twilio-Signature": signature})
+        response = self.client.post(
+            "/webhooks/twilio", data=params, headers={"X-Twilio-Signature": signature}
+        )
         assert response.status_code == 200
 
     def web(self, text: str, language: str | None = None) -> dict[str, Any]:
@@ -89,7 +94,9 @@ class Gateway:
 @pytest.fixture
 def gateway(database_url: str) -> Iterator[Gateway]:
     with fake_world() as (world, url):
-        settings = settings_for(url, database_url, session_secret="a-test-secret-that-is-long-enough")
+        settings = settings_for(
+            url, database_url, session_secret="a-test-secret-that-is-long-enough"
+        )
         with TestClient(create_app(settings), follow_redirects=False) as client:
             yield Gateway(client, world, settings)
 
@@ -109,26 +116,52 @@ def run_outbox(settings: GatewaySettings, engine: Engine, **overrides: Any) -> N
 def subscribe_everywhere(gw: Gateway) -> None:
     """Four people ask about health care, each gets the offer and accepts it."""
     world = gw.world
-    gw.whatsapp(wa_text("topic: je cherche un médecin pour mon enfant", wamid="wamid.in1", wa_id=WA_USER))
+    gw.whatsapp(
+        wa_text("topic: je cherche un médecin pour mon enfant", wamid="wamid.in1", wa_id=WA_USER)
+    )
     wait_for(lambda: len(world.whatsapp) >= 2)
     offer = world.whatsapp[1].body
     assert offer["type"] == "interactive"
     button = offer["interactive"]["action"]["buttons"][0]["reply"]
     assert button["id"] == "alerts:on:health_care:rabat"
     assert "STOP" in offer["interactive"]["body"]["text"]  # how to stop, in the consent text
-    gw.whatsapp(wa_message({"id": "wamid.in2", "type": "interactive", "interactive": {
-        "type": "button_reply", "button_reply": button}}, wa_id=WA_USER))
+    gw.whatsapp(
+        wa_message(
+            {
+                "id": "wamid.in2",
+                "type": "interactive",
+                "interactive": {"type": "button_reply", "button_reply": button},
+            },
+            wa_id=WA_USER,
+        )
+    )
     wait_for(lambda: len(world.whatsapp) >= 3)
 
-    gw.telegram({"update_id": 1, "message": {"message_id": 1, "date": 1700000000,
-                 "from": {"id": TG_USER, "is_bot": False, "first_name": "A", "language_code": "ar"},
-                 "chat": {"id": TG_USER, "type": "private"}, "text": "topic: أين أجد طبيبا لطفلي"}})
+    gw.telegram(
+        {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 1700000000,
+                "from": {"id": TG_USER, "is_bot": False, "first_name": "A", "language_code": "ar"},
+                "chat": {"id": TG_USER, "type": "private"},
+                "text": "topic: أين أجد طبيبا لطفلي",
+            },
+        }
+    )
     wait_for(lambda: len(world.telegram) >= 2)
     keyboard = world.telegram[1].body["reply_markup"]["inline_keyboard"]
-    gw.telegram({"update_id": 2, "callback_query": {
-        "id": "cb1", "from": {"id": TG_USER, "is_bot": False, "first_name": "A", "language_code": "ar"},
-        "message": {"message_id": 2, "chat": {"id": TG_USER, "type": "private"}},
-        "data": keyboard[0][0]["callback_data"]}})
+    gw.telegram(
+        {
+            "update_id": 2,
+            "callback_query": {
+                "id": "cb1",
+                "from": {"id": TG_USER, "is_bot": False, "first_name": "A", "language_code": "ar"},
+                "message": {"message_id": 2, "chat": {"id": TG_USER, "type": "private"}},
+                "data": keyboard[0][0]["callback_data"],
+            },
+        }
+    )
     wait_for(lambda: len(world.telegram) >= 3)
 
     gw.sms("topic: I need a doctor for my child please")
@@ -148,11 +181,23 @@ def publish_change(gw: Gateway) -> int:
     client = gw.client
     token = login(client, "editor")
     h = {"X-CSRF-Token": token}
-    draft = client.post("/api/v1/admin/drafts", headers=h, json={
-        "kind": "topic_translation", "entity_id": "health_care", "language": "fr",
-        "payload": {"short_answer": "Les soins de santé primaires sont gratuits dans les centres publics."}})
+    draft = client.post(
+        "/api/v1/admin/drafts",
+        headers=h,
+        json={
+            "kind": "topic_translation",
+            "entity_id": "health_care",
+            "language": "fr",
+            "payload": {
+                "short_answer": "Les soins de santé primaires sont gratuits dans les centres publics."
+            },
+        },
+    )
     assert draft.status_code == 201, draft.text
-    assert client.post(f"/api/v1/admin/drafts/{draft.json()['id']}/submit", headers=h).status_code == 200
+    assert (
+        client.post(f"/api/v1/admin/drafts/{draft.json()['id']}/submit", headers=h).status_code
+        == 200
+    )
     token = login(client, "admin")
     h = {"X-CSRF-Token": token}
     published = client.post(f"/api/v1/admin/drafts/{draft.json()['id']}/publish", headers=h)
@@ -170,15 +215,22 @@ def test_opt_in_everywhere_then_a_published_change_reaches_each_subscriber_once(
         subs = {s.channel: s for s in session.scalars(select(Subscription))}
     assert set(subs) == {"whatsapp", "telegram", "twilio", "web"}
     assert {c: s.language for c, s in subs.items()} == {
-        "whatsapp": "fr", "telegram": "ar", "twilio": "en", "web": "es"}
+        "whatsapp": "fr",
+        "telegram": "ar",
+        "twilio": "en",
+        "web": "es",
+    }
     assert all(s.topic == "health_care" and s.city == "rabat" for s in subs.values())
     # Nothing with a phone number or a chat id: pseudonyms only.
     assert subs["whatsapp"].sender == sender_of("wa", WA_USER)
 
     # The WhatsApp user's window closed 25 hours ago: the alert must go as a template.
     with Session(engine) as session, session.begin():
-        session.execute(update(Contact).where(Contact.sender == subs["whatsapp"].sender)
-                        .values(last_seen_at=datetime.now(UTC) - timedelta(hours=25)))
+        session.execute(
+            update(Contact)
+            .where(Contact.sender == subs["whatsapp"].sender)
+            .values(last_seen_at=datetime.now(UTC) - timedelta(hours=25))
+        )
 
     publish_change(gw)
     client = gw.client
@@ -192,8 +244,12 @@ def test_opt_in_everywhere_then_a_published_change_reaches_each_subscriber_once(
     assert "http" not in alert["texts"]["sms:en"]
     h = {"X-CSRF-Token": client.get("/api/v1/admin/session").json()["csrf_token"]}
     reviewed = {**alert["texts"], "en": alert["texts"]["en"] + " (reviewed)"}
-    assert client.put(f"/api/v1/admin/alerts/{alert['id']}/texts", headers=h,
-                      json={"texts": reviewed}).status_code == 200
+    assert (
+        client.put(
+            f"/api/v1/admin/alerts/{alert['id']}/texts", headers=h, json={"texts": reviewed}
+        ).status_code
+        == 200
+    )
     # Nothing goes before approval.
     assert client.post(f"/api/v1/admin/alerts/{alert['id']}/send", headers=h).status_code == 409
     assert client.post(f"/api/v1/admin/alerts/{alert['id']}/approve", headers=h).status_code == 200
@@ -204,14 +260,14 @@ def test_opt_in_everywhere_then_a_published_change_reaches_each_subscriber_once(
     run_outbox(gw.settings, engine, twilio_status_url=status_url)
     run_outbox(gw.settings, engine)  # a second pass (a restart) sends nothing again
 
-    wa_new = [r.body for r in world.whatsapp[before[0]:]]
+    wa_new = [r.body for r in world.whatsapp[before[0] :]]
     assert len(wa_new) == 1 and wa_new[0]["type"] == "template"
     assert wa_new[0]["template"]["name"] == TEMPLATE
     assert wa_new[0]["template"]["language"]["code"] == "fr"
     assert wa_new[0]["to"] == WA_USER
-    tg_new = [r.body for r in world.telegram[before[1]:]]
+    tg_new = [r.body for r in world.telegram[before[1] :]]
     assert len(tg_new) == 1 and tg_new[0]["text"] == alert["texts"]["ar"]
-    sms_new = [r.body for r in world.twilio[before[2]:]]
+    sms_new = [r.body for r in world.twilio[before[2] :]]
     assert len(sms_new) == 1 and sms_new[0]["Body"] == alert["texts"]["sms:en"]
     assert len(sms_new[0]["Body"]) <= 300 and "http" not in sms_new[0]["Body"]
 
@@ -222,12 +278,37 @@ def test_opt_in_everywhere_then_a_published_change_reaches_each_subscriber_once(
 
     # Meta's status webhook for the template (our callback data echoed) is stored and shown.
     wamid = f"wamid.out{len(world.whatsapp)}"
-    status = {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{
-        "field": "messages", "value": {"messaging_product": "whatsapp", "metadata": {
-            "display_phone_number": "15550001234", "phone_number_id": "106540352242922"},
-            "statuses": [{"id": wamid, "status": "read", "timestamp": "1717000100",
-                          "recipient_id": WA_USER,
-                          "biz_opaque_callback_data": wa_new[0]["biz_opaque_callback_data"]}]}}]}]}
+    status = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "1",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {
+                                "display_phone_number": "15550001234",
+                                "phone_number_id": "106540352242922",
+                            },
+                            "statuses": [
+                                {
+                                    "id": wamid,
+                                    "status": "read",
+                                    "timestamp": "1717000100",
+                                    "recipient_id": WA_USER,
+                                    "biz_opaque_callback_data": wa_new[0][
+                                        "biz_opaque_callback_data"
+                                    ],
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
     gw.whatsapp(status)
     # Twilio's StatusCallback (signed over the URL with our row id) is stored too.
     callback = sms_new[0]["StatusCallback"]
@@ -235,18 +316,37 @@ def test_opt_in_everywhere_then_a_published_change_reaches_each_subscriber_once(
     params = {"MessageSid": "SM" + "0" * 32, "MessageStatus": "delivered", "AccountSid": "AC1"}
     signature = RequestValidator("twilio-auth-token").compute_signature(callback, params)
     path = callback.removeprefix("https://dalil.example.org")
-    forged = client.post(path, data=params, headers={"X-Twilio-Signature": "nope",
-                         "X-Forwarded-Proto": "https", "X-Forwarded-Host": "dalil.example.org"})
+    forged = client.post(
+        path,
+        data=params,
+        headers={
+            "X-Twilio-Signature": "nope",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "dalil.example.org",
+        },
+    )
     assert forged.status_code == 403
-    assert client.post(path, data=params, headers={"X-Twilio-Signature": signature,
-                       "X-Forwarded-Proto": "https", "X-Forwarded-Host": "dalil.example.org"}
-                       ).status_code == 204
+    assert (
+        client.post(
+            path,
+            data=params,
+            headers={
+                "X-Twilio-Signature": signature,
+                "X-Forwarded-Proto": "https",
+                "X-Forwarded-Host": "dalil.example.org",
+            },
+        ).status_code
+        == 204
+    )
     detail = client.get(f"/api/v1/admin/alerts/{alert['id']}").json()
     assert detail["status"] == "done"
     assert detail["deliveries"] == {"read": 1, "sent": 1, "delivered": 2}
     assert "read" in client.get(f"/admin/alerts/{alert['id']}").text
     with Session(engine) as session:
-        assert session.scalar(select(Delivery.path).where(Delivery.channel == "whatsapp")) == "template"
+        assert (
+            session.scalar(select(Delivery.path).where(Delivery.channel == "whatsapp"))
+            == "template"
+        )
 
 
 STOPS = [("STOP", "fr"), ("ARRÊT", "fr"), ("توقف", "ar"), ("BAJA", "es"), ("unsubscribe", "en")]
@@ -254,13 +354,16 @@ STOPS = [("STOP", "fr"), ("ARRÊT", "fr"), ("توقف", "ar"), ("BAJA", "es"), (
 
 @pytest.mark.postgres
 @pytest.mark.parametrize(("word", "language"), STOPS)
-def test_stop_words_remove_every_subscription(gateway: Gateway, engine: Engine, word: str,
-                                              language: str) -> None:
+def test_stop_words_remove_every_subscription(
+    gateway: Gateway, engine: Engine, word: str, language: str
+) -> None:
     gw = gateway
     answer = gw.web("topic: santé", language=language)
     gw.web(answer["messages"][-1]["buttons"][0]["payload"], language=language)
     assert "alerts:on:" not in str(gw.web("topic: santé", language=language))  # no second offer
-    listing = gw.web({"fr": "mes alertes", "ar": "تنبيهاتي", "es": "mis alertas", "en": "my alerts"}[language])
+    listing = gw.web(
+        {"fr": "mes alertes", "ar": "تنبيهاتي", "es": "mis alertas", "en": "my alerts"}[language]
+    )
     assert listing["messages"][0]["text"].count("\n- ") == 1
     rasa_before = len(gw.world.rasa)
     stopped = gw.web(word, language=language)
@@ -274,7 +377,9 @@ def test_stop_words_remove_every_subscription(gateway: Gateway, engine: Engine, 
 
 
 @pytest.mark.postgres
-def test_stop_is_honoured_during_a_handover_and_with_rasa_down(gateway: Gateway, engine: Engine) -> None:
+def test_stop_is_honoured_during_a_handover_and_with_rasa_down(
+    gateway: Gateway, engine: Engine
+) -> None:
     from gateway.admin.models import Handover
 
     gw = gateway
@@ -336,28 +441,53 @@ def test_a_broadcast_needs_a_second_admin_and_counts_its_audience_first(
     gw = gateway
     subscribe_everywhere(gw)
     with Session(engine) as session, session.begin():
-        session.add(AdminUser(email="second@dalil.test", role="admin", active=True,
-                              password_hash=hash_password("correct horse battery staple")))
+        session.add(
+            AdminUser(
+                email="second@dalil.test",
+                role="admin",
+                active=True,
+                password_hash=hash_password("correct horse battery staple"),
+            )
+        )
     client = gw.client
     h = {"X-CSRF-Token": login(client, "admin")}
     texts = {lang: f"Broadcast {lang}" for lang in ("fr", "ar", "en", "es")}
     texts.update({f"sms:{lang}": f"SMS {lang}" for lang in ("fr", "ar", "en", "es")})
-    bad = client.post("/api/v1/admin/broadcasts", headers=h,
-                      json={"texts": {**texts, "sms:fr": "voir https://example.org"}})
+    bad = client.post(
+        "/api/v1/admin/broadcasts",
+        headers=h,
+        json={"texts": {**texts, "sms:fr": "voir https://example.org"}},
+    )
     assert bad.status_code == 422
-    made = client.post("/api/v1/admin/broadcasts", headers=h, json={
-        "texts": texts, "topic": "health_care", "languages": ["ar", "es"]})
+    made = client.post(
+        "/api/v1/admin/broadcasts",
+        headers=h,
+        json={"texts": texts, "topic": "health_care", "languages": ["ar", "es"]},
+    )
     assert made.status_code == 201, made.text
     broadcast = made.json()
-    assert broadcast["recipients"] == 2 and broadcast["recipients_by_language"] == {"ar": 1, "es": 1}
-    assert client.post(f"/api/v1/admin/alerts/{broadcast['id']}/approve", headers=h).status_code == 409
+    assert broadcast["recipients"] == 2 and broadcast["recipients_by_language"] == {
+        "ar": 1,
+        "es": 1,
+    }
+    assert (
+        client.post(f"/api/v1/admin/alerts/{broadcast['id']}/approve", headers=h).status_code == 409
+    )
     page = client.get("/admin/login")
     from admin_harness import csrf_of
 
-    client.post("/admin/login", data={"email": "second@dalil.test",
-                "password": "correct horse battery staple", "csrf_token": csrf_of(page.text)})
+    client.post(
+        "/admin/login",
+        data={
+            "email": "second@dalil.test",
+            "password": "correct horse battery staple",
+            "csrf_token": csrf_of(page.text),
+        },
+    )
     h = {"X-CSRF-Token": client.get("/api/v1/admin/session").json()["csrf_token"]}
-    assert client.post(f"/api/v1/admin/alerts/{broadcast['id']}/approve", headers=h).status_code == 200
+    assert (
+        client.post(f"/api/v1/admin/alerts/{broadcast['id']}/approve", headers=h).status_code == 200
+    )
     assert client.post(f"/api/v1/admin/alerts/{broadcast['id']}/send", headers=h).status_code == 200
     before = len(gw.world.telegram)
     run_outbox(gw.settings, engine)

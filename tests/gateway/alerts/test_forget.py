@@ -3,37 +3,43 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from gateway.alerts.models import Alert, Delivery, Subscription  # noqa: E402
-from gateway.alerts.subscriptions import subscribe  # noqa: E402
-from gateway.inbox.models import Contact  # noqa: E402
-from gateway.inbox.store import InboxStore, make_inbox_engine  # noqa: E402
-from gateway.purge import Forgetter  # noqa: E402
+from gateway.alerts.models import Alert, Delivery, Subscription
+from gateway.alerts.subscriptions import subscribe
+from gateway.inbox.models import Contact
+from gateway.inbox.store import InboxStore, make_inbox_engine
+from gateway.purge import Forgetter
 
 
 def _person(session: Session, sender: str, last_seen: datetime, alert: Alert) -> None:
-    session.add(Contact(sender=sender, channel="telegram", address={"chat_id": "1"},
-                        last_seen_at=last_seen))
+    session.add(
+        Contact(sender=sender, channel="telegram", address={"chat_id": "1"}, last_seen_at=last_seen)
+    )
     subscribe(session, sender=sender, channel="telegram", language="fr", topic="housing", city=None)
-    session.add(Delivery(alert_id=alert.id, sender=sender, channel="telegram", language="fr",
-                         status="sent", attempts=0))
+    session.add(
+        Delivery(
+            alert_id=alert.id,
+            sender=sender,
+            channel="telegram",
+            language="fr",
+            status="sent",
+            attempts=0,
+        )
+    )
 
 
 @pytest.mark.postgres
 def test_purge_and_deletion_remove_subscriptions(database_url: str, engine: Engine) -> None:
     at = datetime.now(UTC)
     with Session(engine) as session, session.begin():
-        alert = Alert(kind="broadcast", status="done", languages=[], channels=[], texts={},
-                      created_at=at)
+        alert = Alert(
+            kind="broadcast", status="done", languages=[], channels=[], texts={}, created_at=at
+        )
         session.add(alert)
         session.flush()
         _person(session, "tg:silent", at - timedelta(days=40), alert)

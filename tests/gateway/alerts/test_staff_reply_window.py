@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
+from admin_harness import csrf_of, login
+from fakes.gateway import fake_world, sender_of, settings_for, wa_text, wait_for
+from fakes.providers import FakeWorld, dumps_like_meta
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from admin_harness import csrf_of, login  # noqa: E402
-from fakes.gateway import fake_world, sender_of, settings_for, wa_text, wait_for  # noqa: E402
-from fakes.providers import FakeWorld, dumps_like_meta  # noqa: E402
-from gateway.admin.models import Handover, HandoverMessage  # noqa: E402
-from gateway.alerts import window  # noqa: E402
-from gateway.app import create_app  # noqa: E402
-from gateway.inbox.models import Contact  # noqa: E402
+from gateway.admin.models import Handover, HandoverMessage
+from gateway.alerts import window
+from gateway.app import create_app
+from gateway.inbox.models import Contact
 
 WA_USER = "212600000009"
 
 
 @pytest.fixture
-def running(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestClient, FakeWorld]]:
+def running(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[TestClient, FakeWorld]]:
     monkeypatch.setenv("DALIL_ALERT_WHATSAPP_REPLY_TEMPLATE", "dalil_reply_waiting")
     window._settings.cache_clear()
     with fake_world() as (world, url):
-        settings = settings_for(url, database_url, session_secret="a-test-secret-that-is-long-enough")
+        settings = settings_for(
+            url, database_url, session_secret="a-test-secret-that-is-long-enough"
+        )
         with TestClient(create_app(settings), follow_redirects=False) as client:
             yield client, world
     window._settings.cache_clear()
@@ -54,13 +54,18 @@ def test_reply_outside_the_window_sends_the_template_then_the_reply_when_the_use
     wait_for(lambda: len(world.whatsapp) >= 1)
     with Session(engine) as session, session.begin():
         session.add(Handover(sender=sender, channel="whatsapp", language="fr", reason="asked"))
-        session.execute(update(Contact).where(Contact.sender == sender)
-                        .values(last_seen_at=datetime.now(UTC) - timedelta(hours=30)))
+        session.execute(
+            update(Contact)
+            .where(Contact.sender == sender)
+            .values(last_seen_at=datetime.now(UTC) - timedelta(hours=30))
+        )
     handover_id = Session(engine).scalar(select(Handover.id))
     login(client, "staff")
     page = client.get(f"/staff/handovers/{handover_id}")
-    sent = client.post(f"/staff/handovers/{handover_id}/reply",
-                       data={"text": "Votre rendez-vous est lundi.", "csrf_token": csrf_of(page.text)})
+    sent = client.post(
+        f"/staff/handovers/{handover_id}/reply",
+        data={"text": "Votre rendez-vous est lundi.", "csrf_token": csrf_of(page.text)},
+    )
     assert sent.status_code == 303, sent.text
     last = world.whatsapp[-1].body
     assert last["type"] == "template" and last["template"]["name"] == "dalil_reply_waiting"
@@ -94,7 +99,9 @@ def test_a_refused_reply_template_is_told_to_staff_and_not_retried(
     login(client, "staff")
     page = client.get(f"/staff/handovers/{handover_id}")
     count = len(world.whatsapp)
-    sent = client.post(f"/staff/handovers/{handover_id}/reply",
-                       data={"text": "Bonjour", "csrf_token": csrf_of(page.text)})
+    sent = client.post(
+        f"/staff/handovers/{handover_id}/reply",
+        data={"text": "Bonjour", "csrf_token": csrf_of(page.text)},
+    )
     assert sent.status_code == 502  # the page tells the staff member
     assert len(world.whatsapp) == count
