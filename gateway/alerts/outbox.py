@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from gateway.alerts.models import ANY_CITY, Alert, Delivery, Subscription
 from gateway.alerts.settings import AlertSettings
+from gateway.alerts.texts import MAX_ALERTS_PER_MONTH
 from gateway.channels.base import Channel, Outgoing, SendFailed
 from gateway.inbox.models import Contact
 from gateway.schemas import Message
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 WINDOW = timedelta(hours=24)
 WINDOW_CLOSED = 131047
 CALLBACK_PREFIX = "alert:"
+REACHED = ("sending", "uncertain", "sent", "delivered", "read")
 _URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 # Statuses only move forward; `failed` is final whatever came before.
 _RANK = {"pending": 0, "sending": 1, "uncertain": 1, "sent": 2, "delivered": 3, "read": 4}
@@ -83,9 +85,21 @@ def materialise(session: Session, alert: Alert) -> int:
         .with_only_columns(Subscription.sender, Subscription.channel, Subscription.language)
         .order_by(Subscription.sender, Subscription.consented_at.desc())
     ).all()
+    # The consent text promises at most MAX_ALERTS_PER_MONTH alerts: those already at the cap
+    # are left out of this one (the admin sees how many).
+    since = now() - timedelta(days=30)
+    capped = set(
+        session.scalars(
+            select(Delivery.sender)
+            .where(Delivery.updated_at >= since, Delivery.status.in_(REACHED))
+            .group_by(Delivery.sender)
+            .having(func.count() >= MAX_ALERTS_PER_MONTH)
+        )
+    )
     seen: dict[str, tuple[str, str]] = {}
     for sender, channel, language in rows:
-        seen.setdefault(sender, (channel, language))
+        if sender not in capped:
+            seen.setdefault(sender, (channel, language))
     if not seen:
         return 0
     dialect = session.get_bind().dialect.name

@@ -55,3 +55,53 @@ def test_purge_and_deletion_remove_subscriptions(database_url: str, engine: Engi
     with Session(engine) as session:
         assert list(session.scalars(select(Subscription.sender))) == ["tg:recent"]
         assert list(session.scalars(select(Delivery.sender))) == ["tg:recent"]
+
+
+@pytest.mark.postgres
+def test_no_one_gets_more_alerts_a_month_than_the_consent_text_says(engine: Engine) -> None:
+    from gateway.alerts.outbox import materialise
+    from gateway.alerts.texts import MAX_ALERTS_PER_MONTH
+
+    at = datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        for sender in ("tg:busy", "tg:quiet"):
+            subscribe(
+                session,
+                sender=sender,
+                channel="telegram",
+                language="fr",
+                topic="housing",
+                city=None,
+            )
+        for _ in range(MAX_ALERTS_PER_MONTH):
+            old = Alert(
+                kind="broadcast", status="done", languages=[], channels=[], texts={}, created_at=at
+            )
+            session.add(old)
+            session.flush()
+            session.add(
+                Delivery(
+                    alert_id=old.id,
+                    sender="tg:busy",
+                    channel="telegram",
+                    language="fr",
+                    status="read",
+                    attempts=0,
+                    updated_at=at,
+                )
+            )
+        new = Alert(
+            kind="change",
+            status="approved",
+            topic="housing",
+            languages=[],
+            channels=[],
+            texts={},
+            created_at=at,
+        )
+        session.add(new)
+        session.flush()
+        assert materialise(session, new) == 1
+        assert (
+            session.scalar(select(Delivery.sender).where(Delivery.alert_id == new.id)) == "tg:quiet"
+        )
