@@ -136,3 +136,20 @@ async def test_knowledge_base_down(broken_services: Services) -> None:
         ambulance="\u2066150\u2069",
     )
     assert slot_events(events) == {"language": "ar"}
+
+
+@pytest.mark.parametrize(
+    ("city", "command"),
+    [
+        ("rabat", "alert_offer:health_care:rabat"),
+        (None, "alert_offer:health_care:"),
+        ("__location__", "alert_offer:health_care:"),
+    ],
+)
+async def test_a_topic_answer_asks_the_gateway_to_offer_alerts(
+    services: Services, city: str | None, command: str
+) -> None:
+    """The gateway renders the offer and its consent text from `{"dalil": "alert_offer:…"}`."""
+    tracker = make_tracker(text="?", intent="ask_health_care", slots={"city": city})
+    messages, _ = await run_action(ActionAnswerTopic(services), tracker)
+    assert [m["custom"]["dalil"] for m in messages if m.get("custom")] == [command]
