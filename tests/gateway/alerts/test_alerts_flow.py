@@ -492,3 +492,39 @@ def test_a_broadcast_needs_a_second_admin_and_counts_its_audience_first(
     before = len(gw.world.telegram)
     run_outbox(gw.settings, engine)
     assert [r.body["text"] for r in gw.world.telegram[before:]] == ["Broadcast ar"]
+
+
+@pytest.mark.postgres
+def test_stop_words_work_on_every_channel(gateway: Gateway, engine: Engine) -> None:
+    gw, world = gateway, gateway.world
+    subscribe_everywhere(gw)
+    counts = (len(world.whatsapp), len(world.telegram), len(world.twilio))
+    rasa_before = len(world.rasa)
+    gw.whatsapp(wa_text("ARRÊT", wamid="wamid.stop", wa_id=WA_USER))
+    gw.telegram(
+        {
+            "update_id": 9,
+            "message": {
+                "message_id": 9,
+                "date": 1700000000,
+                "from": {"id": TG_USER, "is_bot": False, "first_name": "A", "language_code": "ar"},
+                "chat": {"id": TG_USER, "type": "private"},
+                "text": "توقف",
+            },
+        }
+    )
+    gw.sms("STOP")
+    stopped_web = gw.web("BAJA")
+    wait_for(
+        lambda: (
+            (len(world.whatsapp), len(world.telegram), len(world.twilio))
+            == (counts[0] + 1, counts[1] + 1, counts[2] + 1)
+        )
+    )
+    assert len(world.rasa) == rasa_before  # none of them reached Rasa
+    assert "arrêtées" in world.sent_texts("whatsapp")[-1]
+    assert "إيقاف" in world.sent_texts("telegram")[-1]
+    assert "stopped" in world.sent_texts("twilio")[-1]
+    assert "paradas" in stopped_web["messages"][0]["text"]
+    with Session(engine) as session:
+        assert session.scalar(select(Subscription.id)) is None
