@@ -42,6 +42,10 @@ class MemoryRateLimiter:
         hits.append(now)
         return True
 
+    async def forget(self, key: str) -> None:
+        """Drop a sender's counter (deletion request)."""
+        self._hits.pop(key, None)
+
 
 class RedisRateLimiter:
     """A fixed window per sender in Redis, shared by every gateway process."""
@@ -63,6 +67,11 @@ class RedisRateLimiter:
             pipe.expire(name, self._window * 2)
             count, _ = await pipe.execute()
         return int(count) <= self._limit
+
+    async def forget(self, key: str) -> None:
+        """Drop a sender's counters (deletion request)."""
+        async for name in self._redis.scan_iter(match=f"{self._prefix}rate:{key}:*"):
+            await self._redis.delete(name)
 
 
 class BodyTooLarge(HTTPException):

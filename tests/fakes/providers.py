@@ -42,6 +42,8 @@ class FakeWorld:
     rasa_down: bool = False
     providers_down: bool = False
     rasa_delay: tuple[float, float] = (0.0, 0.0)
+    # Rasa inside a form whose model misses a message: every answer is the form's next question.
+    form_prompt: str | None = None
     in_flight: int = 0
     max_in_flight: int = 0
     # Per conversation (Rasa's sender): how many of its messages Rasa handled at once, at most.
@@ -71,7 +73,13 @@ class FakeWorld:
 
 
 def bot_answer(sender: str, message: str) -> list[dict[str, Any]]:
-    """Scripted answers: `menu:N` gives N buttons, `delete` the deletion command, else an echo."""
+    """Scripted answers: `menu:N` gives N buttons, `delete` the deletion command,
+    `/human_handover` the handover command, else an echo."""
+    if message == "/human_handover":
+        return [
+            {"recipient_id": sender, "text": "handover"},
+            {"recipient_id": sender, "custom": {"dalil": "handover"}},
+        ]
     if message.startswith("menu:"):
         count = int(message.split(":")[1])
         buttons = [
@@ -121,6 +129,8 @@ def build_app(world: FakeWorld) -> Starlette:
             with world.lock:
                 world.in_flight -= 1
                 world.in_flight_by_sender[sender] -= 1
+        if world.form_prompt is not None:
+            return JSONResponse([{"recipient_id": sender, "text": world.form_prompt}])
         return JSONResponse(bot_answer(body["sender"], body["message"]))
 
     async def rasa_events(request: Request) -> Response:
