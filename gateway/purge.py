@@ -159,6 +159,9 @@ class Forgetter:
         purge_languages = getattr(self.languages, "purge_older_than", None)
         if purge_languages is not None:
             await purge_languages(cutoff)
+        purge_counters = getattr(self.limiter, "purge_older_than", None)
+        if purge_counters is not None:
+            await purge_counters(cutoff.timestamp())
         for sender in purged.senders:
             # Silent since the cutoff: their whole tracker is older than the cutoff too.
             if self.rasa is not None:
@@ -212,6 +215,7 @@ def purge(
 
 async def _purge(settings: GatewaySettings, age: timedelta) -> PurgeReport:
     from gateway.inbox.runtime import language_memory, open_redis  # the inbox imports this module
+    from gateway.ratelimit import RedisRateLimiter
 
     engine = make_inbox_engine(settings.database_url)
     async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
@@ -224,6 +228,11 @@ async def _purge(settings: GatewaySettings, age: timedelta) -> PurgeReport:
                 rasa,
                 tracker_url=settings.rasa_tracker_database_url,
                 languages=language_memory(redis, prefix=settings.redis_key_prefix),
+                limiter=RedisRateLimiter(
+                    redis, settings.rate_limit_per_minute, prefix=settings.redis_key_prefix
+                )
+                if redis is not None
+                else None,
             )
             try:
                 return await forgetter.purge(age)

@@ -73,6 +73,15 @@ class RedisRateLimiter:
         async for name in self._redis.scan_iter(match=f"{self._prefix}rate:{key}:*"):
             await self._redis.delete(name)
 
+    async def purge_older_than(self, cutoff: float) -> int:
+        """Drop every counter of a window that started before `cutoff` (a Unix time)."""
+        removed = 0
+        async for name in self._redis.scan_iter(match=f"{self._prefix}rate:*"):
+            window = (name.decode() if isinstance(name, bytes) else name).rsplit(":", 1)[-1]
+            if window.isdigit() and int(window) * self._window < cutoff:
+                removed += int(await self._redis.delete(name))
+        return removed
+
 
 class BodyTooLarge(HTTPException):
     """Raised while reading a body that grows past the limit (chunked, or a lying length)."""

@@ -96,7 +96,12 @@ def bot_answer(sender: str, message: str) -> list[dict[str, Any]]:
             {"title": "أين أذهب", "payload": '/find_service_point{"topic":"health_care"}'},
         ]
         return [{"recipient_id": sender, "text": "اختر", "buttons": buttons}]
-    if message == "delete":
+    if message.startswith("huh"):
+        return [
+            {"recipient_id": sender, "text": "not understood"},
+            {"recipient_id": sender, "custom": {"dalil": "unanswered"}},
+        ]
+    if message in ("delete", "supprimer mes données"):
         return [
             {"recipient_id": sender, "text": "deleted"},
             {"recipient_id": sender, "custom": {"dalil": "delete_my_data"}},
@@ -137,6 +142,14 @@ def build_app(world: FakeWorld) -> Starlette:
         world.rasa_deleted.append(request.path_params["sender"])
         return JSONResponse({"sender_id": request.path_params["sender"], "events": []})
 
+    async def rasa_tracker(request: Request) -> Response:
+        sender = request.path_params["sender"]
+        events = [
+            {"event": "user", "text": text, "metadata": {"language": "fr"}, "parse_data": {}}
+            for text in world.rasa_texts(sender)
+        ]
+        return JSONResponse({"sender_id": sender, "events": events})
+
     async def rasa_status(request: Request) -> Response:
         return JSONResponse({"model_file": "fake.tar.gz"})
 
@@ -171,6 +184,7 @@ def build_app(world: FakeWorld) -> Starlette:
         routes=[
             Route("/webhooks/rest/webhook", rasa_webhook, methods=["POST"]),
             Route("/conversations/{sender}/tracker/events", rasa_events, methods=["PUT"]),
+            Route("/conversations/{sender}/tracker", rasa_tracker, methods=["GET"]),
             Route("/status", rasa_status),
             Route("/{version}/{phone_id}/messages", whatsapp, methods=["POST"]),
             Route("/2010-04-01/Accounts/{sid}/Messages.json", twilio, methods=["POST"]),
