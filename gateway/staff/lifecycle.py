@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from gateway.admin.models import Handover, aware, utcnow
+from gateway.admin.models import Handover, HandoverMessage, aware, utcnow
 from gateway.staff.handover import (
     WEB_CHANNEL,
     UserSender,
@@ -81,7 +81,11 @@ class HandoverSweeper:
 
     async def _tell(self, handover: Handover, text: str) -> None:
         with Session(self._engine, expire_on_commit=False) as session:
-            message = add_bot_message(session, session.merge(handover), text=text)
+            # Not `merge`: the handover was read before the claim and would undo it.
+            row = session.get(Handover, handover.id)
+            if row is None:  # deleted meanwhile ("delete my data")
+                return
+            message = add_bot_message(session, row, text=text)
             session.commit()
         try:
             delivered = await self._sender.send_to_user(handover, text)
@@ -90,8 +94,11 @@ class HandoverSweeper:
             return
         if delivered or handover.channel != WEB_CHANNEL:
             with Session(self._engine) as session:
-                row = session.merge(message)
-                row.delivered_at = self._clock()
+                session.execute(
+                    update(HandoverMessage)
+                    .where(HandoverMessage.id == message.id)
+                    .values(delivered_at=self._clock())
+                )
                 session.commit()
 
     async def sweep(self) -> SweepReport:

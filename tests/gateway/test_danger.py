@@ -3,12 +3,13 @@ knowledge base down; on the web chat and on WhatsApp, in the four languages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fakes.gateway import (
     Harness,
+    full_gateway,
+    migrated_url,
     running_gateway,
     sender_of,
     settings_for,
@@ -27,7 +28,6 @@ from gateway.admin.models import Handover, HandoverMessage
 from gateway.privacy import pseudonym
 from gateway.safety import EmergencyNumbers, danger_in
 from gateway.staff.handover import open_handovers
-from knowledge.db import upgrade
 from knowledge.emergency import role_number
 
 # "Help, a man is hitting me right now", as people write it.
@@ -38,7 +38,7 @@ DANGER = {
     "es": "ayuda, un hombre me pega ahora mismo",
 }
 PHONE = {"fr": "212600000011", "ar": "212600000012", "en": "212600000013", "es": "212600000014"}
-__all__ = ["world_and_url"]  # the fixture
+__all__ = ["full_gateway", "migrated_url", "world_and_url"]  # fixtures
 FORM_QUESTION = "Dans quelle ville êtes-vous ?"
 
 
@@ -51,25 +51,10 @@ def is_numbers(text: str, language: str) -> bool:
     )
 
 
-@pytest.fixture
-def migrated_url(tmp_path: Any) -> str:
-    """A SQLite database with every table (the migrations, ours included)."""
-    url = f"sqlite:///{tmp_path / 'dalil.db'}"
-    upgrade(url)
-    return url
-
-
-@pytest.fixture
-def gateway(world_and_url: tuple[FakeWorld, str], migrated_url: str) -> Iterator[Harness]:
-    """The whole gateway (web chat, WhatsApp, handover desk) in front of fake Meta and Rasa."""
-    world, url = world_and_url
-    settings = settings_for(url, migrated_url)
-    with running_gateway(settings) as client:
-        yield Harness(world, client, settings)
-
-
 def web(client: TestClient, sender: str, text: str, language: str) -> list[dict[str, Any]]:
-    response = client.post("/api/v1/chat", json={"sender": sender, "text": text, "language": language})
+    response = client.post(
+        "/api/v1/chat", json={"sender": sender, "text": text, "language": language}
+    )
     assert response.status_code == 200
     messages: list[dict[str, Any]] = response.json()["messages"]
     return messages
@@ -113,53 +98,59 @@ def test_every_danger_sentence_matches_the_shared_keywords(language: str) -> Non
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_web_danger_inside_a_handover(gateway: Harness, migrated_url: str, language: str) -> None:
+def test_web_danger_inside_a_handover(
+    full_gateway: Harness, migrated_url: str, language: str
+) -> None:
     # Someone else waited longer: the danger must still jump to the top.
-    web(gateway.client, "earlier-person", "/human_handover", language)
-    web(gateway.client, "browser-1", "/human_handover", language)
-    messages = web(gateway.client, "browser-1", DANGER[language], language)
+    web(full_gateway.client, "earlier-person", "/human_handover", language)
+    web(full_gateway.client, "browser-1", "/human_handover", language)
+    messages = web(full_gateway.client, "browser-1", DANGER[language], language)
     assert len(messages) == 1 and is_numbers(messages[0]["text"], language)
-    assert DANGER[language] not in gateway.world.rasa_texts(), "Rasa never saw it"
-    sender = pseudonym("web", "browser-1", key=gateway.settings.pseudonym_key.get_secret_value())
+    assert DANGER[language] not in full_gateway.world.rasa_texts(), "Rasa never saw it"
+    sender = pseudonym(
+        "web", "browser-1", key=full_gateway.settings.pseudonym_key.get_secret_value()
+    )
     (handover,) = handovers(migrated_url, sender)
     assert handover.urgent and handover.status == "open"
     assert DANGER[language] in handover_texts(migrated_url, handover.id)
     assert first_open(migrated_url).id == handover.id
     # A later ordinary message is still held for the person.
-    assert web(gateway.client, "browser-1", "vous êtes là ?", language) == []
+    assert web(full_gateway.client, "browser-1", "vous êtes là ?", language) == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_whatsapp_danger_inside_a_handover(
-    gateway: Harness, migrated_url: str, language: str
+    full_gateway: Harness, migrated_url: str, language: str
 ) -> None:
     phone = PHONE[language]
-    gateway.whatsapp(wa_text("/human_handover", wamid=f"wamid.h{language}", wa_id=phone))
-    wait_for(lambda: len(gateway.world.whatsapp) == 1)
-    gateway.whatsapp(wa_text(DANGER[language], wamid=f"wamid.d{language}", wa_id=phone))
-    wait_for(lambda: len(gateway.world.whatsapp) == 2)
-    assert is_numbers(gateway.world.sent_texts("whatsapp")[1], language)
-    assert DANGER[language] not in gateway.world.rasa_texts()
+    full_gateway.whatsapp(wa_text("/human_handover", wamid=f"wamid.h{language}", wa_id=phone))
+    wait_for(lambda: len(full_gateway.world.whatsapp) == 1)
+    full_gateway.whatsapp(wa_text(DANGER[language], wamid=f"wamid.d{language}", wa_id=phone))
+    wait_for(lambda: len(full_gateway.world.whatsapp) == 2)
+    assert is_numbers(full_gateway.world.sent_texts("whatsapp")[1], language)
+    assert DANGER[language] not in full_gateway.world.rasa_texts()
     (handover,) = handovers(migrated_url, sender_of("wa", phone))
     assert handover.urgent
     assert DANGER[language] in handover_texts(migrated_url, handover.id)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_web_danger_inside_the_eligibility_form(gateway: Harness, language: str) -> None:
+def test_web_danger_inside_the_eligibility_form(full_gateway: Harness, language: str) -> None:
     # Rasa is in the form and its model takes the message for the form's answer.
-    gateway.world.form_prompt = FORM_QUESTION
-    messages = web(gateway.client, "browser-2", DANGER[language], language)
+    full_gateway.world.form_prompt = FORM_QUESTION
+    messages = web(full_gateway.client, "browser-2", DANGER[language], language)
     assert is_numbers(messages[0]["text"], language), "the numbers come first"
     assert messages[1]["text"] == FORM_QUESTION
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_whatsapp_danger_inside_the_eligibility_form(gateway: Harness, language: str) -> None:
-    gateway.world.form_prompt = FORM_QUESTION
-    gateway.whatsapp(wa_text(DANGER[language], wamid=f"wamid.f{language}", wa_id=PHONE[language]))
-    wait_for(lambda: len(gateway.world.whatsapp) == 2)
-    first, second = gateway.world.sent_texts("whatsapp")
+def test_whatsapp_danger_inside_the_eligibility_form(full_gateway: Harness, language: str) -> None:
+    full_gateway.world.form_prompt = FORM_QUESTION
+    full_gateway.whatsapp(
+        wa_text(DANGER[language], wamid=f"wamid.f{language}", wa_id=PHONE[language])
+    )
+    wait_for(lambda: len(full_gateway.world.whatsapp) == 2)
+    first, second = full_gateway.world.sent_texts("whatsapp")
     assert is_numbers(first, language) and second == FORM_QUESTION
 
 
@@ -179,11 +170,13 @@ def test_web_danger_with_rasa_stopped(
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_whatsapp_danger_with_rasa_stopped(gateway: Harness, language: str) -> None:
-    gateway.world.rasa_down = True
-    gateway.whatsapp(wa_text(DANGER[language], wamid=f"wamid.s{language}", wa_id=PHONE[language]))
-    wait_for(lambda: gateway.world.whatsapp)
-    (sent,) = gateway.world.sent_texts("whatsapp")
+def test_whatsapp_danger_with_rasa_stopped(full_gateway: Harness, language: str) -> None:
+    full_gateway.world.rasa_down = True
+    full_gateway.whatsapp(
+        wa_text(DANGER[language], wamid=f"wamid.s{language}", wa_id=PHONE[language])
+    )
+    wait_for(lambda: full_gateway.world.whatsapp)
+    (sent,) = full_gateway.world.sent_texts("whatsapp")
     assert is_numbers(sent, language), "answered at once, not queued for Rasa's return"
 
 
