@@ -127,7 +127,20 @@ class Forgetter:
             if forget_memory is not None:
                 await forget_memory(sender)
         await self._delete_tracker(sender)
+        await self.forget_aliases(sender)
         log.info("conversation deleted on request")
+
+    async def forget_aliases(self, sender: str) -> None:
+        """The person's other pseudonyms (a WhatsApp phone number beside a business-scoped
+        user id, an id that changed): unlinked, and whatever they hold deleted too."""
+        for linked in await self.store.forget_aliases(sender):
+            await self.store.forget_sender(linked)
+            await asyncio.to_thread(forget_staff_records, self.store.engine, linked)
+            for memory in (self.languages, self.limiter):
+                forget_memory = getattr(memory, "forget", None)
+                if forget_memory is not None:
+                    await forget_memory(linked)
+            await self._delete_tracker(linked)
 
     async def _delete_tracker(self, sender: str) -> None:
         if self._tracker is not None:
