@@ -121,7 +121,7 @@ class Forgetter:
     async def forget(self, sender: str, up_to_id: int | None = None) -> None:
         """Delete one person's records (the `delete_my_data` command)."""
         await self.store.forget_sender(sender, up_to_id=up_to_id)
-        await asyncio.to_thread(forget_staff_records, self.store.engine, sender)
+        await self._forget_staff(sender)
         for memory in (self.languages, self.limiter):
             forget_memory = getattr(memory, "forget", None)
             if forget_memory is not None:
@@ -135,12 +135,19 @@ class Forgetter:
         user id, an id that changed): unlinked, and whatever they hold deleted too."""
         for linked in await self.store.forget_aliases(sender):
             await self.store.forget_sender(linked)
-            await asyncio.to_thread(forget_staff_records, self.store.engine, linked)
+            await self._forget_staff(linked)
             for memory in (self.languages, self.limiter):
                 forget_memory = getattr(memory, "forget", None)
                 if forget_memory is not None:
                     await forget_memory(linked)
             await self._delete_tracker(linked)
+
+    async def _forget_staff(self, sender: str) -> None:
+        try:
+            await asyncio.to_thread(forget_staff_records, self.store.engine, sender)
+        except SQLAlchemyError as exc:
+            # The rest of the deletion must still happen; the rows go at the next `dalil purge`.
+            log.error("handovers not deleted", extra={"reason": type(exc).__name__})
 
     async def _delete_tracker(self, sender: str) -> None:
         if self._tracker is not None:
