@@ -2,7 +2,7 @@
 and the pseudonym on unanswered questions so "delete my data" can find them.
 
 Revision ID: safe0001
-Revises: gw0002
+Revises: kb0003
 Create Date: 2026-12-02 01:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "safe0001"
-down_revision: str | None = "gw0002"
+down_revision: str | None = "kb0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
