@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
 
 from actions.common import DalilAction, KnowledgeUnavailable, Reply
-from actions.payloads import emergency_button
+from actions.payloads import emergency_button, leave_handover_button
 from dalil.i18n import gettext, isolate
 from knowledge.emergency import ROLES, role_number
 from knowledge.repository import get_emergency_contacts
@@ -46,7 +46,7 @@ class ActionHandover(DalilAction):
             pass  # The handover matters more than the numbers' source.
         reply.say(
             handover_text(language, numbers["police"], numbers["ambulance"]),
-            [emergency_button(language)],
+            [emergency_button(language), leave_handover_button(language)],
         )
         reply.command("handover")
         return [SlotSet("handover_active", True)]

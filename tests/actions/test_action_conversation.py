@@ -18,6 +18,7 @@ from actions.route import ActionRouteInform
 from actions.session import ActionSessionStart
 from dalil.i18n import LRI, PDI
 from dalil.languages import LANGUAGES
+from gateway.staff.handover import LEAVE_PAYLOAD
 from knowledge.emergency import build_fallback, role_number
 from knowledge.repository import get_emergency_contacts
 
@@ -63,6 +64,8 @@ async def test_handover(services: Services) -> None:
     assert role_number("police") in messages[0]["text"]
     assert role_number("ambulance") in messages[0]["text"]
     assert {"dalil": "handover"} in [m.get("custom") for m in messages]
+    # The way back to the bot, which the gateway's handover desk understands.
+    assert payloads(messages)[-1] == LEAVE_PAYLOAD
     assert slot_events(events) == {"handover_active": True, "language": "es"}
 
 
