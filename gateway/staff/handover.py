@@ -13,6 +13,7 @@ and the request waits in the inbox.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import enum
 import logging
 import re
@@ -53,6 +54,7 @@ WEB_CHANNEL = "web"
 # The button that gives the conversation back to the bot; handled here, never sent to Rasa.
 LEAVE_PAYLOAD = "/leave_handover"
 DELETE_PAYLOAD = "/delete_my_data"
+MENU_PAYLOAD = "/ask_capabilities"
 WORDS_FILE = Path(__file__).with_name("handover_words.yml")
 _PUNCTUATION = re.compile(r"[^\w\s]")
 
@@ -542,6 +544,10 @@ class HandoverConversationService(ConversationService):
         if held is Held.LEFT:
             message = Message(text=left_notice(language), buttons=None)
             return Reply(language=language, messages=[message], commands=["handover_left"])
+        if held is Held.NONE and inbound.text.strip() == LEAVE_PAYLOAD:
+            # An old "continue with the bot" button after the handover ended: Rasa's domain has
+            # no such intent, so show the menu instead.
+            inbound = dataclasses.replace(inbound, text=MENU_PAYLOAD)
         reply = await self.answer_in(inbound, language, danger)
         try:
             await self.desk.after_reply(inbound, reply)

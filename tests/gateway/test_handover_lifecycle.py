@@ -89,6 +89,11 @@ def test_the_button_gives_the_conversation_back_on_whatsapp(full_gateway: Harnes
     assert LEAVE_PAYLOAD not in world.rasa_texts(), "handled by the gateway, not Rasa"
 
 
+def test_an_old_leave_button_after_the_handover_shows_the_menu(full_gateway: Harness) -> None:
+    (answer,) = web(full_gateway.client, "b-old-button", LEAVE_PAYLOAD)
+    assert answer["text"] == "echo:/ask_capabilities", "Rasa gets an intent its domain has"
+
+
 def test_only_the_whole_message_leaves() -> None:
     assert wants_to_leave("Bot !") and wants_to_leave("  رجوع ") and wants_to_leave("Volver.")
     assert not wants_to_leave("le bot ne comprend pas mon problème")
