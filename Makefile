@@ -78,7 +78,7 @@ test-fast: setup ## Run the tests that need neither a trained model nor a browse
 test-reliability: setup train ## Run the slow reliability and scale tests (about 10 minutes)
 	$(BIN)/pytest -q -p no:cacheprovider tests/reliability tests/scale
 
-eval: $(RASA_VENV)/.installed $(VENV)/.installed ## Train on the training data, evaluate on the held-out sets
+eval: $(RASA_VENV)/.installed $(VENV)/.installed ## Train on the training data, evaluate on the held-out, blind and independent sets
 	$(BIN)/python bot/scripts/eval.py
 
 bench: setup train ## Reproduce docs/benchmarks.md
