@@ -55,8 +55,9 @@ class PurgeReport:
     messages: int
     contacts: int
     tracker_events: int | None
-    handovers: int = 0
-    unanswered: int = 0
+    # None: the handover tables could not be purged (logged as an error).
+    handovers: int | None = 0
+    unanswered: int | None = 0
 
 
 def _delete_handovers(session: Session, handover_ids: list[int]) -> int:
@@ -173,9 +174,15 @@ class Forgetter:
         """Remove every conversation record older than `older_than`."""
         cutoff = now() - older_than
         purged = await self.store.purge_older_than(cutoff)
-        handovers, unanswered = await asyncio.to_thread(
-            purge_staff_records, self.store.engine, cutoff
-        )
+        handovers: int | None = None
+        unanswered: int | None = None
+        try:
+            handovers, unanswered = await asyncio.to_thread(
+                purge_staff_records, self.store.engine, cutoff
+            )
+        except SQLAlchemyError as exc:
+            # The rest of the purge still runs; the command's output says what was not purged.
+            log.error("handovers not purged", extra={"reason": type(exc).__name__})
         purge_languages = getattr(self.languages, "purge_older_than", None)
         if purge_languages is not None:
             await purge_languages(cutoff)
@@ -227,10 +234,15 @@ def purge(
     report = asyncio.run(_purge(settings, age))
     events = "not configured" if report.tracker_events is None else report.tracker_events
     typer.echo(
-        f"purged {report.messages} messages, {report.contacts} contacts, {report.handovers} "
-        f"handovers and {report.unanswered} unanswered questions older than {older_than}; "
+        f"purged {report.messages} messages, {report.contacts} contacts, "
+        f"{_count(report.handovers)} handovers and {_count(report.unanswered)} unanswered "
+        f"questions older than {older_than}; "
         f"Rasa SQL tracker events deleted: {events}"
     )
+
+
+def _count(value: int | None) -> str:
+    return "(not purged: see the log)" if value is None else str(value)
 
 
 async def _purge(settings: GatewaySettings, age: timedelta) -> PurgeReport:
