@@ -195,15 +195,16 @@ def latency_section() -> str:
         + f". Model `{f.get('model', '?')}`.\n\n"
     )
     out.append(
-        "| conversations | path | messages | p50 ms | p95 ms | p99 ms | msg/s | errors | empty | apology |\n"
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "| conversations | path | messages | p50 ms | p95 ms | p99 ms | msg/s | errors | empty | apology "
+        "| handover |\n"
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     for level, row in f["levels"].items():
         for target, s in row.items():
             out.append(
                 f"| {level} | {target} | {s['messages']} | {s['p50_ms']} | {s['p95_ms']} | "
                 f"{s['p99_ms']} | {s['per_second']} | {s['errors']} | {s.get('empty', '')} | "
-                f"{s.get('apology', s.get('degraded', ''))} |\n"
+                f"{s.get('apology', s.get('degraded', ''))} | {s.get('handover', '')} |\n"
             )
     out.append("\nGateway cost (gateway ÷ rasa_rest, p50 latency and throughput):\n\n")
     for level, row in f["levels"].items():

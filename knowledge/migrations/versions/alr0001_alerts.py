@@ -3,7 +3,7 @@
 Owned by the alerts (gateway/alerts/models.py). One file, so it is easy to re-chain.
 
 Revision ID: alr0001
-Revises: kb0003
+Revises: safe0001
 Create Date: 2026-12-10 10:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "alr0001"
-down_revision: str | None = "kb0003"
+down_revision: str | None = "safe0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
