@@ -23,6 +23,7 @@ from gateway.alerts import subscriptions, texts
 from gateway.alerts.outbox import take_web_alerts
 from gateway.alerts.window import take_held_replies
 from gateway.conversation import ConversationService, Inbound, Reply
+from gateway.safety import DANGER_COMMAND
 from gateway.schemas import Button, Message
 from knowledge.schema import TOPICS
 
@@ -34,7 +35,7 @@ class AlertControls(ConversationService):
     """Wraps the conversation service: alert words first, the offer after a topic answer."""
 
     def __init__(self, inner: ConversationService, engine: Engine) -> None:
-        super().__init__(inner.rasa, inner.languages, inner.turns)
+        super().__init__(inner.rasa, inner.languages, inner.turns, emergency=inner.emergency)
         self.inner = inner
         self.engine = engine
 
@@ -122,10 +123,12 @@ class AlertControls(ConversationService):
             reply.messages.append(
                 Message(text=texts.offer_text(language, topic, city), buttons=[button])
             )
+        # Emergency numbers stay first; what waited for the person comes right after them.
+        at = 1 if DANGER_COMMAND in reply.commands and reply.messages else 0
         if inbound.channel == "web":
             waiting = await self._run(lambda s: take_web_alerts(s, sender=sender))
-            reply.messages[:0] = [Message(text=t) for t in waiting]
+            reply.messages[at:at] = [Message(text=t) for t in waiting]
         elif inbound.channel == "whatsapp":
             # The person wrote: their window is open again for staff replies held behind it.
             held = await self._run(lambda s: take_held_replies(s, sender=sender))
-            reply.messages[:0] = [Message(text=t) for t in held]
+            reply.messages[at:at] = [Message(text=t) for t in held]

@@ -528,3 +528,39 @@ def test_stop_words_work_on_every_channel(gateway: Gateway, engine: Engine) -> N
     assert "paradas" in stopped_web["messages"][0]["text"]
     with Session(engine) as session:
         assert session.scalar(select(Subscription.id)) is None
+
+
+@pytest.mark.postgres
+def test_a_waiting_web_alert_never_comes_before_the_emergency_numbers(
+    gateway: Gateway, engine: Engine
+) -> None:
+    from gateway.alerts.models import Alert
+
+    gw = gateway
+    gw.web("bonjour", language="fr")
+    sender = sender_of("web", WEB_USER)
+    with Session(engine) as session, session.begin():
+        alert = Alert(
+            kind="broadcast",
+            status="done",
+            languages=[],
+            channels=[],
+            texts={"fr": "Alerte en attente"},
+            created_at=datetime.now(UTC),
+        )
+        session.add(alert)
+        session.flush()
+        session.add(
+            Delivery(
+                alert_id=alert.id,
+                sender=sender,
+                channel="web",
+                language="fr",
+                status="sent",
+                path="web",
+                attempts=0,
+            )
+        )
+    messages = gw.web("Au secours, un homme me frappe en ce moment")["messages"]
+    assert "19" in messages[0]["text"] and "Alerte en attente" not in messages[0]["text"]
+    assert [m["text"] for m in messages].count("Alerte en attente") == 1
