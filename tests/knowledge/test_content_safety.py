@@ -211,3 +211,13 @@ def test_translations_are_not_more_certain_than_peut(doc: ContentDoc) -> None:
     school = next(t for t in doc.topics if t.id == "school_access").translations
     assert "يحق" not in school["ar"].short_answer
     assert "يحق" not in school["ar"].by_status["minor"]
+
+
+def test_closed_asylum_claim_on_return_is_attributed_to_its_source(doc: ContentDoc) -> None:
+    """'The claim is then closed' is said only as GADEM's legal guide says it, and cited."""
+    topic = next(t for t in doc.topics if t.id == "voluntary_return")
+    for language, t in topic.translations.items():
+        assert "GADEM" in t.by_status["asylum_seeker"], language
+        assert any(
+            s.url.endswith("/sortie-volontaire/quitter-le-territoire-avec-loim") for s in t.sources
+        ), language
