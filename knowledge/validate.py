@@ -418,10 +418,16 @@ class _Checker:
                 if distance > MAX_KM_FROM_CITY:
                     self.error(item, f"{base}.lat", f"{distance:.0f} km from {city.id}'s centre")
             for i, phone in enumerate(point.phones):
+                where = f"{base}.phones[{i}]"
                 if not valid_e164(phone.number):
-                    self.error(
-                        item, f"{base}.phones[{i}].number", f"invalid phone {phone.number!r}"
-                    )
+                    self.error(item, f"{where}.number", f"invalid phone {phone.number!r}")
+                # Each line says what it is for and when it answers, on its own.
+                self.languages(item, f"{where}.labels", phone.labels)
+                self.check_hours(item, where, {str(day): v for day, v in phone.hours.items()})
+                if not phone.sources:
+                    self.error(item, f"{where}.sources", "no source")
+                self.sources(item, f"{where}.sources", phone.sources)
+                self.verified(item, f"{where}.verified_at", phone.verified_at)
             self.duplicates_in_list(item, f"{base}.phones", [p.number for p in point.phones])
             if point.email is not None and not _EMAIL.match(point.email):
                 self.error(item, f"{base}.email", f"malformed email {point.email!r}")
@@ -496,6 +502,11 @@ class _Checker:
             for language, text in rule.text.items():
                 if text.status != "missing" and not text.conditions.strip():
                     self.error(item, f"rules[{{i}}].text.{language}.conditions", "empty")
+            if not rule.sources:
+                self.error(
+                    item, "rules[{i}].sources", "no source: a rule cannot be published without one"
+                )
+            self.sources(item, "rules[{i}].sources", rule.sources)
             self.verified(item, "rules[{i}].verified_at", rule.verified_at)
 
     def check_emergency(self) -> None:

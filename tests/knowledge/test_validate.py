@@ -54,6 +54,15 @@ def _first_point(data: Any) -> Any:
     return data["service_points"][0]
 
 
+def _unhcr(data: Any) -> Any:
+    return next(p for p in data["service_points"] if p["id"] == "unhcr_rabat")
+
+
+def _date_translations(data: Any, **dates: date) -> None:
+    for language, value in dates.items():
+        data["translations"][language]["verified_at"] = value
+
+
 CASES: list[tuple[str, str, Callable[[Any], None], str]] = [
     (
         "topics/housing.yml",
@@ -124,7 +133,7 @@ CASES: list[tuple[str, str, Callable[[Any], None], str]] = [
     (
         "topics/school_access.yml",
         "translations.ar.status",
-        lambda d: d["translations"]["ar"].update(verified_at=date(2020, 1, 1)),
+        lambda d: _date_translations(d, fr=date(2026, 1, 1), ar=date(2020, 1, 1)),
         "mark it outdated",
     ),
     (
@@ -132,6 +141,30 @@ CASES: list[tuple[str, str, Callable[[Any], None], str]] = [
         "rules[0].topic",
         lambda d: d["rules"][0].update(topic="teleportation"),
         "unknown topic",
+    ),
+    (
+        "eligibility.yml",
+        "rules[3].sources",
+        lambda d: d["rules"][3].pop("sources"),
+        "a rule cannot be published without one",
+    ),
+    (
+        "service_points/rabat.yml",
+        "phones[0].labels.ar",
+        lambda d: _unhcr(d)["phones"][0]["labels"].pop("ar"),
+        "missing language",
+    ),
+    (
+        "service_points/rabat.yml",
+        "phones[2].hours.fri[0]",
+        lambda d: _unhcr(d)["phones"][2].update(hours={"fri": ["12:00-09:00"]}),
+        "closes before it opens",
+    ),
+    (
+        "service_points/rabat.yml",
+        "phones[1].sources",
+        lambda d: _unhcr(d)["phones"][1].pop("sources"),
+        "no source",
     ),
 ]
 
@@ -170,7 +203,10 @@ def test_stale_verification_is_a_warning(content: Path) -> None:
 
 def test_missing_verification_date_is_unverified_not_an_error(content: Path) -> None:
     """No date means "unverified": answers say so, validation lists it to re-check."""
-    edit(content / "service_points" / "agadir.yml", lambda d: _first_point(d).pop("verified_at"))
+    edit(
+        content / "service_points" / "agadir.yml",
+        lambda d: _first_point(d).pop("verified_at", None),
+    )
     problems = check_content(load_content(content))
     found = [
         p for p in problems if p.file == "service_points/agadir.yml" and "unverified" in p.message

@@ -4,7 +4,7 @@ A phone's single `label` becomes `labels` (language -> text); the old label is k
 `en`, the language the shipped labels were written in.
 
 Revision ID: kb0002
-Revises: adm0001
+Revises: gw0002
 Create Date: 2026-11-30 09:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "kb0002"
-down_revision: str | None = "adm0001"
+down_revision: str | None = "gw0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
