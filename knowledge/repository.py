@@ -142,6 +142,7 @@ class EligibilityView:
     requested_language: str
     uncertain: bool
     verified_at: date | None
+    sources: tuple[Source, ...] = ()
 
     @property
     def fallback(self) -> bool:
@@ -388,6 +389,7 @@ def get_eligibility(
                 requested_language=language,
                 uncertain=rule.uncertain,
                 verified_at=rule.verified_at,
+                sources=_sources(rule.sources),
             )
         )
     return views

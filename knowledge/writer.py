@@ -213,7 +213,7 @@ def phone_row(doc: PhoneDoc, position: int) -> ServicePointPhone:
         number=doc.number,
         kind=doc.kind,
         labels=dict(doc.labels),
-        hours=_weekday_sorted(dict(doc.hours)),
+        hours=_weekday_sorted({str(day): list(spans) for day, spans in doc.hours.items()}),
         verified_at=doc.verified_at,
         sources=_sources_json(doc.sources),
         position=position,

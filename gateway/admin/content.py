@@ -11,14 +11,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dalil.languages import LANGUAGES, SOURCE_LANGUAGE
+from gateway.admin.audit import audit
 from gateway.admin.models import AdminUser, Draft, Revision, utcnow
 from knowledge.content import dump_yaml, iter_hours
 from knowledge.models import City, ServicePoint, Topic, TopicTranslation
-from knowledge.schema import STATUSES, TOPICS, ServicePointDoc, SourceDoc, TopicTranslationDoc
+from knowledge.schema import (
+    STATUSES,
+    TOPICS,
+    EligibilityDoc,
+    ServicePointDoc,
+    SourceDoc,
+    TopicTranslationDoc,
+)
 from knowledge.validate import valid_e164, valid_url
 from knowledge.writer import (
     service_point_doc,
     topic_translation_doc,
+    write_eligibility,
     write_service_point,
     write_topic_translation,
 )
@@ -318,6 +327,35 @@ def _apply_service_point(session: Session, *, document: dict[str, Any]) -> None:
                 if lang != SOURCE_LANGUAGE and old.get(lang) == text:
                     statuses[lang] = "outdated"
     write_service_point(session, doc.model_copy(update={"translation_status": statuses}))
+
+
+def publish_eligibility(
+    session: Session, *, document: dict[str, Any], user: AdminUser, ip: str = ""
+) -> None:
+    """Publish an eligibility rule (admins only); a rule without a source is refused."""
+    if user.role != "admin":
+        raise NotAllowed("only an admin can publish")
+    try:
+        rule = EligibilityDoc.model_validate(document)
+    except ValidationError as exc:
+        raise ContentProblem(_errors(exc)) from exc
+    if not rule.sources:
+        raise ContentProblem(
+            "sources: an eligibility rule without a source cannot be published; "
+            "add the exact page that states it"
+        )
+    _check_sources(rule.sources)
+    if session.get(Topic, rule.topic) is None or rule.status not in STATUSES:
+        raise ContentProblem(f"unknown status or topic: {rule.status}/{rule.topic}")
+    write_eligibility(session, rule)
+    session.flush()
+    audit(
+        session,
+        actor=user,
+        action="kb_publish_eligibility",
+        target=f"eligibility:{rule.status}/{rule.topic}",
+        ip=ip,
+    )
 
 
 # --- history and status ----------------------------------------------------------------------
