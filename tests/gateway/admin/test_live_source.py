@@ -114,9 +114,7 @@ def test_an_explicit_choice_resolves_the_conflict_and_is_audited(
         rows = session.scalars(
             select(AuditEntry).where(AuditEntry.action == f"kb_import_prefer_{choice}")
         ).all()
-    assert [(r.target, r.detail["field"]) for r in rows] == [
-        ("service_point:ampf_rabat", "phones")
-    ]
+    assert [(r.target, r.detail["field"]) for r in rows] == [("service_point:ampf_rabat", "phones")]
     assert PUBLISHED in str(rows[0].detail["live"]) and IN_YAML in str(rows[0].detail["file"])
     assert rows[0].actor_email.startswith("cli:")
     # Decided once: the same YAML imports cleanly afterwards and keeps the choice.
