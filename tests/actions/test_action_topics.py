@@ -39,7 +39,7 @@ TOPICS = (
 async def test_every_topic_in_every_language(
     services: Services, kb: Session, topic: str, language: str
 ) -> None:
-    """The knowledge base's short answer, its legal basis, source and date, and three buttons."""
+    """The knowledge base's short answer, its legal basis, source, its date if checked, and three buttons."""
     answer = get_topic_answer(kb, topic_id=topic, language=language)
     assert answer is not None, f"no content for {topic}"
     tracker = make_tracker(text="?", intent=f"ask_{topic}", language=language)
@@ -48,11 +48,9 @@ async def test_every_topic_in_every_language(
     assert answer.short_answer.strip() in text
     assert answer.legal_basis in text
     assert answer.sources[0].url in text
-    assert answer.verified_at is not None
-    assert (
-        gettext(language, "checked on {date}", date=format_date(answer.verified_at, language))
-        in text
-    )
+    if answer.verified_at is not None:
+        checked = format_date(answer.verified_at, language)
+        assert gettext(language, "checked on {date}", date=checked) in text
     assert payloads(messages) == [
         f'/inform{{"detail":"{topic}"}}',
         f'/find_service_point{{"topic":"{topic}"}}',
