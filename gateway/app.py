@@ -18,6 +18,8 @@ from sqlalchemy import create_engine
 from dalil.logging import configure_logging
 from gateway import metrics, nlg
 from gateway.admin import routes as admin_routes
+from gateway.alerts import routes as alert_routes
+from gateway.alerts.controls import AlertControls
 from gateway.inbox.runtime import language_memory, open_redis, run_inbox
 from gateway.insights import routes as insights_routes
 from gateway.insights.events import Insights, feedback_memory
@@ -27,7 +29,13 @@ from gateway.ratelimit import BodyLimitMiddleware
 from gateway.routers import chat, health, web, webhooks
 from gateway.settings import GatewaySettings, get_settings
 from gateway.staff import routes as staff_routes
-from gateway.staff.handover import HandoverConversationService, HandoverDesk, RasaTrackerReader
+from gateway.staff.handover import (
+    ChannelSender,
+    HandoverConversationService,
+    HandoverDesk,
+    RasaTrackerReader,
+)
+from gateway.staff.lifecycle import HandoverSweeper, run_sweeper
 from gateway.turns import turn_lock
 
 log = logging.getLogger("gateway.access")
@@ -65,8 +73,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 prefix=settings.redis_key_prefix,
                 rasa_timeout_seconds=settings.rasa_timeout_seconds,
             )
-            app.state.conversations = HandoverConversationService(
-                app.state.rasa, languages, desk, turns
+            app.state.conversations = AlertControls(
+                HandoverConversationService(app.state.rasa, languages, desk, turns), app.state.engine
             )
             app.state.conversations.insights = Insights(
                 app.state.engine,
@@ -74,7 +82,18 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 memory=feedback_memory(redis, prefix=settings.redis_key_prefix),
             )
             try:
-                async with run_inbox(settings, app.state.conversations, redis) as inbox:
+                async with (
+                    run_inbox(settings, app.state.conversations, redis) as inbox,
+                    run_sweeper(
+                        HandoverSweeper(
+                            app.state.engine,
+                            ChannelSender(inbox),
+                            reply_minutes=settings.handover_reply_minutes,
+                            inactive_hours=settings.handover_inactive_hours,
+                        ),
+                        every_seconds=settings.handover_sweep_seconds,
+                    ),
+                ):
                     app.state.inbox = inbox
                     yield
             finally:
@@ -129,6 +148,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(staff_routes.chat_inbox)
     app.include_router(insights_routes.router)
     metrics.install(app)
+    app.include_router(alert_routes.router)
+    app.include_router(alert_routes.api)
+    app.include_router(alert_routes.webhooks)
     # Outermost: also bounds chunked bodies, which carry no Content-Length.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 

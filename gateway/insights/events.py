@@ -48,6 +48,8 @@ REPHRASE_PAYLOAD = "/dalil_rephrase"
 # Responses the NLG endpoint renders when the bot did not understand.
 FALLBACK_RESPONSES = frozenset({"utter_default", "utter_out_of_scope"})
 MAX_FACTS_CHARS = 512
+# Gateway commands that mean the reply carries the emergency numbers (gateway/safety.py).
+EMERGENCY_COMMANDS = frozenset({"emergency", "danger"})
 
 
 def notes_of(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -90,12 +92,14 @@ def classify(reply: Reply) -> TurnFacts:
             str(f)[:80] for n in notes for f in n.get("facts") or [] if isinstance(f, str)
         )
     )
-    if reply.degraded:
+    # The emergency numbers count as an emergency however they came: the action, or the
+    # gateway's own danger check (gateway/safety.py), even with Rasa down.
+    if "emergency" in kinds or intent == "emergency" or EMERGENCY_COMMANDS & set(reply.commands):
+        outcome = "emergency"
+    elif reply.degraded:
         outcome = "unavailable"
     elif "handover_active" in reply.commands:
         outcome = "staff"
-    elif "emergency" in kinds or intent == "emergency":
-        outcome = "emergency"
     elif "handover" in reply.commands:
         outcome = "handover"
     elif "clarify" in kinds:

@@ -40,8 +40,15 @@ class FakeWorld:
     twilio: list[Received] = field(default_factory=list)
     telegram: list[Received] = field(default_factory=list)
     rasa_down: bool = False
+    # WhatsApp recipients (`to` or `recipient`) whose 24-hour window Meta considers closed:
+    # free-form messages to them fail with 131047, as Meta's send API answers.
+    whatsapp_closed: set[str] = field(default_factory=set)
+    # A template error code (132000-range) the fake answers to every template message.
+    whatsapp_template_error: int | None = None
     providers_down: bool = False
     rasa_delay: tuple[float, float] = (0.0, 0.0)
+    # Rasa inside a form whose model misses a message: every answer is the form's next question.
+    form_prompt: str | None = None
     in_flight: int = 0
     max_in_flight: int = 0
     # Per conversation (Rasa's sender): how many of its messages Rasa handled at once, at most.
@@ -61,6 +68,8 @@ class FakeWorld:
             if provider == "whatsapp":
                 if body.get("type") == "text":
                     texts.append(body["text"]["body"])
+                elif body.get("type") == "template":
+                    texts.append(f"template:{body['template']['name']}")
                 else:
                     texts.append(body["interactive"]["body"]["text"])
             elif provider == "twilio":
@@ -71,7 +80,13 @@ class FakeWorld:
 
 
 def bot_answer(sender: str, message: str) -> list[dict[str, Any]]:
-    """Scripted answers: `menu:N` gives N buttons, `delete` the deletion command, else an echo."""
+    """Scripted answers: `menu:N` gives N buttons, `delete` the deletion command,
+    `/human_handover` the handover command, else an echo."""
+    if message == "/human_handover":
+        return [
+            {"recipient_id": sender, "text": "handover"},
+            {"recipient_id": sender, "custom": {"dalil": "handover"}},
+        ]
     if message.startswith("menu:"):
         count = int(message.split(":")[1])
         buttons = [
@@ -88,7 +103,18 @@ def bot_answer(sender: str, message: str) -> list[dict[str, Any]]:
             {"title": "أين أذهب", "payload": '/find_service_point{"topic":"health_care"}'},
         ]
         return [{"recipient_id": sender, "text": "اختر", "buttons": buttons}]
-    if message == "delete":
+    if message.startswith("topic:"):
+        # A topic answer: the action server asks the gateway to offer alerts (topic, city).
+        return [
+            {"recipient_id": sender, "text": f"answer:{message}"},
+            {"recipient_id": sender, "custom": {"dalil": "alert_offer:health_care:rabat"}},
+        ]
+    if message.startswith("huh"):
+        return [
+            {"recipient_id": sender, "text": "not understood"},
+            {"recipient_id": sender, "custom": {"dalil": "unanswered"}},
+        ]
+    if message in ("delete", "supprimer mes données"):
         return [
             {"recipient_id": sender, "text": "deleted"},
             {"recipient_id": sender, "custom": {"dalil": "delete_my_data"}},
@@ -121,11 +147,21 @@ def build_app(world: FakeWorld) -> Starlette:
             with world.lock:
                 world.in_flight -= 1
                 world.in_flight_by_sender[sender] -= 1
+        if world.form_prompt is not None:
+            return JSONResponse([{"recipient_id": sender, "text": world.form_prompt}])
         return JSONResponse(bot_answer(body["sender"], body["message"]))
 
     async def rasa_events(request: Request) -> Response:
         world.rasa_deleted.append(request.path_params["sender"])
         return JSONResponse({"sender_id": request.path_params["sender"], "events": []})
+
+    async def rasa_tracker(request: Request) -> Response:
+        sender = request.path_params["sender"]
+        events = [
+            {"event": "user", "text": text, "metadata": {"language": "fr"}, "parse_data": {}}
+            for text in world.rasa_texts(sender)
+        ]
+        return JSONResponse({"sender_id": sender, "events": events})
 
     async def rasa_status(request: Request) -> Response:
         return JSONResponse({"model_file": "fake.tar.gz"})
@@ -143,6 +179,9 @@ def build_app(world: FakeWorld) -> Starlette:
         if not (to or recipient):
             error = {"message": "(#100) The parameter to is required.", "code": 100}
             return JSONResponse({"error": {**error, "type": "OAuthException"}}, status_code=400)
+        refusal = _whatsapp_refusal(world, body, to or recipient)
+        if refusal is not None:
+            return JSONResponse({"error": {**refusal, "type": "OAuthException"}}, status_code=400)
         record(world.whatsapp, request, body)
         contact = {"input": to, "wa_id": to} if to else {"input": recipient, "user_id": recipient}
         return JSONResponse(
@@ -170,12 +209,25 @@ def build_app(world: FakeWorld) -> Starlette:
         routes=[
             Route("/webhooks/rest/webhook", rasa_webhook, methods=["POST"]),
             Route("/conversations/{sender}/tracker/events", rasa_events, methods=["PUT"]),
+            Route("/conversations/{sender}/tracker", rasa_tracker, methods=["GET"]),
             Route("/status", rasa_status),
             Route("/{version}/{phone_id}/messages", whatsapp, methods=["POST"]),
             Route("/2010-04-01/Accounts/{sid}/Messages.json", twilio, methods=["POST"]),
             Route("/bot{token}/{method}", telegram, methods=["POST"]),
         ]
     )
+
+
+def _whatsapp_refusal(world: FakeWorld, body: dict[str, Any], who: str) -> dict[str, Any] | None:
+    """Meta's errors for a closed customer-service window and for a refused template."""
+    if body.get("type") == "template":
+        if world.whatsapp_template_error is not None:
+            return {"message": "(#132001) Template name does not exist in the translation",
+                    "code": world.whatsapp_template_error}
+        return None
+    if who in world.whatsapp_closed:
+        return {"message": "(#131047) Re-engagement message", "code": 131047}
+    return None
 
 
 def basic_auth(received: Received) -> tuple[str, str]:
