@@ -150,3 +150,9 @@ def test_one_correlation_id_follows_a_message_through_gateway_and_actions_logs(
     assert not any(
         "0612345678" in json.dumps(line) or "amina" in json.dumps(line) for line in lines
     )
+
+
+def test_the_gateways_own_emergency_numbers_count_as_an_emergency_even_with_rasa_down() -> None:
+    danger = classify(Reply(language="ar", messages=[], commands=["danger"], degraded=True))
+    assert danger.outcome == "emergency" and not danger.rateable
+    assert classify(Reply(language="fr", messages=[], degraded=True)).outcome == "unavailable"
