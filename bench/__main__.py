@@ -1,7 +1,8 @@
 """`python -m bench [part ...]`: rerun the benchmarks and rewrite docs/benchmarks.md.
 
-Parts: nlu (two trainings, minutes), language, latency (starts the real stack), kb, report
-(only rewrites the page from bench/figures/). No part: all of them, in that order.
+Parts: nlu (two trainings, minutes), language, latency (starts the real stack), longconv (one
+300-turn conversation, four stacks, about 15 minutes), kb, report (only rewrites the page from
+bench/figures/). No part: all of them, in that order.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from bench import common, report
 
-PARTS = ("nlu", "language", "latency", "kb")
+PARTS = ("nlu", "language", "latency", "longconv", "kb")
 
 
 def _nlu(args: argparse.Namespace) -> dict[str, Any]:
@@ -38,6 +39,12 @@ def _latency(args: argparse.Namespace) -> dict[str, Any]:
     return latency.run(quick=args.quick, stock_action_check=args.stock_action_check)
 
 
+def _longconv(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import longconv
+
+    return longconv.run(quick=args.quick)
+
+
 def _kb(args: argparse.Namespace) -> dict[str, Any]:
     from bench import kb
 
@@ -45,7 +52,7 @@ def _kb(args: argparse.Namespace) -> dict[str, Any]:
 
 
 RUNNERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
-    "nlu": _nlu, "language": _language, "latency": _latency, "kb": _kb,
+    "nlu": _nlu, "language": _language, "latency": _latency, "longconv": _longconv, "kb": _kb,
 }
 
 
