@@ -36,7 +36,11 @@ def _language(args: argparse.Namespace) -> dict[str, Any]:
 def _latency(args: argparse.Namespace) -> dict[str, Any]:
     from bench import latency
 
-    return latency.run(quick=args.quick, stock_action_check=args.stock_action_check)
+    return latency.run(
+        quick=args.quick,
+        stock_action_check=args.stock_action_check,
+        stock_tracker_store=args.stock_tracker_store,
+    )
 
 
 def _longconv(args: argparse.Namespace) -> dict[str, Any]:
@@ -72,6 +76,11 @@ def main() -> None:
         help="latency: with Rasa's own per-call schema check (stored as latency-stock)",
     )
     parser.add_argument(
+        "--stock-tracker-store",
+        action="store_true",
+        help="latency: with Rasa's SQLTrackerStore (stored as latency-stock-tracker)",
+    )
+    parser.add_argument(
         "--reuse-baseline", action="store_true",
         help="nlu: evaluate the default model an earlier run trained (var/bench/nlu/default/)",
     )
@@ -89,7 +98,11 @@ def main() -> None:
             failed.append(part)
             continue
         figures["wall_seconds"] = round(time.monotonic() - t0, 1)
-        stored = f"{part}-stock" if part == "latency" and args.stock_action_check else part
+        stored = part
+        if part == "latency" and args.stock_action_check:
+            stored = "latency-stock"
+        elif part == "latency" and args.stock_tracker_store:
+            stored = "latency-stock-tracker"
         print(f"bench: {part} stored in {common.save(stored, figures, started=started)}")
     path = report.write()
     print(f"bench: wrote {path}")
