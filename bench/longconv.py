@@ -155,11 +155,11 @@ def one(config: str, store: str, turns: int) -> dict[str, Any]:
         ) as stack:
             # Warm the model, the pools and the first tracker on another sender.
             asyncio.run(converse(stack, 5))
-            cpu_before = _rasa_cpu(stack)
+            cpu_before = _cpu(stack)
             started = time.monotonic()
             seconds, answers = asyncio.run(converse(stack, turns))
             wall = time.monotonic() - started
-            cpu = _rasa_cpu(stack) - cpu_before
+            cpu = {name: spent - cpu_before[name] for name, spent in _cpu(stack).items()}
             log = stack.processes["rasa"].log_path.read_text(errors="replace")
     finally:
         if locks is not None:
@@ -171,7 +171,10 @@ def one(config: str, store: str, turns: int) -> dict[str, Any]:
         raise RuntimeError(f"{config}-{store}: Rasa could not load the tracker store")
     result = summarise(seconds)
     result.update(
-        answers=answers, seconds=round(wall, 1), rasa_cpu_ms_per_turn=round(cpu * 1000 / turns, 1)
+        answers=answers,
+        seconds=round(wall, 1),
+        rasa_cpu_ms_per_turn=round(cpu["rasa"] * 1000 / turns, 1),
+        cpu_ms_per_turn={name: round(spent * 1000 / turns, 1) for name, spent in cpu.items()},
     )
     print(
         f"bench longconv: {config} {store}: turns 2-31 p50 {result['p50_first_ms']} ms, "
@@ -181,11 +184,15 @@ def one(config: str, store: str, turns: int) -> dict[str, Any]:
     return result
 
 
-def _rasa_cpu(stack: Stack) -> float:
+def _cpu(stack: Stack) -> dict[str, float]:
+    """CPU seconds each process tree has used so far (rasa, actions, gateway)."""
     from bench.rss import tree_cpu_seconds
 
-    popen = stack.processes["rasa"].popen
-    return tree_cpu_seconds(popen.pid) if popen is not None else 0.0
+    return {
+        name: tree_cpu_seconds(process.popen.pid)
+        for name, process in stack.processes.items()
+        if process.popen is not None
+    }
 
 
 def run(*, quick: bool = False, configs: tuple[str, ...] = CONFIGS) -> dict[str, Any]:

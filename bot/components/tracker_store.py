@@ -9,8 +9,10 @@ session in the database, the way a quiet period does, but without running
 
 - `session_started`, then a `slot` event for every slot that differs from its initial value at
   the point where the carried tail begins (so replaying the new session gives the same slots);
-- copies of the welcome the old session sent before its first user message (so the gateway
-  still knows this session already greeted);
+- a copy of the session's first answer to a greeting (`utter_greet`, the full welcome) and of
+  any welcome carried by an earlier rollover: the gateway's "already greeted" looks for the
+  welcome among the session's bot messages (`gateway/nlg.py`), and a "bonjour" after a
+  rollover must still get the short reply;
 - copies of the last `carry_turns` user turns, from the `action_listen` before each, so the
   policies (MemoizationPolicy looks 4 actions back, the rules a few turns) see the same recent
   history as before.
@@ -51,6 +53,8 @@ logger = logging.getLogger(__name__)
 CARRIED = "dalil_carried_over"
 # A slot the actions set while a person has taken over the conversation.
 HANDOVER_SLOT = "handover_active"
+# The response whose first rendering in a session is the welcome the gateway looks for.
+GREETING_ACTION = "utter_greet"
 # Successive timestamps of the events one rollover writes: ordered, and all before any later turn.
 STEP_SECONDS = 1e-5
 
@@ -66,6 +70,17 @@ def _session_events(tracker: DialogueStateTracker) -> list[Event]:
 
 def _is_listen(event: Event) -> bool:
     return isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME
+
+
+def _first_answer_of(events: list[Event], action: str) -> BotUttered | None:
+    """The bot message the first run of `action` sent, if any."""
+    running = False
+    for event in events:
+        if isinstance(event, ActionExecuted):
+            running = event.action_name == action
+        elif running and isinstance(event, BotUttered):
+            return event
+    return None
 
 
 def _busy(tracker: DialogueStateTracker) -> bool:
@@ -114,6 +129,9 @@ def rollover_events(
     ]
     first_user = users[0]
     welcome = [e for e in session[:first_user] if isinstance(e, BotUttered)]
+    greeting = _first_answer_of(session[first_user:start], GREETING_ACTION)
+    if greeting is not None:
+        welcome.append(greeting)
     # After every event stored so far, so the new session's start is the latest one.
     last = max((e.timestamp for e in tracker.events), default=0.0)
     base = max(now if now is not None else time.time(), last + STEP_SECONDS)

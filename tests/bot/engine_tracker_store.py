@@ -37,6 +37,7 @@ ROLL, CARRY = 20, 3
 FORM_TURNS = range(18, 24)  # eligibility_form active: the roll that is due must wait
 HANDOVER_TURNS = range(40, 46)  # handover_active: no roll either
 WELCOME = "Bonjour, je suis Dalil."
+AGAIN = "Bonjour ! De quoi avez-vous besoin ?"
 TOPICS = ["ask_housing", "ask_health_care", "ask_school_access", "ask_employment", "thank"]
 
 
@@ -96,6 +97,10 @@ def turn_events(turn: int) -> list[Event]:
             BotUttered("Avec plaisir."),
             listen,
         ]
+    if turn % 13 == 0:
+        # "bonjour": the first in a session gets the welcome, later ones the short reply.
+        text = WELCOME if turn == 0 else AGAIN
+        return [user("bonjour", "greet"), ActionExecuted("utter_greet"), BotUttered(text), listen]
     intent = TOPICS[turn % len(TOPICS)]
     events: list[Event] = [user(f"message {turn}", intent)]
     if turn % 7 == 3:
@@ -111,12 +116,13 @@ def turn_events(turn: int) -> list[Event]:
 
 
 def session_start() -> list[Event]:
-    """What `action_session_start` leaves in the tracker (Dalil's: language and welcome)."""
+    """What `action_session_start` leaves in the tracker, in Rasa's order: the welcome comes
+    before `session_started`, so it is not part of the session Rasa reads back."""
     return [
         ActionExecuted("action_session_start"),
+        BotUttered(WELCOME),
         SessionStarted(),
         SlotSet("language", "fr"),
-        BotUttered(WELCOME),
         ActionExecuted("action_listen"),
     ]
 
