@@ -362,9 +362,23 @@ def longconv_section() -> str:
             + (f" (turns {', '.join(map(str, differ[:10]))})" if differ else "")
             + "."
         )
-    out.append(
-        f"\n\n![latency against turn number]({CHART.name})\n"
-    )
+    previous = load("longconv-previous")
+    if previous is not None:
+        out.append(
+            "\n\nThe run before this one (`python -m bench longconv` keeps the last two):\n\n"
+            + _header(previous)
+            + "\n| configuration | tracker store | p50 turns 2-31 ms | p50 last 30 ms | ratio | "
+            "Rasa CPU ms per turn |\n|---|---|---:|---:|---:|---:|\n"
+        )
+        for config, runs in previous["figures"]["runs"].items():
+            for store in ("stock", "bounded"):
+                r = runs.get(store)
+                if r:
+                    out.append(
+                        f"| {config} | {store} | {r['p50_first_ms']} | {r['p50_last_ms']} | "
+                        f"**{r['ratio']}** | {r.get('rasa_cpu_ms_per_turn', '')} |\n"
+                    )
+    out.append(f"\n\n![latency against turn number]({CHART.name})\n")
     return "".join(out)
 
 
