@@ -128,10 +128,12 @@ def rollover_events(
         if before.get_slot(slot.name) != slot.initial_value
     ]
     first_user = users[0]
-    welcome = [e for e in session[:first_user] if isinstance(e, BotUttered)]
+    # The welcome an earlier rollover carried, else this session's first greeting: one event,
+    # or the carried part would grow by one at every rollover.
+    welcome = [e for e in session[:first_user] if isinstance(e, BotUttered)][-1:]
     greeting = _first_answer_of(session[first_user:start], GREETING_ACTION)
-    if greeting is not None:
-        welcome.append(greeting)
+    if greeting is not None and not welcome:
+        welcome = [greeting]
     # After every event stored so far, so the new session's start is the latest one.
     last = max((e.timestamp for e in tracker.events), default=0.0)
     base = max(now if now is not None else time.time(), last + STEP_SECONDS)

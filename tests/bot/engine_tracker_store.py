@@ -219,6 +219,10 @@ async def main(workdir: str, postgres_db: str | None) -> None:
                 default=str,
             )
         )
+    final = await ours.retrieve(SENDER)
+    events = list(final.events) if final else []
+    first_user = next(i for i, e in enumerate(events) if isinstance(e, UserUttered))
+    welcomes = sum(isinstance(e, BotUttered) for e in events[:first_user])
     full = await ours.retrieve_full_tracker(SENDER)
     with ours.session_scope() as session:
         rows = session.query(ours.SQLEvent).filter(ours.SQLEvent.sender_id == SENDER).all()
@@ -231,6 +235,7 @@ async def main(workdir: str, postgres_db: str | None) -> None:
                 "full_user_texts_equal": user_texts(full) == stock_full,
                 "full_users": len(user_texts(full)),
                 "carried_rows": carried_rows,
+                "welcomes_carried": welcomes,
                 "full_slots_equal": full.current_slot_values() == stock_views[-1]["slots"]
                 if full
                 else False,
