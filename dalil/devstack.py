@@ -110,8 +110,9 @@ class Stack:
         base = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text()) or {}
         base["action_endpoint"] = {"url": f"http://127.0.0.1:{self.actions_port}/webhook"}
         base["nlg"] = {"url": f"{self.gateway_url}/nlg"}
+        # By default the tracker store of `make run` (its type and options), in this stack's file.
         base["tracker_store"] = self.tracker_store or {
-            "type": "SQL",
+            **(base.get("tracker_store") or {"type": "SQL"}),
             "dialect": "sqlite",
             "db": str(self.workdir / "rasa-tracker.db"),
         }

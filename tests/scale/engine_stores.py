@@ -9,6 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
+
+# `rasa run` runs from bot/ and imports its custom tracker store from there.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bot"))
 
 
 async def main(path: str, sender: str) -> None:
