@@ -109,7 +109,11 @@ class Stack:
         """Write Rasa's endpoints file for this stack (its ports and stores); return its path."""
         base = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text()) or {}
         base["action_endpoint"] = {"url": f"http://127.0.0.1:{self.actions_port}/webhook"}
-        base["nlg"] = {"url": f"{self.gateway_url}/nlg"}
+        # Written out, not ${DALIL_RASA_TOKEN}: the file is this stack's own, like its ports.
+        base["nlg"] = {
+            "url": f"{self.gateway_url}/nlg",
+            "headers": {"Authorization": f"Bearer {self.rasa_token}"},
+        }
         base["tracker_store"] = self.tracker_store or {
             "type": "SQL",
             "dialect": "sqlite",

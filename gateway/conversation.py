@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from dalil.i18n import gettext
 from dalil.languages import Language
-from gateway.language import choose_language
+from gateway.language import choose_language_off_loop
 from gateway.rasa import RasaClient, RasaUnavailable
 from gateway.schemas import Button, Location, Message
 from gateway.turns import TurnLock, turn_lock
@@ -27,6 +27,8 @@ class Inbound:
     language: str | None = None
     language_hint: str | None = None
     location: Location | None = None
+    # The web client's address (through trusted proxies): what handover limits count by.
+    client: str | None = None
 
 
 @dataclass
@@ -116,7 +118,7 @@ class ConversationService:
     async def resolve_language(self, inbound: Inbound) -> Language:
         """The language of this turn's answer, remembered for the next turn."""
         current = await self.languages.get(inbound.sender)
-        language = choose_language(
+        language = await choose_language_off_loop(
             inbound.text, explicit=inbound.language, current=current, hint=inbound.language_hint
         )
         if language != current:

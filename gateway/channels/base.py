@@ -44,6 +44,19 @@ class Incoming:
     payload_ref: str | None = None
     location: Location | None = None
     language_hint: str | None = None
+    # When the user sent it (Unix seconds, as the provider says), to refuse stale replays.
+    sent_at: float | None = None
+
+
+def unix_time(value: object) -> float | None:
+    """A provider's Unix timestamp (an int, or digits in a string), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and value.isdigit():
+        return float(value)
+    return None
 
 
 @dataclass

@@ -25,6 +25,7 @@ from gateway.channels.base import (
     payload_key,
     shorten,
     split_text,
+    unix_time,
 )
 from gateway.schemas import Location, Message
 
@@ -124,6 +125,7 @@ class WhatsAppChannel:
             "provider_message_id": wamid,
             "user_id": sender,
             "address": {"to": sender},
+            "sent_at": unix_time(message.get("timestamp")),
         }
         if kind in SILENT_TYPES:
             return None

@@ -2,14 +2,14 @@
 
 While a handover is open the bot stays silent: the gateway stores the user's messages for the
 staff inbox instead of sending them to Rasa. Staff replies reach the user through the same
-channel: messaging providers directly, the web chat by polling `GET /api/v1/chat/{sender}/inbox`.
+channel: messaging providers directly, the web chat by polling `POST /api/v1/chat/inbox` (the sender id in the body).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -22,6 +22,7 @@ from gateway.admin.models import AdminUser, Handover, HandoverMessage, aware, ut
 from gateway.admin.unanswered import FALLBACK, record_unanswered
 from gateway.conversation import ConversationService, Inbound, LanguageMemory, Reply
 from gateway.rasa import RasaClient
+from gateway.ratelimit import handovers_busy
 from gateway.schemas import Message
 from gateway.turns import TurnLock
 
@@ -269,6 +270,17 @@ class HandoverDesk:
         return result
 
 
+def handover_refused(reply: Reply) -> Reply:
+    """The reply without its handover: the user is told to ask later, with the numbers."""
+    buttons = reply.messages[0].buttons if reply.messages else None
+    return Reply(
+        language=reply.language,
+        messages=[Message(text=handovers_busy(reply.language), buttons=buttons)],
+        commands=[c for c in reply.commands if c != HANDOVER_COMMAND],
+        degraded=reply.degraded,
+    )
+
+
 class HandoverConversationService(ConversationService):
     """The conversation path with handovers: silent while a person answers, opening on request."""
 
@@ -278,9 +290,12 @@ class HandoverConversationService(ConversationService):
         languages: LanguageMemory,
         desk: HandoverDesk,
         turns: TurnLock | None = None,
+        *,
+        may_open_handover: Callable[[Inbound], Awaitable[bool]] | None = None,
     ) -> None:
         super().__init__(rasa, languages, turns)
         self.desk = desk
+        self.may_open_handover = may_open_handover
 
     async def answer(self, inbound: Inbound) -> Reply:
         """Store the message for the staff during a handover; otherwise ask Rasa as usual."""
@@ -294,6 +309,9 @@ class HandoverConversationService(ConversationService):
         if intercepted:
             return Reply(language=language, messages=[], commands=["handover_active"])
         reply = await super().answer(inbound)
+        gate = self.may_open_handover
+        if HANDOVER_COMMAND in reply.commands and gate is not None and not await gate(inbound):
+            reply = handover_refused(reply)
         try:
             await self.desk.after_reply(inbound, reply)
         except SQLAlchemyError:
