@@ -88,6 +88,11 @@ def bot_answer(sender: str, message: str) -> list[dict[str, Any]]:
             {"title": "أين أذهب", "payload": '/find_service_point{"topic":"health_care"}'},
         ]
         return [{"recipient_id": sender, "text": "اختر", "buttons": buttons}]
+    if message == "/human_handover":
+        return [
+            {"recipient_id": sender, "text": "A person will answer."},
+            {"recipient_id": sender, "custom": {"dalil": "handover"}},
+        ]
     if message == "delete":
         return [
             {"recipient_id": sender, "text": "deleted"},
