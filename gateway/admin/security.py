@@ -236,7 +236,7 @@ class LoginLimiter:
         """The wait after `failures` failures when `free` of them cost nothing."""
         if failures < free:
             return 0.0
-        return float(min(self._max_delay, 2 ** (failures - free)))
+        return float(min(self._max_delay, 2 ** (failures - free + 1)))
 
     def wait_seconds(self, *, ip: str, account: str, now: float | None = None) -> float:
         """How long this address must wait before trying this account again (0: go ahead)."""

@@ -278,7 +278,7 @@ def _twilio_params() -> dict[str, str]:
 
 
 def test_a_twilio_signature_for_a_forged_host_is_refused(world_and_url, database_url) -> None:
-    world, url = world_and_url
+    _, url = world_and_url
     forged = "https://attacker.example/webhooks/twilio"
     params = _twilio_params()
     signature = RequestValidator(TW_TOKEN).compute_signature(forged, params)
