@@ -74,7 +74,15 @@ class Forgetter:
         if forget_language is not None:
             await forget_language(sender)
         await self._delete_tracker(sender)
+        await self.forget_aliases(sender)
         log.info("conversation deleted on request")
+
+    async def forget_aliases(self, sender: str) -> None:
+        """The person's other pseudonyms (a WhatsApp phone number beside a business-scoped
+        user id, an id that changed): unlinked, and whatever they hold deleted too."""
+        for linked in await self.store.forget_aliases(sender):
+            await self.store.forget_sender(linked)
+            await self._delete_tracker(linked)
 
     async def _delete_tracker(self, sender: str) -> None:
         if self._tracker is not None:

@@ -24,7 +24,11 @@ Kind = Literal["text", "unsupported"]
 
 
 class BadPayload(ValueError):
-    """The webhook body is not what the provider documents (answered with a 400)."""
+    """The webhook body, or one item in it, is not what the provider documents.
+
+    A whole body that cannot be read is answered with a 400; one bad item among others is
+    skipped (`Parsed.skipped`). The message must never quote the user's text.
+    """
 
 
 class SendFailed(Exception):
@@ -44,6 +48,9 @@ class Incoming:
     payload_ref: str | None = None
     location: Location | None = None
     language_hint: str | None = None
+    # Other ids of the same person in this message (WhatsApp: the phone number beside the
+    # business-scoped user id), so a conversation begun under one continues under the other.
+    aliases: tuple[str, ...] = ()
     # When the user sent it (Unix seconds, as the provider says), to refuse stale replays.
     sent_at: float | None = None
 
@@ -65,6 +72,11 @@ class Parsed:
 
     messages: list[Incoming] = field(default_factory=list)
     ignored: int = 0
+    # Items that could not be parsed, logged without their text and skipped: the rest of the
+    # delivery is still processed and acknowledged, since a provider would resend it all.
+    skipped: int = 0
+    # (previous id, current id) of people whose provider id changed, as the provider reports it.
+    links: list[tuple[str, str]] = field(default_factory=list)
     # Telegram lets the webhook's answer carry one Bot API call (answerCallbackQuery).
     reply_method: dict[str, Any] | None = None
 

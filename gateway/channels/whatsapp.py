@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from typing import Any
 
 import httpx
@@ -28,6 +29,8 @@ from gateway.channels.base import (
     unix_time,
 )
 from gateway.schemas import Location, Message
+
+log = logging.getLogger(__name__)
 
 # Limits from Meta's interactive message docs (see /work/shared/channels.md §5).
 MAX_BUTTONS = 3
@@ -85,7 +88,12 @@ class WhatsAppChannel:
         return hmac.compare_digest(signature[len("sha256=") :].encode(), expected.encode())
 
     def parse(self, *, headers: Headers, body: bytes) -> Parsed:
-        """User messages from `entry[].changes[].value.messages`; statuses are only counted."""
+        """User messages from `entry[].changes[].value.messages`; statuses are only counted.
+
+        Only a body that is not a JSON object with an `entry` list is refused: anything
+        malformed inside it is logged (never its text) and skipped, and the rest processed,
+        because Meta resends a refused delivery whole and would never get past the bad item.
+        """
         try:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -96,35 +104,58 @@ class WhatsAppChannel:
         for entry in data["entry"]:
             changes = entry.get("changes") if isinstance(entry, dict) else None
             if not isinstance(changes, list):
-                raise BadPayload("`entry[].changes` must be a list")
+                _skip(parsed, "`entry[].changes` must be a list")
+                continue
             for change in changes:
                 value = change.get("value") if isinstance(change, dict) else None
                 if not isinstance(value, dict) or change.get("field") != "messages":
                     parsed.ignored += 1
                     continue
+                # Statuses carry `recipient_id` (phone) or, for a username user, only
+                # `recipient_user_id` (BSUID): either way they are counted, never parsed.
                 statuses = value.get("statuses")
                 parsed.ignored += len(statuses) if isinstance(statuses, list) else 0
                 messages = value.get("messages") or []
                 if not isinstance(messages, list):
-                    raise BadPayload("`value.messages` must be a list")
+                    _skip(parsed, "`value.messages` must be a list")
+                    continue
+                contacts = _contact_ids(value.get("contacts"))
                 for message in messages:
-                    incoming = self._message(message)
+                    try:
+                        incoming = self._message(message, contacts, parsed)
+                    except BadPayload as exc:
+                        _skip(parsed, str(exc), message)
+                        continue
                     if incoming is None:
                         parsed.ignored += 1
                     else:
                         parsed.messages.append(incoming)
         return parsed
 
-    def _message(self, message: Any) -> Incoming | None:
+    def _message(self, message: Any, contacts: dict[str, str], parsed: Parsed) -> Incoming | None:
         if not isinstance(message, dict):
             raise BadPayload("a message must be an object")
-        wamid, sender, kind = message.get("id"), message.get("from"), message.get("type")
-        if not (isinstance(wamid, str) and wamid and isinstance(sender, str) and sender):
-            raise BadPayload("a message needs string `id` and `from`")
+        wamid, kind = message.get("id"), message.get("type")
+        if not (isinstance(wamid, str) and wamid):
+            raise BadPayload("a message needs a string `id`")
+        # A user with a username may have no phone number in the webhook (`from` empty or
+        # absent); the business-scoped user id (BSUID) is then the only id, and it is the
+        # stable one: the pseudonym comes from it whenever it is present.
+        phone = _text(message.get("from"))
+        bsuid = _text(message.get("from_user_id")) or contacts.get(phone or "")
+        if kind == "system":
+            parsed.links.extend(_id_changes(message, phone, bsuid))
+            return None
+        if not (phone or bsuid):
+            raise BadPayload("a message needs `from` or `from_user_id`")
+        # Meta's send API takes `to` (a phone number) or `recipient` (a BSUID); it prefers
+        # the phone number when it may still be used.
+        address = {"to": phone} if phone else {"recipient": bsuid}
         base: dict[str, Any] = {
             "provider_message_id": wamid,
-            "user_id": sender,
-            "address": {"to": sender},
+            "user_id": bsuid or phone,
+            "address": address,
+            "aliases": (phone,) if (bsuid and phone) else (),
             "sent_at": unix_time(message.get("timestamp")),
         }
         if kind in SILENT_TYPES:
@@ -160,7 +191,7 @@ class WhatsAppChannel:
 
     def render(self, address: dict[str, str], message: Message, language: str) -> list[Outgoing]:
         """Text, reply buttons (≤3), a list (4–10) or numbered text (more)."""
-        to = address["to"]
+        to = _recipient(address)
         buttons = message.buttons or []
         if not buttons:
             return [self._text(to, part) for part in split_text(message.text, TEXT_BODY)]
@@ -197,15 +228,15 @@ class WhatsAppChannel:
         interactive = {"type": kind, "body": {"text": parts[-1]}, "action": action}
         return [*leading, Outgoing(self._envelope(to, type="interactive", interactive=interactive))]
 
-    def _text(self, to: str, body: str) -> Outgoing:
+    def _text(self, to: dict[str, str], body: str) -> Outgoing:
         return Outgoing(self._envelope(to, type="text", text={"body": body, "preview_url": False}))
 
     @staticmethod
-    def _envelope(to: str, **content: Any) -> dict[str, Any]:
+    def _envelope(to: dict[str, str], **content: Any) -> dict[str, Any]:
         return {
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
-            "to": to,
+            **to,
             **content,
         }
 
@@ -221,6 +252,62 @@ class WhatsAppChannel:
             raise SendFailed(f"WhatsApp unreachable: {type(exc).__name__}") from exc
         if response.status_code >= 300:
             raise SendFailed(f"WhatsApp answered HTTP {response.status_code}: {_error(response)}")
+
+
+def _recipient(address: dict[str, str]) -> dict[str, str]:
+    """`to` for a phone number, else `recipient` for a business-scoped user id (one, not both:
+    Meta's send API lets `to` win when both are given)."""
+    if address.get("to"):
+        return {"to": address["to"]}
+    return {"recipient": address["recipient"]}
+
+
+def _text(value: Any) -> str | None:
+    """A non-empty string, else None: Meta sends withheld ids as "" or leaves them out."""
+    return value if isinstance(value, str) and value else None
+
+
+def _contact_ids(contacts: Any) -> dict[str, str]:
+    """BSUIDs of `value.contacts[]` by phone number (`wa_id`), and by "" for a lone contact,
+    for messages that carry `from` without `from_user_id`."""
+    found: dict[str, str] = {}
+    if not isinstance(contacts, list):
+        return found
+    for contact in contacts:
+        if not isinstance(contact, dict) or not _text(contact.get("user_id")):
+            continue
+        found[_text(contact.get("wa_id")) or ""] = contact["user_id"]
+    if len(contacts) == 1 and found:
+        found.setdefault("", next(iter(found.values())))
+    return found
+
+
+# `system` messages that report a user's new id (Meta's system messages webhook reference).
+ID_CHANGES = frozenset({"user_changed_number", "user_changed_user_id"})
+
+
+def _id_changes(
+    message: dict[str, Any], phone: str | None, bsuid: str | None
+) -> list[tuple[str, str]]:
+    """(previous id, new id) pairs of a `user_changed_number` or `user_changed_user_id` event."""
+    system = message.get("system")
+    if not isinstance(system, dict) or system.get("type") not in ID_CHANGES:
+        return []
+    previous = _text(system.get("previous_user_id")) or bsuid or phone
+    if previous is None:
+        raise BadPayload("an id change needs the previous id")
+    news = [_text(system.get("user_id")), _text(system.get("wa_id"))]
+    return [(previous, new) for new in news if new and new != previous]
+
+
+def _skip(parsed: Parsed, reason: str, message: Any = None) -> None:
+    """Count and log one unreadable item: its reason and message id, never its text."""
+    parsed.skipped += 1
+    wamid = message.get("id") if isinstance(message, dict) else None
+    log.warning(
+        "whatsapp item skipped",
+        extra={"reason": reason, "provider_message_id": wamid if isinstance(wamid, str) else None},
+    )
 
 
 def _button_id(payload: str) -> str:

@@ -78,6 +78,21 @@ class Contact(GatewayBase):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
+class SenderAlias(GatewayBase):
+    """Another pseudonym of a person, pointing at the one their conversation is kept under.
+
+    WhatsApp identifies a person by phone number, by business-scoped user id, or both, and
+    either can change; when Meta reveals that two ids are one person, the later pseudonym
+    points here at the first, so Rasa's tracker and the reply address stay one conversation.
+    """
+
+    __tablename__ = "gateway_sender_aliases"
+
+    alias: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sender: Mapped[str] = mapped_column(String(64), index=True)
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class SenderLease(GatewayBase):
     """Which worker owns a sender's queue until when: one at a time, across processes."""
 

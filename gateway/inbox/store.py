@@ -23,6 +23,7 @@ from gateway.inbox.models import (
     Contact,
     InboundMessage,
     SeenMessage,
+    SenderAlias,
     SenderLease,
 )
 from knowledge.db import make_engine
@@ -364,7 +365,69 @@ class InboxStore:
                 )
             ).rowcount  # type: ignore[attr-defined]
             session.execute(delete(Contact).where(Contact.last_seen_at < cutoff))
+            session.execute(delete(SenderAlias).where(SenderAlias.sender.in_(stale)))
             session.execute(delete(SenderLease).where(SenderLease.expires_at < now()))
             return Purged(messages=removed, senders=stale)
+
+        return await self._run(work)
+
+    async def resolve_sender(self, sender: str, aliases: Iterable[str] = ()) -> str:
+        """The pseudonym the person's conversation is kept under, linking `aliases` to it.
+
+        An id already linked keeps its link; otherwise the conversation that exists (the
+        sender's own first, then an alias's) wins, and every other id is linked to it.
+        """
+        others = [a for a in dict.fromkeys(aliases) if a != sender]
+
+        ids = [sender, *others]
+
+        def find(session: Session) -> tuple[str, list[dict[str, Any]]]:
+            query = select(SenderAlias.alias, SenderAlias.sender).where(SenderAlias.alias.in_(ids))
+            # A Result has `keys()`, so dict() would read it as a mapping: unpack the rows.
+            linked = {alias: target for alias, target in session.execute(query)}
+            canonical = next((linked[i] for i in ids if i in linked), None)
+            if canonical is None:
+                if not others:
+                    return sender, []
+                known = set(session.scalars(select(Contact.sender).where(Contact.sender.in_(ids))))
+                canonical = next((i for i in ids if i in known), sender)
+            at = now()
+            rows = [
+                {"alias": i, "sender": canonical, "linked_at": at}
+                for i in ids
+                if i != canonical and i not in linked
+            ]
+            return canonical, rows
+
+        canonical, rows = await self._run(find)
+        if rows:
+            # A transaction of its own: on SQLite a read transaction cannot become a write
+            # one once a worker has written ("database is locked"). A link written meanwhile
+            # by a concurrent delivery wins (DO NOTHING); both point at a conversation.
+            await self._run(
+                lambda s: s.execute(
+                    self._insert(SenderAlias)
+                    .values(rows)
+                    .on_conflict_do_nothing(index_elements=["alias"])
+                )
+            )
+        return canonical
+
+    async def forget_aliases(self, sender: str) -> list[str]:
+        """Unlink every other pseudonym of `sender` and return them, for `delete_my_data`."""
+
+        def work(session: Session) -> list[str]:
+            # Deleting first (RETURNING what went), not reading first: on SQLite a read
+            # transaction cannot turn into a write one once another connection has written.
+            found, frontier = {sender}, {sender}
+            while frontier:
+                gone = session.execute(
+                    delete(SenderAlias)
+                    .where(SenderAlias.sender.in_(frontier) | SenderAlias.alias.in_(frontier))
+                    .returning(SenderAlias.alias, SenderAlias.sender)
+                ).all()
+                frontier = {i for row in gone for i in row} - found
+                found |= frontier
+            return sorted(found - {sender})
 
         return await self._run(work)

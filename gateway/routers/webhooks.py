@@ -77,12 +77,21 @@ async def _receive(request: Request, inbox: Inbox, name: str) -> Response:
     except BadPayload as exc:
         return JSONResponse({"detail": f"Malformed {name} payload: {exc}"}, status_code=400)
     key = settings.pseudonym_key.get_secret_value()
+
+    def alias(raw_id: str) -> str:
+        return pseudonym(channel.prefix, raw_id, key=key)
+
+    for previous, current in parsed.links:
+        # The provider says one person changed id: the new pseudonym joins the old conversation.
+        await inbox.store.resolve_sender(alias(current), [alias(previous)])
     for incoming in parsed.messages:
         if _stale(incoming, settings.max_message_age_seconds):
             # A replayed capture, or a backlog no one should be answered for a day later.
             log.warning("stale message refused", extra={"channel": name})
             continue
-        sender = pseudonym(channel.prefix, incoming.user_id, key=key)
+        sender = await inbox.store.resolve_sender(
+            alias(incoming.user_id), [alias(a) for a in incoming.aliases]
+        )
         accepted = await inbox.limiter.allow(sender)
         if not accepted:
             log.warning("sender over the rate limit", extra={"channel": name, "sender": sender})

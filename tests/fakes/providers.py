@@ -141,10 +141,19 @@ def build_app(world: FakeWorld) -> Starlette:
     async def whatsapp(request: Request) -> Response:
         if world.providers_down:
             return JSONResponse({"error": {"code": 2, "type": "OAuthException"}}, status_code=503)
-        record(world.whatsapp, request, await request.json())
+        body = await request.json()
+        # Meta's send API: `to` (phone number) or `recipient` (business-scoped user id); the
+        # response's contacts echo the input with `wa_id` or `user_id` accordingly.
+        to, recipient = body.get("to"), body.get("recipient")
+        if not (to or recipient):
+            error = {"message": "(#100) The parameter to is required.", "code": 100}
+            return JSONResponse({"error": {**error, "type": "OAuthException"}}, status_code=400)
+        record(world.whatsapp, request, body)
+        contact = {"input": to, "wa_id": to} if to else {"input": recipient, "user_id": recipient}
         return JSONResponse(
             {
                 "messaging_product": "whatsapp",
+                "contacts": [contact],
                 "messages": [{"id": f"wamid.out{len(world.whatsapp)}"}],
             }
         )
