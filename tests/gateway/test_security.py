@@ -18,6 +18,7 @@ from fakes.gateway import (
     TW_PUBLIC_URL,
     TW_SID,
     TW_TOKEN,
+    Harness,
     create_tables,
     database_url,
     running_gateway,
@@ -37,7 +38,7 @@ from dalil.i18n import gettext
 from gateway import language
 from gateway.admin.models import AdminBase, Handover
 from gateway.app import create_app
-from gateway.inbox.store import InboxStore, now
+from gateway.inbox.store import InboxStore, make_inbox_engine, now
 from gateway.settings import GatewaySettings
 
 __all__ = ["database_url", "world_and_url"]
@@ -227,21 +228,20 @@ def test_make_run_gives_the_processes_random_keys_and_procfile_has_no_token_defa
 # --- §5 webhooks ------------------------------------------------------------------------------
 
 
-def test_a_webhook_replayed_after_the_purge_is_not_answered_again(
-    world_and_url, database_url
-) -> None:
+def test_a_webhook_replayed_after_the_purge_is_not_answered_again(world_and_url, database_url) -> None:
     world, url = world_and_url
     payload = wa_text("first time", wamid="wamid.REPLAY1")
-    with running_gateway(settings_for(url, database_url)) as client:
-        from fakes.gateway import Harness
-
-        harness = Harness(world, client, settings_for(url, database_url))
-        assert harness.whatsapp(payload).status_code == 200
+    settings = settings_for(url, database_url)
+    with running_gateway(settings) as client:
+        assert Harness(world, client, settings).whatsapp(payload).status_code == 200
         wait_for(lambda: world.sent_texts("whatsapp") == ["echo:first time"])
-        store: InboxStore = client.app.state.inbox.store  # type: ignore[attr-defined]
-        asyncio.run(store.purge_older_than(now() + timedelta(days=1)))
-        # A captured, validly signed request sent again once the message itself is gone.
-        assert harness.whatsapp(payload).status_code == 200
+    # `dalil purge` has since removed the message itself…
+    engine = make_inbox_engine(database_url)
+    asyncio.run(InboxStore(engine).purge_older_than(now() + timedelta(days=1)))
+    engine.dispose()
+    # …and a captured, validly signed request is sent again.
+    with running_gateway(settings) as client:
+        assert Harness(world, client, settings).whatsapp(payload).status_code == 200
         time.sleep(0.5)
     assert world.rasa_texts() == ["first time"]
 
@@ -257,8 +257,6 @@ def test_an_old_message_is_refused(world_and_url, database_url) -> None:
         }
     )
     with running_gateway(settings_for(url, database_url)) as client:
-        from fakes.gateway import Harness
-
         harness = Harness(world, client, settings_for(url, database_url))
         assert harness.whatsapp(old).status_code == 200
         assert harness.whatsapp(wa_text("today", wamid="wamid.NEW")).status_code == 200
