@@ -138,6 +138,11 @@ class Stack:
             DALIL_RASA_TOKEN=self.rasa_token,
             DALIL_ACTION_SERVER_URL=f"http://127.0.0.1:{self.actions_port}",
             DALIL_PSEUDONYM_KEY="e2e-pseudonym-key",
+            # Every client of this stack (tests, bench) is one loopback address sending many
+            # conversations at once: the per-address and turns-at-once limits would measure
+            # themselves. tests/gateway/test_security.py tests them.
+            DALIL_CHAT_IP_LIMIT_PER_MINUTE="1000000",
+            DALIL_CHAT_MAX_CONCURRENT_TURNS="1000",
             SANIC_HOST="127.0.0.1",
         )
         env.update(self.extra_env)

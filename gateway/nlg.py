@@ -32,7 +32,11 @@ def rasa_only(request: Request, authorization: Annotated[str | None, Header()] =
         raise HTTPException(status_code=401, detail="The NLG endpoint is for Rasa only.")
 
 
-router = APIRouter(tags=["nlg"], dependencies=[Depends(rasa_only)])
+router = APIRouter(
+    tags=["nlg"],
+    dependencies=[Depends(rasa_only)],
+    responses={401: {"description": "Not Rasa: the bearer token is missing or wrong."}},
+)
 
 
 class NlgRequest(BaseModel):
