@@ -111,7 +111,9 @@ class GatewaySettings(BaseSettings):
                     setattr(self, name, SecretStr("dev"))
             return self
         for name in ("rasa_token", "pseudonym_key", "session_secret"):
-            refuse_placeholder(getattr(self, name), name=f"DALIL_{name.upper()}", environment=self.environment)
+            refuse_placeholder(
+                getattr(self, name), name=f"DALIL_{name.upper()}", environment=self.environment
+            )
         if self.environment == "production" and self.session_secret is None:
             raise ValueError("DALIL_SESSION_SECRET must be set when DALIL_ENVIRONMENT=production")
         return self

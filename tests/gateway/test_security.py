@@ -228,7 +228,9 @@ def test_make_run_gives_the_processes_random_keys_and_procfile_has_no_token_defa
 # --- §5 webhooks ------------------------------------------------------------------------------
 
 
-def test_a_webhook_replayed_after_the_purge_is_not_answered_again(world_and_url, database_url) -> None:
+def test_a_webhook_replayed_after_the_purge_is_not_answered_again(
+    world_and_url, database_url
+) -> None:
     world, url = world_and_url
     payload = wa_text("first time", wamid="wamid.REPLAY1")
     settings = settings_for(url, database_url)

@@ -48,7 +48,9 @@ def test_failed_guesses_cannot_lock_the_admin_out(database_url: str) -> None:
 
 def test_rotating_x_forwarded_for_does_not_reset_the_login_limit(database_url: str) -> None:
     settings = make_settings(
-        database_url, trusted_proxies=PROXY, login_max_failures_per_ip=4,
+        database_url,
+        trusted_proxies=PROXY,
+        login_max_failures_per_ip=4,
         login_max_failures_per_account=100,
     )
     # The attacker reaches the gateway directly, not through the proxy: its header is ignored.
@@ -59,7 +61,9 @@ def test_rotating_x_forwarded_for_does_not_reset_the_login_limit(database_url: s
 
 def test_the_wait_doubles_with_each_failure_and_is_capped() -> None:
     failures = MemoryFailures(window_seconds=900)
-    limiter = LoginLimiter(per_ip=100, per_account=2, window_seconds=900, max_delay_seconds=30, store=failures)
+    limiter = LoginLimiter(
+        per_ip=100, per_account=2, window_seconds=900, max_delay_seconds=30, store=failures
+    )
     waits = []
     for _ in range(7):
         limiter.failed(ip="1.2.3.4", account="a@b")
@@ -82,7 +86,9 @@ def redis_prefix() -> Iterator[str]:
 
 def test_replicas_share_the_login_limit_through_redis(database_url: str, redis_prefix: str) -> None:
     settings = make_settings(
-        database_url, redis_url=REDIS_URL, redis_key_prefix=redis_prefix,
+        database_url,
+        redis_url=REDIS_URL,
+        redis_key_prefix=redis_prefix,
         login_max_failures_per_account=2,
     )
     with TestClient(create_app(settings), follow_redirects=False) as first:
@@ -124,10 +130,16 @@ def test_only_admins_see_and_end_sessions(client: TestClient) -> None:
 
 def _own_draft(client: TestClient, token: str) -> int:
     h = {"X-CSRF-Token": token}
-    draft = client.post("/api/v1/admin/drafts", headers=h, json={
-        "kind": "topic_translation", "entity_id": "housing", "language": "en",
-        "payload": {"short_answer": "An answer nobody else checked."},
-    })
+    draft = client.post(
+        "/api/v1/admin/drafts",
+        headers=h,
+        json={
+            "kind": "topic_translation",
+            "entity_id": "housing",
+            "language": "en",
+            "payload": {"short_answer": "An answer nobody else checked."},
+        },
+    )
     assert draft.status_code == 201, draft.text
     draft_id = int(draft.json()["id"])
     assert client.post(f"/api/v1/admin/drafts/{draft_id}/submit", headers=h).status_code == 200
@@ -141,8 +153,16 @@ def test_an_admin_cannot_publish_their_own_draft(database_url: str) -> None:
         draft_id = _own_draft(c, token)
         page = c.get(f"/admin/drafts/{draft_id}").text
         assert 'id="four-eyes"' in page and f"/admin/drafts/{draft_id}/publish" not in page
-        assert c.post(f"/api/v1/admin/drafts/{draft_id}/publish", headers={"X-CSRF-Token": token}).status_code == 403
-        assert c.post(f"/admin/drafts/{draft_id}/publish", data={"csrf_token": token}).status_code == 403
+        assert (
+            c.post(
+                f"/api/v1/admin/drafts/{draft_id}/publish", headers={"X-CSRF-Token": token}
+            ).status_code
+            == 403
+        )
+        assert (
+            c.post(f"/admin/drafts/{draft_id}/publish", data={"csrf_token": token}).status_code
+            == 403
+        )
 
 
 def test_self_publishing_is_a_visible_choice_of_one_person_deployments(database_url: str) -> None:
@@ -151,7 +171,9 @@ def test_self_publishing_is_a_visible_choice_of_one_person_deployments(database_
         token = login(c, "admin")
         draft_id = _own_draft(c, token)
         assert "DALIL_ALLOW_SELF_PUBLISH" in c.get(f"/admin/drafts/{draft_id}").text
-        published = c.post(f"/api/v1/admin/drafts/{draft_id}/publish", headers={"X-CSRF-Token": token})
+        published = c.post(
+            f"/api/v1/admin/drafts/{draft_id}/publish", headers={"X-CSRF-Token": token}
+        )
         assert published.status_code == 200 and published.json()["status"] == "published"
 
 
