@@ -20,18 +20,14 @@ from sqlalchemy.orm import Session
 
 from actions.payloads import Button
 from actions.settings import get_settings
-from dalil.i18n import gettext, isolate
+from dalil.i18n import gettext
 from dalil.languages import Language, coerce_language
 from knowledge.db import make_engine, make_session_factory
+from knowledge.emergency import reminder_numbers
+from knowledge.served import record_served
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-# Numbers of last resort, shown when the knowledge base cannot be read
-# (knowledge-sources.md §5): police, ambulance/fire, civil protection, gendarmerie.
-POLICE = "19"
-AMBULANCE = "150"
-
 
 class KnowledgeUnavailable(Exception):
     """The knowledge base could not be read (down, slow, or broken)."""
@@ -112,8 +108,7 @@ def unavailable_text(language: str) -> str:
         language,
         "Sorry, I cannot answer right now. Please try again in a few minutes. "
         "In an emergency, call the police on {police} or an ambulance on {ambulance}.",
-        police=isolate(POLICE, language),
-        ambulance=isolate(AMBULANCE, language),
+        **reminder_numbers(language),
     )
 
 
@@ -187,6 +182,36 @@ class DalilAction(Action, metaclass=ABCMeta):
                 "knowledge base unavailable", extra={"action": self.name(), "error": repr(exc)}
             )
             raise KnowledgeUnavailable(str(exc)) from exc
+
+    async def served(self, facts: list[tuple[str, str]]) -> None:
+        """Count the facts this answer showed (for the admin's re-check list); never fails a turn."""
+        if not facts:
+            return
+        services = self.services
+        day = services.clock().date()
+
+        def work() -> None:
+            with services.session_factory() as session:
+                sqlite = session.get_bind().dialect.name == "sqlite"
+                if sqlite:
+                    # A reader holding the SQLite file must not stall the next turns behind
+                    # this write: skip the count at once instead of waiting for the lock.
+                    session.connection().exec_driver_sql("PRAGMA busy_timeout = 0")
+                try:
+                    record_served(session, facts=facts, day=day)
+                    session.commit()
+                finally:
+                    if sqlite:
+                        session.rollback()
+                        session.connection().exec_driver_sql("PRAGMA busy_timeout = 5000")
+                        session.commit()
+
+        try:
+            await asyncio.wait_for(asyncio.to_thread(work), services.timeout_seconds)
+        except Exception as exc:
+            log.warning(
+                "facts served not counted", extra={"action": self.name(), "error": repr(exc)}
+            )
 
     def language(self, tracker: Tracker) -> Language:
         """The language this action answers in."""

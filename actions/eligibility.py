@@ -22,7 +22,7 @@ from actions.payloads import (
     person_button,
     where_button,
 )
-from actions.topics import checked_on, notices, resolve_topic
+from actions.topics import checked_on, freshness_notice, notices, resolve_topic
 from dalil.i18n import _, gettext, status_title, topic_title
 from knowledge.repository import EligibilityView, get_eligibility
 
@@ -56,6 +56,9 @@ def rule_text(language: str, rule: EligibilityView) -> str:
         bring.extend(f"- {document}" for document in rule.documents)
         parts.append("\n".join(bring))
     parts.append(checked_on(language, rule.verified_at))
+    stale = freshness_notice(language, rule.verified_at, rule.sources)
+    if stale:
+        parts.append(stale)
     parts.extend(notices(language, uncertain=rule.uncertain, fallback=rule.fallback, missing=False))
     return "\n\n".join(parts)
 
@@ -126,6 +129,7 @@ async def check_eligibility(
             buttons.insert(0, where_button(language, topic_id))
         reply.say(text, buttons)
         return
+    await action.served([("eligibility", f"{r.status}/{r.topic_id}") for r in rules])
     for index, rule in enumerate(rules):
         last = index == len(rules) - 1
         where = rule.where_topic_id or rule.topic_id

@@ -25,11 +25,19 @@ from actions.common import (
     tracker_language,
 )
 from actions.payloads import another_question_button, more_button, person_button
-from actions.topics import TOPICS, checked_on, resolve_topic, topic_named_in
+from actions.topics import (
+    TOPICS,
+    checked_on,
+    fact_freshness,
+    freshness_notice,
+    resolve_topic,
+    topic_named_in,
+)
 from dalil.i18n import BABEL_LOCALES, gettext, isolate, join, ngettext, status_title, topic_title
 from knowledge.cities import city_name, resolve_city
 from knowledge.opening import MOROCCO, WEEKDAYS, OpeningHours, is_open
 from knowledge.repository import (
+    Phone,
     ServicePointView,
     count_service_points,
     find_service_points,
@@ -75,6 +83,26 @@ def hours_text(hours: tuple[OpeningHours, ...], language: str) -> str:
     return join(parts, language)
 
 
+def phone_text(phone: Phone, language: str) -> str:
+    """A number with its own label and hours, e.g. "+212 6… (Protection hotline, Fri 09:00–12:00)"."""
+    shown = format_phone(phone.number, language)
+    if phone.kind == "whatsapp":
+        shown += " (WhatsApp)"
+    about = []
+    label = phone.label(language)
+    if label:
+        about.append(isolate(label, language, direction="auto"))
+    if phone.hours:
+        about.append(hours_text(phone.hours, language))
+    if (phone.verified_at is not None or phone.sources) and fact_freshness(
+        phone.verified_at, phone.sources
+    ) != "checked":
+        # Translators: after a phone number whose own check is old or missing.
+        about.append(gettext(language, "number not checked recently"))
+    separator = "؛ " if language == "ar" else "; "  # the Arabic semicolon
+    return f"{shown} ({separator.join(about)})" if about else shown
+
+
 def open_status(point: ServicePointView, at: datetime, language: str) -> str:
     """Open now, closed now, or unknown hours (then: call first)."""
     if not point.hours:
@@ -99,13 +127,7 @@ def point_text(
         lines.append(
             gettext(language, "About {km} km away", km=isolate(f"{distance_km:.1f}", language))
         )
-    phones = join(
-        [
-            format_phone(p.number, language) + (" (WhatsApp)" if p.kind == "whatsapp" else "")
-            for p in point.phones
-        ],
-        language,
-    )
+    phones = join([phone_text(p, language) for p in point.phones], language)
     if phones:
         lines.append(gettext(language, "Phone: {phones}", phones=phones))
     lines.append(open_status(point, at, language))
@@ -126,6 +148,14 @@ def point_text(
     if point.uncertain or point.approximate:
         lines.append(gettext(language, "These details may have changed: call before you go."))
     lines.append(checked_on(language, point.verified_at))
+    stale = freshness_notice(
+        language,
+        point.verified_at,
+        point.sources,
+        who=isolate(point.organisation, language, direction="auto"),
+    )
+    if stale:
+        lines.append(stale)
     return "\n".join(lines)
 
 
@@ -288,6 +318,7 @@ async def _in_city(
         reply.say(header)
     for point in points:
         reply.say(point_text(point, language, now.astimezone(MOROCCO)))
+    await action.served([("service_point", p.id) for p in points])
     shown = offset + len(points)
     buttons = [another_question_button(language)]
     if shown < total:
@@ -340,6 +371,7 @@ async def _nearest(
         reply.say(header)
     for point, distance in page:
         reply.say(point_text(point, language, now.astimezone(MOROCCO), distance))
+    await action.served([("service_point", p.id) for p, _distance in page])
     buttons = [another_question_button(language)]
     if len(found) > offset + per_page:
         buttons.insert(0, more_button(language, offset + per_page))

@@ -24,6 +24,8 @@ class ActionSettings(BaseSettings):
     database_timeout_seconds: float = Field(default=5.0, gt=0)
     # Service points shown per message; a "more" button pages through the rest.
     points_per_page: int = Field(default=3, ge=1, le=10)
+    # A fact checked longer ago than this is said to be possibly out of date (as the admin's list).
+    kb_stale_after_days: int = Field(default=180, ge=1)
 
     @field_validator("database_url")
     @classmethod

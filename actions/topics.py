@@ -22,9 +22,12 @@ from actions.payloads import (
     person_button,
     where_button,
 )
+from actions.settings import get_settings
 from dalil.i18n import format_date, gettext, status_title, topic_title
 from dalil.languages import LANGUAGES
+from knowledge.content import today
 from knowledge.repository import Source, TopicAnswer, get_topic_answer
+from knowledge.staleness import Freshness, freshness
 
 TOPICS: frozenset[str] = frozenset(MENU_TOPICS)
 _ARTICLES = re.compile(r"^(?:la|le|les|l|el|los|las|the|a|an)\s+")
@@ -140,6 +143,61 @@ def source_line(language: str, sources: tuple[Source, ...], verified_at: date | 
     )
 
 
+def fact_freshness(verified_at: date | None, sources: tuple[Source, ...]) -> Freshness:
+    """Whether a fact is checked, unverified or stale, with the configured age limit."""
+    return freshness(
+        verified_at,
+        sources,
+        today=today(),
+        stale_after_days=get_settings().kb_stale_after_days,
+    )
+
+
+def freshness_notice(
+    language: str, verified_at: date | None, sources: tuple[Source, ...], *, who: str | None = None
+) -> str | None:
+    """Said with an unverified or stale fact: that it may be wrong, and who can confirm it.
+
+    `who` names the organisation of a service point; a topic or rule sends the user to the
+    organisations listed under the "Where to go" button.
+    """
+    state = fact_freshness(verified_at, sources)
+    if state == "checked":
+        return None
+    if who is not None:
+        if state == "unverified":
+            # Translators: {who} is an organisation's name, e.g. "UNHCR".
+            return gettext(
+                language,
+                "These details have not been checked against a source yet: ask {who} to "
+                "confirm them before you go.",
+                who=who,
+            )
+        # Translators: {who} is an organisation's name, e.g. "UNHCR".
+        return gettext(
+            language,
+            "These details were checked some time ago and may have changed: ask {who} to "
+            "confirm them before you go.",
+            who=who,
+        )
+    where = gettext(language, "Where to go")
+    if state == "unverified":
+        # Translators: {where} is the title of the button that lists offices ("Where to go").
+        return gettext(
+            language,
+            "This information has not been checked against a source yet: before you act on "
+            "it, ask one of the organisations under “{where}” to confirm it.",
+            where=where,
+        )
+    # Translators: {where} is the title of the button that lists offices ("Where to go").
+    return gettext(
+        language,
+        "This information was checked some time ago and may have changed: before you act "
+        "on it, ask one of the organisations under “{where}” to confirm it.",
+        where=where,
+    )
+
+
 def notices(language: str, *, uncertain: bool, fallback: bool, missing: bool) -> list[str]:
     """Warnings the user must read before acting on an answer."""
     lines = []
@@ -189,6 +247,9 @@ def answer_text(language: str, answer: TopicAnswer, status: str | None) -> str:
         # Translators: {basis} names laws or circulars.
         parts.append(gettext(language, "Legal basis: {basis}", basis=answer.legal_basis))
     parts.append(source_line(language, answer.sources, answer.verified_at))
+    stale = freshness_notice(language, answer.verified_at, answer.sources)
+    if stale:
+        parts.append(stale)
     parts.extend(
         notices(
             language,
@@ -243,6 +304,7 @@ async def answer_topic(
     if answer.details.strip():
         buttons.insert(0, details_button(language, topic_id))
     reply.say(answer_text(language, answer, status), buttons)
+    await action.served([("topic_translation", f"{topic_id}/{answer.language}")])
 
 
 async def send_details(action: DalilAction, reply: Reply, topic_id: str) -> None:
@@ -265,6 +327,9 @@ async def send_details(action: DalilAction, reply: Reply, topic_id: str) -> None
         ]
         lines.extend(f"- {source.title}: {source.url}" for source in answer.sources)
         parts.append("\n".join(lines))
+    stale = freshness_notice(language, answer.verified_at, answer.sources)
+    if stale:
+        parts.append(stale)
     parts.extend(
         notices(
             language,
@@ -276,3 +341,4 @@ async def send_details(action: DalilAction, reply: Reply, topic_id: str) -> None
     reply.say(
         "\n\n".join(parts), [where_button(language, topic_id), another_question_button(language)]
     )
+    await action.served([("topic_translation", f"{topic_id}/{answer.language}")])

@@ -1,14 +1,24 @@
 """`dalil kb`: import, export, validate and count the knowledge base content."""
 
+import getpass
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
+from gateway.admin.audit import audit
 from knowledge.content import ContentError, load_content
 from knowledge.db import make_engine, make_session_factory, upgrade
-from knowledge.importer import export_content, export_doc, import_content
+from knowledge.importer import (
+    ImportReport,
+    Prefer,
+    export_content,
+    export_doc,
+    has_content,
+    import_content,
+)
 from knowledge.settings import KnowledgeSettings
 from knowledge.stats import content_stats
 from knowledge.validate import check_content
@@ -26,15 +36,63 @@ def _settings() -> KnowledgeSettings:
     return KnowledgeSettings()
 
 
+PreferFile = Annotated[
+    bool, typer.Option("--prefer-file", help="Resolve this run's conflicts with the YAML's values")
+]
+PreferLive = Annotated[
+    bool,
+    typer.Option("--prefer-live", help="Resolve this run's conflicts by keeping the live values"),
+]
+IfEmpty = Annotated[
+    bool,
+    typer.Option("--if-empty", help="Seed only a database without content; otherwise do nothing"),
+]
+
+
+def record_resolutions(session: Session, report: ImportReport) -> None:
+    """One audit row per conflicting field decided by --prefer-file/--prefer-live, in the import's transaction."""
+    for conflict in report.conflicts:
+        audit(
+            session,
+            actor=None,
+            actor_email=f"cli:{getpass.getuser()}",
+            action=f"kb_import_prefer_{report.prefer}",
+            target=conflict.item,
+            field=conflict.field,
+            live=conflict.live,
+            file=conflict.file,
+        )
+
+
 @kb_app.command("import")
-def import_command(path: PathArg = None) -> None:
-    """Migrate the database, then make it match the content folder."""
+def import_command(
+    path: PathArg = None,
+    prefer_file: PreferFile = False,
+    prefer_live: PreferLive = False,
+    if_empty: IfEmpty = False,
+) -> None:
+    """Migrate the database, then merge the content folder into it without losing live edits.
+
+    An item changed in the database since it was imported (a correction published in the
+    admin pages) and changed differently in the YAML is a conflict: it is listed, left as it
+    is live, and the command exits 2, unless --prefer-file or --prefer-live decides this run
+    (the choice is written to the audit log).
+    """
+    if prefer_file and prefer_live:
+        typer.echo("choose one of --prefer-file and --prefer-live", err=True)
+        raise typer.Exit(2)
+    prefer: Prefer | None = "file" if prefer_file else "live" if prefer_live else None
     settings = _settings()
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine)() as session:
-            changes = import_content(session, path or settings.content_dir)
+            if if_empty and has_content(session):
+                typer.echo("the database already holds content (it is the live source): not seeded")
+                return
+            report = import_content(session, path or settings.content_dir, prefer=prefer)
+            if report.prefer is not None:
+                record_resolutions(session, report)
             session.commit()
     except ContentError as exc:
         for problem in exc.problems:
@@ -42,8 +100,24 @@ def import_command(path: PathArg = None) -> None:
         raise typer.Exit(1) from exc
     finally:
         engine.dispose()
-    summary = ", ".join(f"{name}: {count}" for name, count in changes.items())
-    typer.echo(f"imported (changed {summary})")
+    summary = ", ".join(f"{name}: {count}" for name, count in report.changes.items())
+    for conflict in report.conflicts:
+        typer.echo(str(conflict), err=True)
+    if report.unresolved:
+        items = len({c.item for c in report.unresolved})
+        typer.echo(
+            f"imported what did not conflict (changed {summary}); {len(report.unresolved)} "
+            f"conflicting fields in {items} items were left as they are live: "
+            "rerun with --prefer-file or --prefer-live to decide",
+            err=True,
+        )
+        raise typer.Exit(2)
+    resolved = (
+        f"; {len(report.conflicts)} conflicts resolved with the {prefer} values"
+        if report.conflicts
+        else ""
+    )
+    typer.echo(f"imported (changed {summary}){resolved}")
 
 
 @kb_app.command("export")
@@ -97,3 +171,18 @@ def stats_command(
         return
     for name, value in stats.items():
         typer.echo(f"{name}: {value}")
+
+
+@kb_app.command("fallback")
+def fallback_command(path: PathArg = None) -> None:
+    """Generate the emergency numbers used when the database is down, from emergency.yml."""
+    from knowledge.emergency import build_fallback, fallback_path, write_fallback
+
+    settings = _settings()
+    try:
+        written = write_fallback(fallback_path(), path or settings.content_dir)
+    except (OSError, ValueError, KeyError) as exc:
+        typer.echo(f"emergency fallback not generated: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    count = len(build_fallback(path or settings.content_dir)["contacts"])
+    typer.echo(f"wrote {count} emergency numbers to {written}")

@@ -1,154 +1,43 @@
 """Import the YAML content into the database and export it back, losslessly."""
 
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge.content import ContentError, canonical, iter_hours, load_content, write_content
+from knowledge.content import ContentError, canonical, load_content, write_content
 from knowledge.models import (
     City,
     EligibilityRule,
-    EligibilityText,
-    EmergencyContactLabel,
     EmergencyContactRow,
-    OpeningHoursRow,
+    ImportBaseline,
     ServicePoint,
-    ServicePointDescription,
-    ServicePointLanguage,
-    ServicePointPhone,
-    ServicePointStatus,
-    ServicePointTopic,
     Topic,
-    TopicTranslation,
 )
-from knowledge.opening import WEEKDAYS
 from knowledge.schema import (
     CityDoc,
     ContentDoc,
     EligibilityDoc,
-    EligibilityTextDoc,
     EmergencyDoc,
-    EmergencyLabelDoc,
-    PhoneDoc,
     ServicePointDoc,
-    SourceDoc,
     TopicDoc,
-    TopicTranslationDoc,
 )
 from knowledge.validate import check_content
-
-# --- database rows -> documents -------------------------------------------------------------
-
-
-def topic_doc(topic: Topic) -> TopicDoc:
-    """A topic row as its YAML document."""
-    return TopicDoc(
-        id=topic.id,
-        position=topic.position,
-        translations={
-            t.language: TopicTranslationDoc(
-                status=t.translation_status,  # type: ignore[arg-type]
-                verified_at=t.verified_at,
-                uncertain=t.uncertain,
-                short_answer=t.short_answer,
-                details=t.details,
-                by_status=dict(t.by_status),
-                legal_basis=t.legal_basis,
-                sources=[SourceDoc(**s) for s in t.sources],
-            )
-            for t in sorted(topic.translations, key=lambda t: _language_rank(t.language))
-        },
-    )
-
-
-def _language_rank(language: str) -> int:
-    """Order languages as fr, ar, en, es, then others."""
-    order = ("fr", "ar", "en", "es")
-    return order.index(language) if language in order else len(order)
-
-
-def city_doc(city: City) -> CityDoc:
-    """A city row as its YAML document."""
-    return CityDoc(
-        id=city.id, lat=city.lat, lon=city.lon, names=dict(city.names), aliases=list(city.aliases)
-    )
-
-
-def service_point_doc(point: ServicePoint) -> ServicePointDoc:
-    """A service point row as its YAML document."""
-    hours: dict[str, list[str]] = {}
-    for row in sorted(point.hours, key=lambda h: (h.weekday, h.opens)):
-        hours.setdefault(WEEKDAYS[row.weekday], []).append(f"{row.opens:%H:%M}-{row.closes:%H:%M}")
-    descriptions = sorted(point.descriptions, key=lambda d: _language_rank(d.language))
-    return ServicePointDoc(
-        id=point.id,
-        name=point.name,
-        organisation=point.organisation,
-        city=point.city_id,
-        address=point.address,
-        lat=point.lat,
-        lon=point.lon,
-        approximate=point.approximate,
-        phones=[
-            PhoneDoc(number=p.number, kind=p.kind, label=p.label)  # type: ignore[arg-type]
-            for p in point.phones
-        ],
-        email=point.email,
-        website=point.website,
-        hours=hours,
-        topics=sorted(t.topic_id for t in point.topics),
-        languages=[lang.language for lang in point.languages],
-        serves=sorted(s.status for s in point.serves),
-        verified_at=point.verified_at,
-        uncertain=point.uncertain,
-        sources=[SourceDoc(**s) for s in point.sources],
-        description={d.language: d.text for d in descriptions},
-        translation_status={
-            d.language: d.translation_status  # type: ignore[misc]
-            for d in descriptions
-            if d.translation_status != "current"
-        },
-    )
-
-
-def eligibility_doc(rule: EligibilityRule) -> EligibilityDoc:
-    """An eligibility rule row as its YAML document."""
-    return EligibilityDoc(
-        status=rule.status,
-        topic=rule.topic_id,
-        entitled=rule.entitled,  # type: ignore[arg-type]
-        where=rule.where_topic_id,
-        uncertain=rule.uncertain,
-        verified_at=rule.verified_at,
-        text={
-            t.language: EligibilityTextDoc(
-                status=t.translation_status,  # type: ignore[arg-type]
-                conditions=t.conditions,
-                documents=list(t.documents),
-            )
-            for t in sorted(rule.texts, key=lambda t: _language_rank(t.language))
-        },
-    )
-
-
-def emergency_doc(contact: EmergencyContactRow) -> EmergencyDoc:
-    """An emergency contact row as its YAML document."""
-    return EmergencyDoc(
-        id=contact.id,
-        number=contact.number,
-        uncertain=contact.uncertain,
-        verified_at=contact.verified_at,
-        sources=[SourceDoc(**s) for s in contact.sources],
-        labels={
-            lab.language: EmergencyLabelDoc(
-                status=lab.translation_status,  # type: ignore[arg-type]
-                label=lab.label,
-                note=lab.note,
-            )
-            for lab in sorted(contact.labels, key=lambda x: _language_rank(x.language))
-        },
-    )
+from knowledge.writer import (
+    city_doc,
+    eligibility_doc,
+    eligibility_row,
+    emergency_doc,
+    emergency_row,
+    language_rank,
+    service_point_doc,
+    service_point_row,
+    topic_doc,
+    topic_translations,
+)
 
 
 def export_doc(session: Session) -> ContentDoc:
@@ -174,107 +63,6 @@ def export_content(session: Session, path: Path) -> list[Path]:
     return write_content(export_doc(session), Path(path))
 
 
-# --- documents -> database rows -------------------------------------------------------------
-
-
-def _translations(doc: TopicDoc) -> list[TopicTranslation]:
-    """Translation rows of a topic document."""
-    return [
-        TopicTranslation(
-            language=language,
-            short_answer=t.short_answer,
-            details=t.details,
-            by_status=dict(t.by_status),
-            legal_basis=t.legal_basis,
-            sources=[s.model_dump() for s in t.sources],
-            verified_at=t.verified_at,
-            translation_status=t.status,
-            uncertain=t.uncertain,
-        )
-        for language, t in doc.translations.items()
-    ]
-
-
-def _service_point(doc: ServicePointDoc) -> ServicePoint:
-    """A service point row (with its children) from its document."""
-    point = ServicePoint(
-        id=doc.id,
-        name=doc.name,
-        organisation=doc.organisation,
-        city_id=doc.city,
-        address=doc.address,
-        lat=doc.lat,
-        lon=doc.lon,
-        approximate=doc.approximate,
-        email=doc.email,
-        website=doc.website,
-        verified_at=doc.verified_at,
-        uncertain=doc.uncertain,
-        sources=[s.model_dump() for s in doc.sources],
-    )
-    point.phones = [
-        ServicePointPhone(number=p.number, kind=p.kind, label=p.label, position=i)
-        for i, p in enumerate(doc.phones)
-    ]
-    point.hours = [
-        OpeningHoursRow(weekday=WEEKDAYS.index(day), opens=opens, closes=closes)
-        for day, _text, opens, closes in iter_hours(doc.hours)
-    ]
-    point.topics = [ServicePointTopic(topic_id=t) for t in doc.topics]
-    point.languages = [
-        ServicePointLanguage(language=lang, position=i) for i, lang in enumerate(doc.languages)
-    ]
-    point.serves = [ServicePointStatus(status=s) for s in doc.serves]
-    point.descriptions = [
-        ServicePointDescription(
-            language=lang, text=text, translation_status=doc.translation_status.get(lang, "current")
-        )
-        for lang, text in doc.description.items()
-    ]
-    return point
-
-
-def _eligibility(doc: EligibilityDoc) -> EligibilityRule:
-    """An eligibility rule row from its document."""
-    rule = EligibilityRule(
-        status=doc.status,
-        topic_id=doc.topic,
-        entitled=doc.entitled,
-        where_topic_id=doc.where,
-        uncertain=doc.uncertain,
-        verified_at=doc.verified_at,
-    )
-    rule.texts = [
-        EligibilityText(
-            language=lang,
-            conditions=t.conditions,
-            documents=list(t.documents),
-            translation_status=t.status,
-        )
-        for lang, t in doc.text.items()
-    ]
-    return rule
-
-
-def _emergency(doc: EmergencyDoc, position: int) -> EmergencyContactRow:
-    """An emergency contact row from its document."""
-    contact = EmergencyContactRow(
-        id=doc.id,
-        number=doc.number,
-        position=position,
-        uncertain=doc.uncertain,
-        verified_at=doc.verified_at,
-        sources=[s.model_dump() for s in doc.sources],
-    )
-    contact.labels = [
-        EmergencyContactLabel(
-            language=lang, label=x.label, note=x.note, translation_status=x.status
-        )
-        for lang, x in doc.labels.items()
-    ]
-    return contact
-
-
 def apply_content(session: Session, doc: ContentDoc) -> dict[str, int]:
     """Make the database equal to `doc`, touching only what differs; returns change counts."""
     doc = canonical(doc)
@@ -293,7 +81,7 @@ def apply_content(session: Session, doc: ContentDoc) -> dict[str, int]:
         # Replace the translations wholesale: they have no identity beyond (topic, language).
         existing.translations = []
         session.flush()
-        existing.translations = _translations(topic_in)
+        existing.translations = topic_translations(topic_in)
 
     cities = {c.id: c for c in session.scalars(select(City))}
     for city_in in doc.cities:
@@ -322,7 +110,7 @@ def apply_content(session: Session, doc: ContentDoc) -> dict[str, int]:
         if existing_point is not None:
             session.delete(existing_point)
             session.flush()
-        session.add(_service_point(point_in))
+        session.add(service_point_row(point_in))
     session.flush()
 
     rules = {(r.status, r.topic_id): r for r in session.scalars(select(EligibilityRule))}
@@ -339,7 +127,7 @@ def apply_content(session: Session, doc: ContentDoc) -> dict[str, int]:
             continue
         if key not in rules:
             changes["eligibility"] += 1
-        session.add(_eligibility(rule_in))
+        session.add(eligibility_row(rule_in))
 
     contacts = {c.id: c for c in session.scalars(select(EmergencyContactRow))}
     wanted_contacts = {c.id: (i, c) for i, c in enumerate(doc.emergency)}
@@ -360,7 +148,7 @@ def apply_content(session: Session, doc: ContentDoc) -> dict[str, int]:
             continue
         if old is None:
             changes["emergency"] += 1
-        session.add(_emergency(contact_in, position))
+        session.add(emergency_row(contact_in, position))
     session.flush()
 
     # Topics and cities go last: service points and rules may still have pointed at them.
@@ -378,14 +166,252 @@ def apply_content(session: Session, doc: ContentDoc) -> dict[str, int]:
     return changes
 
 
-def import_content(session: Session, path: Path, *, strict: bool = True) -> dict[str, int]:
-    """Validate the content folder at `path` and make the database match it (no commit)."""
+# --- the live database and the YAML: a three-way merge per item -----------------------------
+
+Items = dict[tuple[str, str], dict[str, Any]]
+Prefer = Literal["file", "live"]
+# The item does not exist on that side (removed from the YAML, or never in the database).
+ABSENT = "(absent)"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One field of one item changed both in the live database and in the YAML, differently."""
+
+    kind: str
+    key: str
+    field: str
+    live: Any
+    file: Any
+
+    @property
+    def item(self) -> str:
+        """`kind:key`, as written in the audit log."""
+        return f"{self.kind}:{self.key}"
+
+    def __str__(self) -> str:
+        return f"conflict: {self.item}: {self.field}: live {_shown(self.live)} / file {_shown(self.file)}"
+
+
+def _shown(value: Any, limit: int = 300) -> str:
+    """A value as compact JSON, cut at `limit` characters."""
+    text = value if value == ABSENT else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class ImportReport:
+    """What an import changed, the conflicts it met and how they were resolved (if at all)."""
+
+    changes: dict[str, int]
+    conflicts: list[Conflict] = field(default_factory=list)
+    prefer: Prefer | None = None
+
+    @property
+    def unresolved(self) -> list[Conflict]:
+        """Conflicts left as they are live, to be decided by a person."""
+        return [] if self.prefer else self.conflicts
+
+
+def content_items(doc: ContentDoc) -> Items:
+    """The content as items an editor changes one at a time, each a flat JSON document."""
+    items: Items = {}
+    for topic in doc.topics:
+        items["topic", topic.id] = {"position": topic.position}
+        for language, translation in topic.translations.items():
+            items["topic_translation", f"{topic.id}/{language}"] = translation.model_dump(
+                mode="json"
+            )
+    for city in doc.cities:
+        items["city", city.id] = city.model_dump(mode="json")
+    for point in doc.service_points:
+        items["service_point", point.id] = point.model_dump(mode="json")
+    for rule in doc.eligibility:
+        items["eligibility", f"{rule.status}/{rule.topic}"] = rule.model_dump(mode="json")
+    for position, contact in enumerate(doc.emergency):
+        items["emergency", contact.id] = {**contact.model_dump(mode="json"), "position": position}
+    return items
+
+
+def content_from_items(items: Items) -> ContentDoc:
+    """The content document made of `items` (the inverse of `content_items`)."""
+    translations: dict[str, dict[str, Any]] = {}
+    for (kind, key), document in items.items():
+        if kind == "topic_translation":
+            topic_id, _, language = key.partition("/")
+            translations.setdefault(topic_id, {})[language] = document
+    topics = [
+        TopicDoc(
+            id=key,
+            position=document["position"],
+            translations=dict(
+                sorted(translations.get(key, {}).items(), key=lambda x: language_rank(x[0]))
+            ),
+        )
+        for (kind, key), document in items.items()
+        if kind == "topic"
+    ]
+    contacts = sorted(
+        (document for (kind, _key), document in items.items() if kind == "emergency"),
+        key=lambda d: (d["position"], d["id"]),
+    )
+    return canonical(
+        ContentDoc(
+            topics=topics,
+            cities=[CityDoc.model_validate(d) for (k, _), d in items.items() if k == "city"],
+            service_points=[
+                ServicePointDoc.model_validate(d)
+                for (k, _), d in items.items()
+                if k == "service_point"
+            ],
+            eligibility=[
+                EligibilityDoc.model_validate(d)
+                for (k, _), d in items.items()
+                if k == "eligibility"
+            ],
+            emergency=[
+                EmergencyDoc.model_validate({k: v for k, v in d.items() if k != "position"})
+                for d in contacts
+            ],
+        )
+    )
+
+
+def _merge_item(
+    kind: str,
+    key: str,
+    base: dict[str, Any] | None,
+    live: dict[str, Any],
+    file: dict[str, Any],
+    prefer: Prefer | None,
+) -> tuple[dict[str, Any], list[Conflict]]:
+    """Field by field: the side that changed since the base wins; both changed is a conflict."""
+    merged: dict[str, Any] = {}
+    conflicts: list[Conflict] = []
+    for name in dict.fromkeys([*live, *file]):
+        live_value, file_value = live.get(name), file.get(name)
+        if live_value == file_value:
+            merged[name] = live_value
+        elif base is not None and live_value == base.get(name):
+            merged[name] = file_value
+        elif base is not None and file_value == base.get(name):
+            merged[name] = live_value
+        else:
+            conflicts.append(Conflict(kind, key, name, live_value, file_value))
+            merged[name] = file_value if prefer == "file" else live_value
+    return merged, conflicts
+
+
+def merge_content(
+    *, base: Items, live: Items, file: Items, prefer: Prefer | None = None
+) -> tuple[Items, Items, list[Conflict]]:
+    """Merge the YAML into the live content; returns (merged items, new baselines, conflicts).
+
+    An item unchanged live since its baseline takes the YAML; an item changed live keeps its
+    live fields unless the YAML changed the same field too, which is a conflict. Without
+    `prefer` a conflicting item stays entirely as it is live and keeps its old baseline, so
+    the conflict is reported again until someone decides.
+    """
+    merged: Items = {}
+    baselines: Items = {}
+    conflicts: list[Conflict] = []
+    for item in dict.fromkeys([*live, *file]):
+        kind, key = item
+        live_doc, file_doc, base_doc = live.get(item), file.get(item), base.get(item)
+        if live_doc is None:
+            if file_doc is not None:
+                merged[item], baselines[item] = file_doc, file_doc
+            continue
+        if file_doc is None:
+            if base_doc is None or base_doc == live_doc:
+                # Never came from the YAML (kept), or removed from it and not edited since.
+                if base_doc is None:
+                    merged[item] = live_doc
+                continue
+            conflict = Conflict(kind, key, "(item)", live_doc, ABSENT)
+            conflicts.append(conflict)
+            if prefer != "file":
+                merged[item] = live_doc
+            if prefer is None:
+                baselines[item] = base_doc
+            continue
+        merged_doc, item_conflicts = _merge_item(kind, key, base_doc, live_doc, file_doc, prefer)
+        conflicts.extend(item_conflicts)
+        if item_conflicts and prefer is None:
+            merged[item] = live_doc
+            if base_doc is not None:
+                baselines[item] = base_doc
+        else:
+            merged[item], baselines[item] = merged_doc, file_doc
+    for kind, key in list(merged):
+        # A translation kept live keeps its topic, even if the YAML removed the topic.
+        topic_item = ("topic", key.partition("/")[0])
+        if kind == "topic_translation" and topic_item not in merged and topic_item in live:
+            merged[topic_item] = live[topic_item]
+    return merged, baselines, conflicts
+
+
+def _baselines(session: Session) -> Items:
+    """The baseline of every item imported so far."""
+    return {(b.kind, b.key): dict(b.document) for b in session.scalars(select(ImportBaseline))}
+
+
+def _store_baselines(session: Session, baselines: Items) -> None:
+    """Replace the stored baselines by `baselines`, touching only those that changed."""
+    stored = {(b.kind, b.key): b for b in session.scalars(select(ImportBaseline))}
+    for item, row in stored.items():
+        if item not in baselines:
+            session.delete(row)
+        elif row.document != baselines[item]:
+            row.document = baselines[item]
+    for item, document in baselines.items():
+        if item not in stored:
+            session.add(ImportBaseline(kind=item[0], key=item[1], document=document))
+    session.flush()
+
+
+def merge_into_live(
+    session: Session, doc: ContentDoc, *, prefer: Prefer | None = None
+) -> ImportReport:
+    """Bring the YAML's changes into the live database without losing what was published there."""
+    live = content_items(export_doc(session))
+    file = content_items(canonical(doc))
+    merged, baselines, conflicts = merge_content(
+        base=_baselines(session), live=live, file=file, prefer=prefer
+    )
+    changes = apply_content(session, content_from_items(merged))
+    _store_baselines(session, baselines)
+    return ImportReport(changes=changes, conflicts=conflicts, prefer=prefer if conflicts else None)
+
+
+def import_content(
+    session: Session, path: Path, *, strict: bool = True, prefer: Prefer | None = None
+) -> ImportReport:
+    """Validate the content folder at `path` and merge it into the database (no commit).
+
+    Into an empty database this loads the content as it is. Into a live one it adds what is
+    new and applies YAML changes to items nobody changed live; an item changed live and in
+    the YAML is a conflict, reported and left live unless `prefer` decides it.
+    """
     loaded = load_content(Path(path))
     problems = check_content(loaded) if strict else loaded.errors
     errors = [p for p in problems if p.level == "error"]
     if errors:
         raise ContentError(errors)
-    return apply_content(session, loaded.doc())
+    return merge_into_live(session, loaded.doc(), prefer=prefer)
 
 
-__all__ = ["ContentError", "export_content", "export_doc", "import_content"]
+def has_content(session: Session) -> bool:
+    """Whether the database already holds published content (then it is the live source)."""
+    return session.scalar(select(Topic.id).limit(1)) is not None
+
+
+__all__ = [
+    "Conflict",
+    "ContentError",
+    "ImportReport",
+    "export_content",
+    "export_doc",
+    "has_content",
+    "import_content",
+]

@@ -148,7 +148,7 @@ class ServicePoint(Timestamped, Base):
 
 
 class ServicePointPhone(Base):
-    """A phone number (E.164) of a service point."""
+    """A phone number (E.164 or short code) of a service point, with its own labels and hours."""
 
     __tablename__ = "service_point_phones"
     __table_args__ = (UniqueConstraint("service_point_id", "number"),)
@@ -159,7 +159,12 @@ class ServicePointPhone(Base):
     )
     number: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20), default="voice")
-    label: Mapped[str] = mapped_column(String(200), default="")
+    # language -> what this line is for.
+    labels: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # weekday ("mon".."sun") -> ["HH:MM-HH:MM", ...]; empty when the line's hours are unknown.
+    hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    verified_at: Mapped[date | None] = mapped_column(Date)
+    sources: Mapped[list[Any]] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -250,6 +255,7 @@ class EligibilityRule(Timestamped, Base):
     where_topic_id: Mapped[str | None] = mapped_column(ForeignKey("topics.id"))
     uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
     verified_at: Mapped[date | None] = mapped_column(Date)
+    sources: Mapped[list[Any]] = mapped_column(JSON, default=list)
     texts: Mapped[list["EligibilityText"]] = relationship(
         cascade="all, delete-orphan", order_by="EligibilityText.language", lazy="selectin"
     )
@@ -307,3 +313,33 @@ class EmergencyContactLabel(Base):
     label: Mapped[str] = mapped_column(String(300))
     note: Mapped[str] = mapped_column(Text, default="")
     translation_status: Mapped[str] = mapped_column(String(10), default="current")
+
+
+class ImportBaseline(Base):
+    """What the YAML said about one item when it was last imported (the three-way merge's base).
+
+    An item whose live document differs from its baseline was changed in this database after
+    that import (an editor published a correction): an import never overwrites it silently.
+    """
+
+    __tablename__ = "kb_import_baselines"
+
+    # topic, topic_translation, city, service_point, eligibility, emergency
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    imported_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class FactServed(Base):
+    """How many times a fact was shown to users on one day: no text, no pseudonym, no channel."""
+
+    __tablename__ = "kb_facts_served"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    # topic_translation, service_point, eligibility, emergency
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

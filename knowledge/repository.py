@@ -9,17 +9,19 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from knowledge.cities import cities as shipped_cities
+from knowledge.content import iter_hours
 from knowledge.geo import bounding_box, haversine_km
 from knowledge.models import (
     City,
     EligibilityRule,
     EmergencyContactRow,
     ServicePoint,
+    ServicePointPhone,
     ServicePointTopic,
     Topic,
     TopicTranslation,
 )
-from knowledge.opening import OpeningHours
+from knowledge.opening import WEEKDAYS, OpeningHours
 
 SOURCE_LANGUAGE = "fr"
 # Nearest-N: start with a box this wide and double it until it holds enough points.
@@ -38,6 +40,8 @@ class Source:
 
     title: str
     url: str
+    # The source itself says the fact is dated or should be checked again.
+    recheck: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,11 +78,22 @@ class TopicSummary:
 
 @dataclass(frozen=True)
 class Phone:
-    """A phone number in E.164."""
+    """A phone number (E.164 or short code) with its own labels, hours and provenance."""
 
     number: str
     kind: str
-    label: str
+    labels: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
+    hours: tuple[OpeningHours, ...] = ()
+    verified_at: date | None = None
+    sources: tuple["Source", ...] = ()
+
+    def label(self, language: str) -> str:
+        """What this line is for in `language`, else French, else any label it has."""
+        return (
+            self.labels.get(language)
+            or self.labels.get(SOURCE_LANGUAGE)
+            or next(iter(self.labels.values()), "")
+        )
 
 
 @dataclass(frozen=True)
@@ -127,6 +142,7 @@ class EligibilityView:
     requested_language: str
     uncertain: bool
     verified_at: date | None
+    sources: tuple[Source, ...] = ()
 
     @property
     def fallback(self) -> bool:
@@ -149,7 +165,9 @@ class EmergencyContact:
 
 def _sources(raw: list[dict[str, str]]) -> tuple[Source, ...]:
     """Source views from stored JSON."""
-    return tuple(Source(title=s["title"], url=s["url"]) for s in raw)
+    return tuple(
+        Source(title=s["title"], url=s["url"], recheck=bool(s.get("recheck", False))) for s in raw
+    )
 
 
 def get_topic_answer(session: Session, *, topic_id: str, language: str) -> TopicAnswer | None:
@@ -209,7 +227,7 @@ def _view(point: ServicePoint) -> ServicePointView:
         lat=point.lat,
         lon=point.lon,
         approximate=point.approximate,
-        phones=tuple(Phone(p.number, p.kind, p.label) for p in point.phones),
+        phones=tuple(_phone(p) for p in point.phones),
         email=point.email,
         website=point.website,
         hours=tuple(OpeningHours(h.weekday, h.opens, h.closes) for h in point.hours),
@@ -222,6 +240,22 @@ def _view(point: ServicePoint) -> ServicePointView:
         descriptions=_frozen(
             {d.language: d.text for d in point.descriptions if d.translation_status == "current"}
         ),
+    )
+
+
+def _phone(row: ServicePointPhone) -> Phone:
+    """A phone row as an immutable view."""
+    hours = tuple(
+        OpeningHours(WEEKDAYS.index(day), opens, closes)
+        for day, _text, opens, closes in iter_hours(row.hours)
+    )
+    return Phone(
+        number=row.number,
+        kind=row.kind,
+        labels=_frozen(row.labels),
+        hours=tuple(sorted(hours, key=lambda h: (h.weekday, h.opens))),
+        verified_at=row.verified_at,
+        sources=_sources(row.sources),
     )
 
 
@@ -355,6 +389,7 @@ def get_eligibility(
                 requested_language=language,
                 uncertain=rule.uncertain,
                 verified_at=rule.verified_at,
+                sources=_sources(rule.sources),
             )
         )
     return views

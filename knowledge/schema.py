@@ -40,7 +40,10 @@ class SourceDoc(Doc):
     """A public source of a fact."""
 
     title: str
+    # The exact page that states the fact, never a site's home page.
     url: str
+    # The source itself says the fact is dated or should be checked again.
+    recheck: bool = False
 
 
 class TopicTranslationDoc(Doc):
@@ -65,11 +68,16 @@ class TopicDoc(Doc):
 
 
 class PhoneDoc(Doc):
-    """A phone number in E.164."""
+    """A phone number (E.164 or short code) with what it is for, its own hours and sources."""
 
     number: str
     kind: Literal["voice", "whatsapp", "mobile", "tollfree", "fax"] = "voice"
-    label: str = ""
+    # language -> what this line is for.
+    labels: dict[str, str] = Field(default_factory=dict)
+    # This line's own hours, "HH:MM-HH:MM" in Moroccan local time; empty = no hours known.
+    hours: dict[Weekday, list[str]] = Field(default_factory=dict)
+    verified_at: date | None = None
+    sources: list[SourceDoc] = Field(default_factory=list)
 
 
 class ServicePointDoc(Doc):
@@ -138,6 +146,8 @@ class EligibilityDoc(Doc):
     where: str | None = None
     uncertain: bool = False
     verified_at: date | None = None
+    # A rule without a source cannot be published.
+    sources: list[SourceDoc] = Field(default_factory=list)
     text: dict[str, EligibilityTextDoc]
 
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +30,8 @@ class KnowledgeSettings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     content_dir: Path = CONTENT_DIR
+    # A fact checked longer ago than this is shown to users as possibly out of date.
+    kb_stale_after_days: int = Field(default=180, ge=1)
 
     @field_validator("database_url")
     @classmethod

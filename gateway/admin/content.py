@@ -11,12 +11,26 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dalil.languages import LANGUAGES, SOURCE_LANGUAGE
+from gateway.admin.audit import audit
 from gateway.admin.models import AdminUser, Draft, Revision, utcnow
 from knowledge.content import dump_yaml, iter_hours
-from knowledge.importer import _service_point, service_point_doc
 from knowledge.models import City, ServicePoint, Topic, TopicTranslation
-from knowledge.schema import STATUSES, TOPICS, ServicePointDoc, SourceDoc, TopicTranslationDoc
+from knowledge.schema import (
+    STATUSES,
+    TOPICS,
+    EligibilityDoc,
+    ServicePointDoc,
+    SourceDoc,
+    TopicTranslationDoc,
+)
 from knowledge.validate import valid_e164, valid_url
+from knowledge.writer import (
+    service_point_doc,
+    topic_translation_doc,
+    write_eligibility,
+    write_service_point,
+    write_topic_translation,
+)
 
 TOPIC_TRANSLATION = "topic_translation"
 SERVICE_POINT = "service_point"
@@ -42,19 +56,7 @@ def published_topic_translation(
             TopicTranslation.topic_id == topic_id, TopicTranslation.language == language
         )
     )
-    if row is None:
-        return None
-    doc = TopicTranslationDoc(
-        status=row.translation_status,  # type: ignore[arg-type]
-        verified_at=row.verified_at,
-        uncertain=row.uncertain,
-        short_answer=row.short_answer,
-        details=row.details,
-        by_status=dict(row.by_status),
-        legal_basis=row.legal_basis,
-        sources=[SourceDoc(**s) for s in row.sources],
-    )
-    return doc.model_dump(mode="json")
+    return None if row is None else topic_translation_doc(row).model_dump(mode="json")
 
 
 def published_service_point(session: Session, *, point_id: str) -> dict[str, Any] | None:
@@ -295,19 +297,11 @@ def _apply_topic_translation(session: Session, *, topic_id: str, language: str, 
             TopicTranslation.topic_id == topic_id, TopicTranslation.language == language
         )
     )
-    if row is None:
-        row = TopicTranslation(topic_id=topic_id, language=language)
-        session.add(row)
-    old_source = (row.short_answer, row.details, dict(row.by_status or {}), row.legal_basis)
-    row.short_answer = doc.short_answer
-    row.details = doc.details
-    row.by_status = dict(doc.by_status)
-    row.legal_basis = doc.legal_basis
-    row.sources = [s.model_dump() for s in doc.sources]
-    row.verified_at = doc.verified_at
-    row.uncertain = doc.uncertain
+    old_source = None if row is None else (row.short_answer, row.details, dict(row.by_status or {}), row.legal_basis)
     # A published edit is reviewed text: it is current in its own language.
-    row.translation_status = "current"
+    write_topic_translation(
+        session, topic_id=topic_id, language=language, doc=doc.model_copy(update={"status": "current"})
+    )
     changed = old_source != (doc.short_answer, doc.details, dict(doc.by_status), doc.legal_basis)
     if language == SOURCE_LANGUAGE and changed:
         # The translations no longer say what the French says: never show them as current.
@@ -332,9 +326,36 @@ def _apply_service_point(session: Session, *, document: dict[str, Any]) -> None:
             for lang, text in doc.description.items():
                 if lang != SOURCE_LANGUAGE and old.get(lang) == text:
                     statuses[lang] = "outdated"
-        session.delete(existing)
-        session.flush()
-    session.add(_service_point(doc.model_copy(update={"translation_status": statuses})))
+    write_service_point(session, doc.model_copy(update={"translation_status": statuses}))
+
+
+def publish_eligibility(
+    session: Session, *, document: dict[str, Any], user: AdminUser, ip: str = ""
+) -> None:
+    """Publish an eligibility rule (admins only); a rule without a source is refused."""
+    if user.role != "admin":
+        raise NotAllowed("only an admin can publish")
+    try:
+        rule = EligibilityDoc.model_validate(document)
+    except ValidationError as exc:
+        raise ContentProblem(_errors(exc)) from exc
+    if not rule.sources:
+        raise ContentProblem(
+            "sources: an eligibility rule without a source cannot be published; "
+            "add the exact page that states it"
+        )
+    _check_sources(rule.sources)
+    if session.get(Topic, rule.topic) is None or rule.status not in STATUSES:
+        raise ContentProblem(f"unknown status or topic: {rule.status}/{rule.topic}")
+    write_eligibility(session, rule)
+    session.flush()
+    audit(
+        session,
+        actor=user,
+        action="kb_publish_eligibility",
+        target=f"eligibility:{rule.status}/{rule.topic}",
+        ip=ip,
+    )
 
 
 # --- history and status ----------------------------------------------------------------------

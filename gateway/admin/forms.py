@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
+
 from dalil.languages import LANGUAGES
+from knowledge.content import dump_yaml
 from knowledge.schema import STATUSES
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -18,35 +21,49 @@ def _csv(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def sources_to_text(sources: list[dict[str, str]]) -> str:
-    """One "title | url" line per source."""
-    return "\n".join(f"{s['title']} | {s['url']}" for s in sources)
+def sources_to_text(sources: list[dict[str, Any]]) -> str:
+    """One "title | url" line per source, "| recheck" added when the source says it is dated."""
+    return "\n".join(
+        f"{s['title']} | {s['url']}" + (" | recheck" if s.get("recheck") else "") for s in sources
+    )
 
 
-def sources_from_text(text: str) -> list[dict[str, str]]:
-    """Parse "title | url" lines."""
-    sources = []
+def sources_from_text(text: str) -> list[dict[str, Any]]:
+    """Parse "title | url" lines, each optionally ending in "| recheck"."""
+    sources: list[dict[str, Any]] = []
     for line in _lines(text):
+        recheck = False
+        head, sep, last = line.rpartition("|")
+        if sep and last.strip().lower() == "recheck":
+            recheck, line = True, head
         title, _, url = line.rpartition("|")
-        sources.append({"title": title.strip() or url.strip(), "url": url.strip()})
+        source: dict[str, Any] = {"title": title.strip() or url.strip(), "url": url.strip()}
+        if recheck:
+            source["recheck"] = True
+        sources.append(source)
     return sources
 
 
-def phones_to_text(phones: list[dict[str, str]]) -> str:
-    """One "number | kind | label" line per phone."""
-    return "\n".join(f"{p['number']} | {p.get('kind', 'voice')} | {p.get('label', '')}" for p in phones)
+def phones_to_text(phones: list[dict[str, Any]]) -> str:
+    """The phones as the YAML of the content files (number, kind, labels, hours, sources...)."""
+    return dump_yaml(phones) if phones else ""
 
 
-def phones_from_text(text: str) -> list[dict[str, str]]:
-    """Parse "number | kind | label" lines (kind and label optional)."""
-    phones = []
+def phones_from_text(text: str) -> list[dict[str, Any]]:
+    """Parse the phones' YAML list, or simple "number | kind" lines for a quick addition."""
+    if text.lstrip().startswith("-"):
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            data = None
+        if isinstance(data, list):
+            return [p if isinstance(p, dict) else {"number": str(p)} for p in data]
+    phones: list[dict[str, Any]] = []
     for line in _lines(text):
         parts = [p.strip() for p in line.split("|")]
-        phone = {"number": parts[0].replace(" ", "")}
+        phone: dict[str, Any] = {"number": parts[0].replace(" ", "")}
         if len(parts) > 1 and parts[1]:
             phone["kind"] = parts[1]
-        if len(parts) > 2:
-            phone["label"] = "|".join(parts[2:]).strip()
         phones.append(phone)
     return phones
 
@@ -73,14 +90,18 @@ def topic_translation_from_form(form: dict[str, str]) -> dict[str, Any]:
         "short_answer": form.get("short_answer", "").strip(),
         "details": form.get("details", "").strip(),
         "by_status": {
-            s: form[f"by_status_{s}"].strip() for s in STATUSES if form.get(f"by_status_{s}", "").strip()
+            s: form[f"by_status_{s}"].strip()
+            for s in STATUSES
+            if form.get(f"by_status_{s}", "").strip()
         },
         "legal_basis": form.get("legal_basis", "").strip(),
         "sources": sources_from_text(form.get("sources", "")),
     }
 
 
-def service_point_from_form(point_id: str, form: dict[str, str], base: dict[str, Any] | None) -> dict[str, Any]:
+def service_point_from_form(
+    point_id: str, form: dict[str, str], base: dict[str, Any] | None
+) -> dict[str, Any]:
     """A ServicePointDoc payload from the edit form (fields not on the form kept from `base`)."""
     base = base or {}
 

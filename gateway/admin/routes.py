@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dalil.languages import LANGUAGES
-from gateway.admin import unanswered
+from gateway.admin import recheck, unanswered
 from gateway.admin.audit import audit
 from gateway.admin.content import (
     SERVICE_POINT,
@@ -68,8 +68,10 @@ from gateway.admin.web import (
     security,
     set_session_cookie,
 )
+from knowledge.content import today
 from knowledge.models import City, ServicePoint
 from knowledge.schema import STATUSES, TOPICS
+from knowledge.settings import KnowledgeSettings
 
 router = APIRouter(tags=["admin"])
 Content = Annotated[Auth, require("content")]
@@ -457,6 +459,41 @@ def audit_page(request: Request, auth: Auditor, session: DbDep, limit: int = Que
     """Who did what and when."""
     entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()
     return render(request, auth, "admin/audit.html", entries=entries)
+
+
+# --- facts to re-check ----------------------------------------------------------------------
+
+
+@router.get("/admin/recheck", response_class=HTMLResponse, include_in_schema=False)
+def recheck_page(request: Request, auth: Content, session: DbDep) -> Response:
+    """Facts unverified, checked too long ago or flagged by a source; most served first."""
+    settings = KnowledgeSettings()
+    items = recheck.recheck_list(
+        session, today=today(), stale_after_days=settings.kb_stale_after_days
+    )
+    return render(
+        request, auth, "admin/recheck.html", items=items,
+        stale_after_days=settings.kb_stale_after_days, window=recheck.SERVED_WINDOW_DAYS,
+    )
+
+
+@router.post("/admin/recheck/confirm", include_in_schema=False, dependencies=[CsrfChecked])
+def confirm_fact(
+    request: Request,
+    auth: Content,
+    session: DbDep,
+    kind: Annotated[str, Form(max_length=20)],
+    key: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """An editor checked this fact against its source today."""
+    try:
+        recheck.confirm_today(
+            session, kind=kind, key=key, user=_user(auth), today=today(), ip=client_ip(request)
+        )
+    except recheck.UnknownFact as exc:
+        raise HTTPException(404) from exc
+    session.commit()
+    return RedirectResponse("/admin/recheck", status_code=303)
 
 
 # --- unanswered questions -------------------------------------------------------------------

@@ -35,7 +35,7 @@ def test_import_export_import_round_trips(empty_session: Session, tmp_path: Path
     """Importing an export changes nothing, and a second export is identical."""
     import_content(empty_session, CONTENT_DIR)
     export_content(empty_session, tmp_path / "a")
-    changes = import_content(empty_session, tmp_path / "a")
+    changes = import_content(empty_session, tmp_path / "a").changes
     assert set(changes.values()) == {0}
     export_content(empty_session, tmp_path / "b")
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
@@ -43,11 +43,11 @@ def test_import_export_import_round_trips(empty_session: Session, tmp_path: Path
 
 def test_import_twice_changes_nothing(empty_session: Session) -> None:
     """A second import reports no change and leaves timestamps alone."""
-    first = import_content(empty_session, CONTENT_DIR)
+    first = import_content(empty_session, CONTENT_DIR).changes
     assert first["topics"] > 0 and first["service_points"] > 0
     empty_session.commit()
     before = {p.id: p.updated_at for p in empty_session.scalars(select(ServicePoint))}
-    second = import_content(empty_session, CONTENT_DIR)
+    second = import_content(empty_session, CONTENT_DIR).changes
     empty_session.commit()
     assert set(second.values()) == {0}
     after = {p.id: p.updated_at for p in empty_session.scalars(select(ServicePoint))}
@@ -66,7 +66,7 @@ def test_import_applies_edits_and_deletions(empty_session: Session, tmp_path: Pa
     del data["service_points"][1]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
 
-    changes = import_content(empty_session, content, strict=False)
+    changes = import_content(empty_session, content, strict=False).changes
 
     assert changes["service_points"] == 2
     assert changes["topics"] == 0

@@ -3,7 +3,7 @@
 Owned by the gateway (gateway/inbox/models.py SeenMessage, gateway/admin/models.py AdminSession).
 
 Revision ID: sec0001
-Revises: gw0002
+Revises: safe0001
 Create Date: 2026-12-02 01:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "sec0001"
-down_revision: str | None = "gw0002"
+down_revision: str | None = "safe0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
