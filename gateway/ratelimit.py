@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import math
 import time
 from collections import OrderedDict, deque
@@ -88,6 +89,20 @@ class RedisRateLimiter:
             return 0.0
         return max((window + 1) * self._window - now, 0.001)
 
+    async def forget(self, key: str) -> None:
+        """Drop a sender's counters (deletion request)."""
+        async for name in self._redis.scan_iter(match=f"{self._prefix}rate:{key}:*"):
+            await self._redis.delete(name)
+
+    async def purge_older_than(self, cutoff: float) -> int:
+        """Drop every counter of a window that started before `cutoff` (a Unix time)."""
+        removed = 0
+        async for name in self._redis.scan_iter(match=f"{self._prefix}rate:*"):
+            window = (name.decode() if isinstance(name, bytes) else name).rsplit(":", 1)[-1]
+            if window.isdigit() and int(window) * self._window < cutoff:
+                removed += int(await self._redis.delete(name))
+        return removed
+
 
 def rate_limiter(
     redis: Redis | None, limit: int, *, window_seconds: int = 60, prefix: str = "dalil:"
@@ -137,7 +152,9 @@ class ChatGuard:
 
     async def allow_handover(self, who: str) -> bool:
         """Whether `who` (an address, or a sender on channels) may open one more handover."""
-        if await self._handovers_per_ip.hit(f"handover:{who}"):
+        # Hashed: a messaging sender's pseudonym must not outlive "delete my data" in a key name.
+        digest = hashlib.sha256(who.encode()).hexdigest()[:24]
+        if await self._handovers_per_ip.hit(f"handover:{digest}"):
             return False
         return await self._handovers_global.hit("handover:all") == 0
 
@@ -145,20 +162,6 @@ class ChatGuard:
 def retry_after(seconds: float) -> str:
     """A Retry-After header value: whole seconds, at least one."""
     return str(max(1, math.ceil(seconds)))
-
-    async def forget(self, key: str) -> None:
-        """Drop a sender's counters (deletion request)."""
-        async for name in self._redis.scan_iter(match=f"{self._prefix}rate:{key}:*"):
-            await self._redis.delete(name)
-
-    async def purge_older_than(self, cutoff: float) -> int:
-        """Drop every counter of a window that started before `cutoff` (a Unix time)."""
-        removed = 0
-        async for name in self._redis.scan_iter(match=f"{self._prefix}rate:*"):
-            window = (name.decode() if isinstance(name, bytes) else name).rsplit(":", 1)[-1]
-            if window.isdigit() and int(window) * self._window < cutoff:
-                removed += int(await self._redis.delete(name))
-        return removed
 
 
 class BodyTooLarge(HTTPException):
