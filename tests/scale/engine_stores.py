@@ -40,6 +40,7 @@ async def main(path: str, sender: str) -> None:
         "texts": [e.text for e in read.events if isinstance(e, UserUttered)] if read else None,
         "action_url": endpoints.action.url if endpoints.action else None,
         "nlg_url": endpoints.nlg.url if endpoints.nlg else None,
+        "nlg_headers": endpoints.nlg.headers if endpoints.nlg else None,
     }))
 
 

@@ -117,6 +117,7 @@ def test_rasa_builds_postgres_tracker_and_redis_lock_stores_from_the_endpoints_f
         "DALIL_RASA_REDIS_PORT": "6379",
         "DALIL_RASA_REDIS_DB": str(REDIS_DB),
         "DALIL_RASA_REDIS_PASSWORD": "",
+        "DALIL_RASA_TOKEN": "rasa-sends-this-to-nlg",
     }
     assert endpoint_variables() <= set(env)
     sender = f"deploy-check-{uuid.uuid4().hex[:8]}"
@@ -141,3 +142,5 @@ def test_rasa_builds_postgres_tracker_and_redis_lock_stores_from_the_endpoints_f
     assert result["texts"] == ["bonjour"]
     assert result["action_url"] == env["DALIL_RASA_ACTION_URL"]
     assert result["nlg_url"] == env["DALIL_RASA_NLG_URL"]
+    # The gateway's /nlg answers only this header (gateway/nlg.py).
+    assert result["nlg_headers"] == {"Authorization": "Bearer rasa-sends-this-to-nlg"}
