@@ -3,7 +3,7 @@
 Owned by the gateway (gateway/insights/models.py). A single file so it can be re-chained.
 
 Revision ID: ins0001
-Revises: alr0001
+Revises: sec0001
 Create Date: 2026-12-02 10:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "ins0001"
-down_revision: str | None = "alr0001"
+down_revision: str | None = "sec0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
