@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse, Response
 
-from gateway import metrics
 from dalil.languages import SOURCE_LANGUAGE
+from gateway import metrics
 from gateway.conversation import Inbound
 from gateway.dependencies import ConversationsDep, SettingsDep
 from gateway.privacy import pseudonym
