@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from fakes.gateway import TG_SECRET, Harness, database_url, harness, wait_for, world_and_url
 from prometheus_client import REGISTRY
 
@@ -14,7 +16,7 @@ def tg(update_id: int, chat: int, text: str) -> dict:
         "update_id": update_id,
         "message": {
             "message_id": update_id,
-            "date": 1717000000,
+            "date": int(time.time()),
             "text": text,
             "chat": {"id": chat, "type": "private"},
             "from": {"id": chat, "is_bot": False, "first_name": "A"},

@@ -67,6 +67,8 @@ class ScriptedRasa:
 
     services: Services
     nlg_url: str = ""
+    # Rasa calls /nlg with its token (bot/endpoints.yml), as the gateway requires.
+    token: str = ""
     received: list[dict[str, Any]] = field(default_factory=list)
 
     def actions(self) -> dict[str, DalilAction]:
@@ -114,6 +116,7 @@ class ScriptedRasa:
                 if message.get("response"):
                     nlg = await http.post(
                         self.nlg_url,
+                        headers={"Authorization": f"Bearer {self.token}"},
                         json={
                             "response": message["response"],
                             "arguments": {},
@@ -213,6 +216,7 @@ def stack(database_url: str) -> Iterator[Stack]:
     settings = make_settings(database_url, rasa_url=fake.url, action_server_url=fake.url)
     server, thread, url = serve(create_app(settings))
     rasa.nlg_url = f"{url}/nlg"
+    rasa.token = settings.rasa_token.get_secret_value()
     try:
         yield Stack(url=url, rasa=rasa)
     finally:
