@@ -35,7 +35,16 @@ from actions.topics import (
     resolve_topic,
     topic_named_in,
 )
-from dalil.i18n import BABEL_LOCALES, gettext, isolate, join, ngettext, status_title, topic_title
+from dalil.i18n import (
+    BABEL_LOCALES,
+    gettext,
+    isolate,
+    join,
+    ngettext,
+    rtl_lines,
+    status_title,
+    topic_title,
+)
 from knowledge.cities import cities_named_in, city_name, resolve_city
 from knowledge.opening import MOROCCO, WEEKDAYS, OpeningHours, is_open
 from knowledge.repository import (
@@ -161,7 +170,7 @@ def point_text(
     )
     if stale:
         lines.append(stale)
-    return "\n".join(lines)
+    return rtl_lines("\n".join(lines), language)
 
 
 def city_asked(tracker: Tracker) -> str | None:
