@@ -60,7 +60,7 @@ class ActionClarify(DalilAction):
         """Continue the topic for a short follow-up; else offer the likely topics, else the
         menu, and always a person."""
         if is_follow_up(tracker):
-            return await ActionRouteInform().respond(reply, tracker, domain)
+            return await ActionRouteInform(self.services).respond(reply, tracker, domain)
         language = reply.language
         topics = likely_topics(tracker)
         if topics:
