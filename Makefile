@@ -47,7 +47,11 @@ $(STAMPS)/kb: $(CONTENT) $(VENV)/.installed
 	$(BIN)/dalil kb import
 	@touch $@
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed $(MO_FILES) $(STAMPS)/kb ## Create what is missing (venvs, catalogs, knowledge base)
+# The emergency numbers for when the database is down, generated from the content (never committed).
+var/emergency-fallback.json: knowledge/content/emergency.yml $(VENV)/.installed
+	$(BIN)/dalil kb fallback
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed $(MO_FILES) $(STAMPS)/kb var/emergency-fallback.json ## Create what is missing (venvs, catalogs, knowledge base, emergency fallback)
 
 kb: $(STAMPS)/kb ## Merge knowledge/content into the knowledge base (live edits are kept)
 
@@ -74,7 +78,7 @@ test-fast: setup ## Run the tests that need neither a trained model nor a browse
 test-reliability: setup train ## Run the slow reliability and scale tests (about 10 minutes)
 	$(BIN)/pytest -q -p no:cacheprovider tests/reliability tests/scale
 
-eval: $(RASA_VENV)/.installed $(VENV)/.installed ## Train on the training data, evaluate on the held-out sets
+eval: $(RASA_VENV)/.installed $(VENV)/.installed ## Train on the training data, evaluate on the held-out, blind and independent sets
 	$(BIN)/python bot/scripts/eval.py
 
 bench: setup train ## Reproduce docs/benchmarks.md

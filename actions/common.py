@@ -20,19 +20,14 @@ from sqlalchemy.orm import Session
 
 from actions.payloads import Button
 from actions.settings import get_settings
-from dalil.i18n import gettext, isolate
+from dalil.i18n import gettext
 from dalil.languages import Language, coerce_language
 from knowledge.db import make_engine, make_session_factory
+from knowledge.emergency import reminder_numbers
 from knowledge.served import record_served
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-# Numbers of last resort, shown when the knowledge base cannot be read
-# (knowledge-sources.md §5): police, ambulance/fire, civil protection, gendarmerie.
-POLICE = "19"
-AMBULANCE = "150"
-
 
 class KnowledgeUnavailable(Exception):
     """The knowledge base could not be read (down, slow, or broken)."""
@@ -113,8 +108,7 @@ def unavailable_text(language: str) -> str:
         language,
         "Sorry, I cannot answer right now. Please try again in a few minutes. "
         "In an emergency, call the police on {police} or an ambulance on {ambulance}.",
-        police=isolate(POLICE, language),
-        ambulance=isolate(AMBULANCE, language),
+        **reminder_numbers(language),
     )
 
 

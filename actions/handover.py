@@ -6,9 +6,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
 
-from actions.common import AMBULANCE, POLICE, DalilAction, KnowledgeUnavailable, Reply
-from actions.payloads import emergency_button
+from actions.common import DalilAction, KnowledgeUnavailable, Reply
+from actions.payloads import emergency_button, leave_handover_button
 from dalil.i18n import gettext, isolate
+from knowledge.emergency import ROLES, role_number
 from knowledge.repository import get_emergency_contacts
 
 
@@ -34,19 +35,18 @@ class ActionHandover(DalilAction):
     async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Announce the handover with the emergency numbers of the knowledge base."""
         language = reply.language
-        numbers = {POLICE: POLICE, AMBULANCE: AMBULANCE}
+        # The fallback generated from the content, unless the knowledge base has newer numbers.
+        numbers = {role: role_number(role) for role in ROLES}
         try:
             contacts = await self.query(lambda s: get_emergency_contacts(s, language=language))
             by_id = {c.id: c.number for c in contacts}
-            numbers = {
-                POLICE: by_id.get("police", POLICE),
-                AMBULANCE: by_id.get("ambulance_fire", AMBULANCE),
-            }
+            for role, ids in ROLES.items():
+                numbers[role] = next((by_id[i] for i in ids if i in by_id), numbers[role])
         except KnowledgeUnavailable:
-            pass  # The handover matters more than the numbers' source: use the catalog's.
+            pass  # The handover matters more than the numbers' source.
         reply.say(
-            handover_text(language, numbers[POLICE], numbers[AMBULANCE]),
-            [emergency_button(language)],
+            handover_text(language, numbers["police"], numbers["ambulance"]),
+            [emergency_button(language), leave_handover_button(language)],
         )
         reply.command("handover")
         return [SlotSet("handover_active", True)]

@@ -82,6 +82,12 @@ def person_button(language: str) -> Button:
     return button(gettext(language, "Talk to a person"), "human_handover")
 
 
+def leave_handover_button(language: str) -> Button:
+    """Back to the bot while waiting for a person (the gateway handles `/leave_handover`)."""
+    # Translators: button shown while a person (NGO staff) handles the conversation.
+    return button(gettext(language, "Continue with the bot"), "leave_handover")
+
+
 def emergency_button(language: str) -> Button:
     """Emergency numbers."""
     # Translators: button that shows the emergency phone numbers.

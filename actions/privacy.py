@@ -19,12 +19,20 @@ class ActionDeleteMyData(DalilAction):
 
     async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Confirm, then emit the gateway's command."""
-        reply.say(
-            gettext(
-                reply.language,
-                "Done: I am deleting our conversation and what you told me. If you write again, "
-                "I will start from zero.",
-            )
+        text = gettext(
+            reply.language,
+            "Done: I am deleting our conversation, what you told me, your requests to our team "
+            "with their replies, and the questions I could not answer. If you write again, I "
+            "will start from zero.",
         )
+        channel = (tracker.latest_message.get("metadata") or {}).get("channel")
+        if channel and channel != "web":
+            # What the gateway cannot reach: the provider's copy on the person's phone.
+            text += "\n" + gettext(
+                reply.language,
+                "Messages already delivered to your phone stay on it: delete them in the app "
+                "if someone else may read it.",
+            )
+        reply.say(text)
         reply.command("delete_my_data")
         return []

@@ -19,8 +19,9 @@ from actions.payloads import (
     topic_buttons,
     yes_no_buttons,
 )
-from dalil.i18n import gettext, isolate
+from dalil.i18n import gettext
 from knowledge.cities import city_name
+from knowledge.emergency import reminder_numbers
 
 # Cities offered as buttons when asking "which city?": where most migrants live (RGPH 2024).
 CITY_SHORTCUTS: tuple[str, ...] = ("casablanca", "rabat", "tanger", "oujda", "fes", "marrakech")
@@ -65,8 +66,7 @@ def _goodbye(language: str) -> Rendered:
         language,
         "Goodbye, take care. You can write to me again at any time. "
         "In an emergency, call the police on {police} or an ambulance on {ambulance}.",
-        police=isolate("19", language),
-        ambulance=isolate("150", language),
+        **reminder_numbers(language),
     )
     return text, []
 

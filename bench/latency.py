@@ -29,10 +29,13 @@ from bench.messages import sample
 from bench.rss import RssSampler, tree_cpu_seconds
 from dalil.devstack import Stack, running_stack
 from dalil.settings import ROOT
+from gateway.staff.handover import LEAVE_PAYLOAD
 
 LEVELS = (1, 10, 50)
 TARGETS = ("rasa_parse", "rasa_rest", "gateway")
-# A send returns "ok", "empty" (no message at all) or "apology" (the gateway's "cannot answer").
+# A send returns "ok", "empty" (no message at all), "apology" (the gateway's "cannot answer") or
+# "handover" (the gateway stayed silent because the conversation was handed to a person: not an
+# answer, so not a latency; counted apart, and the conversation goes back to the bot).
 Send = Callable[[httpx.AsyncClient, str, str, str], Awaitable[str]]
 
 
@@ -44,6 +47,7 @@ class Level:
     errors: int = 0
     empty: int = 0
     apology: int = 0
+    handover: int = 0
     seconds: float = 0.0
 
     def summary(self) -> dict[str, Any]:
@@ -65,7 +69,21 @@ class Level:
             "errors": self.errors,
             "empty": self.empty,
             "apology": self.apology,
+            "handover": self.handover,
         }
+
+
+async def handover_or_empty(http: httpx.AsyncClient, gateway_url: str, sender: str) -> str:
+    """After a silent answer: "handover" (and back to the bot) if a person holds the conversation."""
+    polled = await http.get(f"{gateway_url}/api/v1/chat/{sender}/inbox")
+    if polled.status_code != 200 or not polled.json().get("handover"):
+        return "empty"
+    # The load measures the bot: leave the handover (the request stays in the staff inbox).
+    left = await http.post(
+        f"{gateway_url}/api/v1/chat", json={"sender": sender, "text": LEAVE_PAYLOAD}
+    )
+    left.raise_for_status()
+    return "handover"
 
 
 def senders(stack: Stack, apology: str) -> dict[str, Send]:
@@ -81,7 +99,7 @@ def senders(stack: Stack, apology: str) -> dict[str, Send]:
         response.raise_for_status()
         messages = response.json()["messages"]
         if not messages:
-            return "empty"
+            return await handover_or_empty(http, stack.gateway_url, sender)
         return "apology" if messages[0]["text"] == apology else "ok"
 
     async def rasa_rest(http: httpx.AsyncClient, sender: str, text: str, language: str) -> str:
@@ -125,6 +143,9 @@ async def run_level(
                 outcome = await send(http, sender, text, language)
             except (httpx.HTTPError, KeyError, ValueError):
                 level.errors += 1
+                continue
+            if outcome == "handover":
+                level.handover += 1
                 continue
             level.latencies.append(time.perf_counter() - started)
             level.empty += outcome == "empty"

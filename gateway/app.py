@@ -25,7 +25,13 @@ from gateway.ratelimit import BodyLimitMiddleware
 from gateway.routers import chat, health, web, webhooks
 from gateway.settings import GatewaySettings, get_settings
 from gateway.staff import routes as staff_routes
-from gateway.staff.handover import HandoverConversationService, HandoverDesk, RasaTrackerReader
+from gateway.staff.handover import (
+    ChannelSender,
+    HandoverConversationService,
+    HandoverDesk,
+    RasaTrackerReader,
+)
+from gateway.staff.lifecycle import HandoverSweeper, run_sweeper
 from gateway.turns import turn_lock
 
 log = logging.getLogger("gateway.access")
@@ -67,7 +73,18 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 app.state.rasa, languages, desk, turns
             )
             try:
-                async with run_inbox(settings, app.state.conversations, redis) as inbox:
+                async with (
+                    run_inbox(settings, app.state.conversations, redis) as inbox,
+                    run_sweeper(
+                        HandoverSweeper(
+                            app.state.engine,
+                            ChannelSender(inbox),
+                            reply_minutes=settings.handover_reply_minutes,
+                            inactive_hours=settings.handover_inactive_hours,
+                        ),
+                        every_seconds=settings.handover_sweep_seconds,
+                    ),
+                ):
                     app.state.inbox = inbox
                     yield
             finally:

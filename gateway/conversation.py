@@ -7,12 +7,22 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from components.danger import DangerMatch
+
 from dalil.i18n import gettext
 from dalil.languages import Language
 from gateway.language import choose_language
 from gateway.rasa import RasaClient, RasaUnavailable
+from gateway.safety import (
+    DANGER_COMMAND,
+    EMERGENCY_COMMAND,
+    EmergencyNumbers,
+    danger_in,
+    exemptible,
+)
 from gateway.schemas import Button, Location, Message
 from gateway.turns import TurnLock, turn_lock
+from knowledge.emergency import reminder_numbers
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +80,10 @@ class InMemoryLanguageMemory:
         while len(self._items) > self._capacity:
             self._items.popitem(last=False)
 
+    async def forget(self, sender: str) -> None:
+        """Drop a person's language (deletion request)."""
+        self._items.pop(sender, None)
+
 
 def apology(language: str) -> Message:
     """The message a user gets when the assistant cannot answer now."""
@@ -78,8 +92,7 @@ def apology(language: str) -> Message:
             language,
             "Sorry, I cannot answer right now. Please try again in a few minutes. "
             "In an emergency, call the police on {police} or an ambulance on {ambulance}.",
-            police="19",
-            ambulance="150",
+            **reminder_numbers(language),
         )
     )
 
@@ -107,11 +120,17 @@ class ConversationService:
     """Chooses the language, asks Rasa, and shapes the answer."""
 
     def __init__(
-        self, rasa: RasaClient, languages: LanguageMemory, turns: TurnLock | None = None
+        self,
+        rasa: RasaClient,
+        languages: LanguageMemory,
+        turns: TurnLock | None = None,
+        *,
+        emergency: EmergencyNumbers | None = None,
     ) -> None:
         self.rasa = rasa
         self.languages = languages
         self.turns: TurnLock = turns or turn_lock(None)
+        self.emergency = emergency or EmergencyNumbers()
 
     async def resolve_language(self, inbound: Inbound) -> Language:
         """The language of this turn's answer, remembered for the next turn."""
@@ -131,18 +150,45 @@ class ConversationService:
     async def answer(self, inbound: Inbound) -> Reply:
         """Answer one message; raises RasaUnavailable so queued channels can retry."""
         language = await self.resolve_language(inbound)
+        return await self.answer_in(inbound, language, danger_in(inbound.text))
+
+    async def answer_in(
+        self, inbound: Inbound, language: Language, danger: DangerMatch | None
+    ) -> Reply:
+        """Ask Rasa in `language`; a danger message gets the numbers even when Rasa fails."""
         metadata: dict[str, Any] = {
             "language": language,
             "channel": inbound.channel,
             "location": inbound.location.model_dump() if inbound.location else None,
         }
-        raw = await self.rasa.send(sender=inbound.sender, text=inbound.text, metadata=metadata)
+        try:
+            raw = await self.rasa.send(sender=inbound.sender, text=inbound.text, metadata=metadata)
+        except RasaUnavailable:
+            if danger is None:
+                raise
+            log.warning("rasa unavailable; danger answered by the gateway")
+            return await self.danger_reply(language, degraded=True)
         messages, commands = to_messages(raw)
         if not messages and not commands:
             # Rasa's REST channel swallows action errors and answers with an empty list.
             log.warning("rasa returned no message", extra={"channel": inbound.channel})
+            if danger is not None:
+                return await self.danger_reply(language, degraded=True)
             return Reply(language=language, messages=[apology(language)], degraded=True)
-        return Reply(language=language, messages=messages, commands=commands)
+        reply = Reply(language=language, messages=messages, commands=commands)
+        if danger is not None and EMERGENCY_COMMAND not in commands and not exemptible(danger):
+            # The model missed it (inside a form, say): the numbers come first all the same.
+            numbers = await self.emergency.message(language)
+            reply.messages.insert(0, numbers)
+            reply.commands.append(DANGER_COMMAND)
+        return reply
+
+    async def danger_reply(self, language: Language, *, degraded: bool = False) -> Reply:
+        """The emergency numbers alone, answered by the gateway."""
+        numbers = await self.emergency.message(language)
+        return Reply(
+            language=language, messages=[numbers], commands=[DANGER_COMMAND], degraded=degraded
+        )
 
     async def handle_or_apologise(self, inbound: Inbound) -> Reply:
         """Answer one message, or apologise in the user's language when Rasa is down."""

@@ -21,6 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from dalil.languages import LANGUAGES, SOURCE_LANGUAGE, Language, coerce_language
+from gateway.arabizi import looks_like_arabizi
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -554,6 +555,10 @@ def detect_message(text: str) -> Detection | None:
         return Detection("ar", confident=arabic >= 3)
     if not latin:
         return None
+    if looks_like_arabizi(text):
+        # Darija in Latin letters: French, but never enough to change the conversation's
+        # language (gateway/arabizi.py says why).
+        return Detection("fr", confident=False)
     lowered = cleaned.lower()
     words = [_strip_accents(w) for w in _WORD.findall(lowered)]
     if not words:

@@ -1,8 +1,12 @@
 """Forgetting people: `delete_my_data` for one person, `dalil purge --older-than 30d` for all.
 
-What is removed:
+What is removed (docs/privacy.md lists every table):
 - the gateway's records (message texts and replies, the reply address, numbered options); the
   provider message ids stay, anonymous, until the purge, so a late redelivery is still deduped;
+- handovers and all their messages (the user's, the staff's, the notices, and the earlier turns
+  copied from Rasa's tracker into the handover's summary), and the questions the bot could not
+  answer; a purge removes handovers closed (or silent) and questions queued before the cut-off;
+- the conversation's language and rate-limit counters in Redis (or in memory);
 - Rasa's tracker, through its HTTP API (`PUT /conversations/{sender}/tracker/events` with no
   events), which works for every tracker store;
 - and, because Rasa's SQL tracker store only ever appends rows (resetting through the API
@@ -16,14 +20,16 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import httpx
 import typer
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
+from gateway.admin.models import Handover, HandoverMessage, UnansweredQuestion
 from gateway.conversation import LanguageMemory
 from gateway.inbox.store import InboxStore, make_inbox_engine, now
 from gateway.rasa import RasaClient, RasaUnavailable
@@ -49,6 +55,50 @@ class PurgeReport:
     messages: int
     contacts: int
     tracker_events: int | None
+    # None: the handover tables could not be purged (logged as an error).
+    handovers: int | None = 0
+    unanswered: int | None = 0
+
+
+def _delete_handovers(session: Session, handover_ids: list[int]) -> int:
+    # Explicit, not only ON DELETE CASCADE: SQLite enforces foreign keys only when asked to.
+    if not handover_ids:
+        return 0
+    session.execute(delete(HandoverMessage).where(HandoverMessage.handover_id.in_(handover_ids)))
+    session.execute(delete(Handover).where(Handover.id.in_(handover_ids)))
+    return len(handover_ids)
+
+
+def forget_staff_records(engine: Engine, sender: str) -> tuple[int, int]:
+    """Delete a person's handovers (with every message) and unanswered questions."""
+    with Session(engine) as session:
+        ids = list(session.scalars(select(Handover.id).where(Handover.sender == sender)))
+        handovers = _delete_handovers(session, ids)
+        unanswered = session.execute(
+            delete(UnansweredQuestion).where(UnansweredQuestion.sender == sender)
+        ).rowcount  # type: ignore[attr-defined]
+        session.commit()
+        return handovers, int(unanswered)
+
+
+def purge_staff_records(engine: Engine, cutoff: datetime) -> tuple[int, int]:
+    """Delete handovers with no activity since `cutoff` (open or closed) and older questions."""
+    with Session(engine) as session:
+        last = func.coalesce(Handover.closed_at, Handover.last_activity_at, Handover.opened_at)
+        stale = select(Handover.id).where(
+            Handover.opened_at < cutoff,
+            last < cutoff,
+            # A handover someone wrote in since the cut-off is kept whole, summary included.
+            ~Handover.id.in_(
+                select(HandoverMessage.handover_id).where(HandoverMessage.created_at >= cutoff)
+            ),
+        )
+        handovers = _delete_handovers(session, list(session.scalars(stale)))
+        unanswered = session.execute(
+            delete(UnansweredQuestion).where(UnansweredQuestion.created_at < cutoff)
+        ).rowcount  # type: ignore[attr-defined]
+        session.commit()
+        return handovers, int(unanswered)
 
 
 class Forgetter:
@@ -61,18 +111,22 @@ class Forgetter:
         *,
         tracker_url: str | None = None,
         languages: LanguageMemory | None = None,
+        limiter: object | None = None,
     ) -> None:
         self.store = store
         self.rasa = rasa
         self.languages = languages
+        self.limiter = limiter
         self._tracker: Engine | None = create_engine(tracker_url) if tracker_url else None
 
     async def forget(self, sender: str, up_to_id: int | None = None) -> None:
         """Delete one person's records (the `delete_my_data` command)."""
         await self.store.forget_sender(sender, up_to_id=up_to_id)
-        forget_language = getattr(self.languages, "forget", None)
-        if forget_language is not None:
-            await forget_language(sender)
+        await self._forget_staff(sender)
+        for memory in (self.languages, self.limiter):
+            forget_memory = getattr(memory, "forget", None)
+            if forget_memory is not None:
+                await forget_memory(sender)
         await self._delete_tracker(sender)
         await self.forget_aliases(sender)
         log.info("conversation deleted on request")
@@ -82,7 +136,19 @@ class Forgetter:
         user id, an id that changed): unlinked, and whatever they hold deleted too."""
         for linked in await self.store.forget_aliases(sender):
             await self.store.forget_sender(linked)
+            await self._forget_staff(linked)
+            for memory in (self.languages, self.limiter):
+                forget_memory = getattr(memory, "forget", None)
+                if forget_memory is not None:
+                    await forget_memory(linked)
             await self._delete_tracker(linked)
+
+    async def _forget_staff(self, sender: str) -> None:
+        try:
+            await asyncio.to_thread(forget_staff_records, self.store.engine, sender)
+        except SQLAlchemyError as exc:
+            # The rest of the deletion must still happen; the rows go at the next `dalil purge`.
+            log.error("handovers not deleted", extra={"reason": type(exc).__name__})
 
     async def _delete_tracker(self, sender: str) -> None:
         if self._tracker is not None:
@@ -108,6 +174,21 @@ class Forgetter:
         """Remove every conversation record older than `older_than`."""
         cutoff = now() - older_than
         purged = await self.store.purge_older_than(cutoff)
+        handovers: int | None = None
+        unanswered: int | None = None
+        try:
+            handovers, unanswered = await asyncio.to_thread(
+                purge_staff_records, self.store.engine, cutoff
+            )
+        except SQLAlchemyError as exc:
+            # The rest of the purge still runs; the command's output says what was not purged.
+            log.error("handovers not purged", extra={"reason": type(exc).__name__})
+        purge_languages = getattr(self.languages, "purge_older_than", None)
+        if purge_languages is not None:
+            await purge_languages(cutoff)
+        purge_counters = getattr(self.limiter, "purge_older_than", None)
+        if purge_counters is not None:
+            await purge_counters(cutoff.timestamp())
         for sender in purged.senders:
             # Silent since the cutoff: their whole tracker is older than the cutoff too.
             if self.rasa is not None:
@@ -122,7 +203,11 @@ class Forgetter:
                 self._delete_events, "timestamp < :cutoff", cutoff=cutoff.timestamp()
             )
         return PurgeReport(
-            messages=purged.messages, contacts=len(purged.senders), tracker_events=events
+            messages=purged.messages,
+            contacts=len(purged.senders),
+            tracker_events=events,
+            handovers=handovers,
+            unanswered=unanswered,
         )
 
     def close(self) -> None:
@@ -149,25 +234,43 @@ def purge(
     report = asyncio.run(_purge(settings, age))
     events = "not configured" if report.tracker_events is None else report.tracker_events
     typer.echo(
-        f"purged {report.messages} messages and {report.contacts} contacts older than "
-        f"{older_than}; Rasa SQL tracker events deleted: {events}"
+        f"purged {report.messages} messages, {report.contacts} contacts, "
+        f"{_count(report.handovers)} handovers and {_count(report.unanswered)} unanswered "
+        f"questions older than {older_than}; "
+        f"Rasa SQL tracker events deleted: {events}"
     )
 
 
+def _count(value: int | None) -> str:
+    return "(not purged: see the log)" if value is None else str(value)
+
+
 async def _purge(settings: GatewaySettings, age: timedelta) -> PurgeReport:
+    from gateway.inbox.runtime import language_memory, open_redis  # the inbox imports this module
+    from gateway.ratelimit import RedisRateLimiter
+
     engine = make_inbox_engine(settings.database_url)
     async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
         rasa = RasaClient(
             http, base_url=settings.rasa_url, token=settings.rasa_token.get_secret_value()
         )
-        forgetter = Forgetter(
-            InboxStore(engine), rasa, tracker_url=settings.rasa_tracker_database_url
-        )
-        try:
-            return await forgetter.purge(age)
-        finally:
-            forgetter.close()
-            engine.dispose()
+        async with open_redis(settings) as redis:
+            forgetter = Forgetter(
+                InboxStore(engine),
+                rasa,
+                tracker_url=settings.rasa_tracker_database_url,
+                languages=language_memory(redis, prefix=settings.redis_key_prefix),
+                limiter=RedisRateLimiter(
+                    redis, settings.rate_limit_per_minute, prefix=settings.redis_key_prefix
+                )
+                if redis is not None
+                else None,
+            )
+            try:
+                return await forgetter.purge(age)
+            finally:
+                forgetter.close()
+                engine.dispose()
 
 
 if __name__ == "__main__":

@@ -42,6 +42,10 @@ class MemoryRateLimiter:
         hits.append(now)
         return True
 
+    async def forget(self, key: str) -> None:
+        """Drop a sender's counter (deletion request)."""
+        self._hits.pop(key, None)
+
 
 class RedisRateLimiter:
     """A fixed window per sender in Redis, shared by every gateway process."""
@@ -63,6 +67,20 @@ class RedisRateLimiter:
             pipe.expire(name, self._window * 2)
             count, _ = await pipe.execute()
         return int(count) <= self._limit
+
+    async def forget(self, key: str) -> None:
+        """Drop a sender's counters (deletion request)."""
+        async for name in self._redis.scan_iter(match=f"{self._prefix}rate:{key}:*"):
+            await self._redis.delete(name)
+
+    async def purge_older_than(self, cutoff: float) -> int:
+        """Drop every counter of a window that started before `cutoff` (a Unix time)."""
+        removed = 0
+        async for name in self._redis.scan_iter(match=f"{self._prefix}rate:*"):
+            window = (name.decode() if isinstance(name, bytes) else name).rsplit(":", 1)[-1]
+            if window.isdigit() and int(window) * self._window < cutoff:
+                removed += int(await self._redis.delete(name))
+        return removed
 
 
 class BodyTooLarge(HTTPException):

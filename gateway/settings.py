@@ -71,6 +71,12 @@ class GatewaySettings(BaseSettings):
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_window_seconds: float = Field(default=900.0, gt=0)
 
+    # Handover lifecycle (gateway/staff/lifecycle.py): when the user is told nobody answered,
+    # and when a silent handover closes by itself.
+    handover_reply_minutes: float = Field(default=10.0, gt=0)
+    handover_inactive_hours: float = Field(default=24.0, gt=0)
+    handover_sweep_seconds: float = Field(default=60.0, gt=0)
+
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> GatewaySettings:
         for name in ("rasa_token", "pseudonym_key", "session_secret"):

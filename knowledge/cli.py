@@ -171,3 +171,18 @@ def stats_command(
         return
     for name, value in stats.items():
         typer.echo(f"{name}: {value}")
+
+
+@kb_app.command("fallback")
+def fallback_command(path: PathArg = None) -> None:
+    """Generate the emergency numbers used when the database is down, from emergency.yml."""
+    from knowledge.emergency import build_fallback, fallback_path, write_fallback
+
+    settings = _settings()
+    try:
+        written = write_fallback(fallback_path(), path or settings.content_dir)
+    except (OSError, ValueError, KeyError) as exc:
+        typer.echo(f"emergency fallback not generated: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    count = len(build_fallback(path or settings.content_dir)["contacts"])
+    typer.echo(f"wrote {count} emergency numbers to {written}")

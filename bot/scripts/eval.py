@@ -1,13 +1,27 @@
-"""``make eval``: train if needed, evaluate on the held-out sets, print a score per language.
+"""``make eval``: train if needed, evaluate on the NLU test sets, print a score per language.
 
-For each ``bot/tests/nlu/<lang>.yml`` (written apart from the training data) it prints intent
-accuracy, intent macro-F1 and the F1 of the `city` entity, from Rasa's own reports written to
-``bot/results/<lang>/``. Exits non-zero when a score is below ``--min`` (default: report only).
+Three kinds of test set, one file per language, none of them trained on:
 
-Usage: ``.venv/bin/python bot/scripts/eval.py [--no-train] [--min 0.95] [--set nlu_blind]``
+- ``bot/tests/nlu/`` (``--set nlu``): held-out sets written apart from the training data, but
+  used for error analysis and to choose settings, so their figures are optimistic;
+- ``bot/tests/nlu_blind/`` (``--set nlu_blind``): written later by people who saw neither the
+  training data nor the first held-out sets;
+- ``bot/tests/nlu_independent/`` (``--set nlu_independent``): questions paraphrased from public
+  FAQ pages (UNHCR-Help, GADEM, Enabel), in the words of the people who ask them, including
+  Darija, Levantine and Sudanese Arabic and Arabizi.
 
-``--set nlu_blind`` evaluates on ``bot/tests/nlu_blind/``: sets written later by people who saw
-neither the training data nor the first held-out sets, and never used to choose data or settings.
+By default all three are evaluated with one load of the model. For each set and language it
+prints intent accuracy, intent macro-F1 and the F1 of the `city` entity, from Rasa's own reports
+written to ``bot/results/<lang>/`` (held-out) or ``bot/results/<set>/<lang>/``, then one line per
+language with the intent accuracy on every set. Exits non-zero when a score is below ``--min``
+(default: report only).
+
+``--record`` also stores the figures, with the machine, date and commit, in
+``bench/figures/nlu-sets.json``, from which ``python -m bench report`` writes them into
+``docs/benchmarks.md``.
+
+Usage: ``.venv/bin/python bot/scripts/eval.py [--no-train] [--min 0.95] [--set nlu_independent]
+[--record]``
 """
 
 from __future__ import annotations
@@ -17,7 +31,8 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +43,7 @@ import train as trainer
 BOT_DIR = trainer.BOT_DIR
 RESULTS = BOT_DIR / "results"
 TESTS = BOT_DIR / "tests" / "nlu"
+SETS = ("nlu", "nlu_blind", "nlu_independent")
 LANGUAGES = ("fr", "ar", "en", "es")
 ENGINE_PYTHON = trainer.ROOT / ".venv-rasa" / "bin" / "python"
 
@@ -73,6 +89,55 @@ def format_table(rows: list[Scores]) -> str:
     return "\n".join(lines)
 
 
+def _shown(path: Path) -> Path:
+    """A path as printed: relative to the checkout when it is inside it."""
+    return path.relative_to(trainer.ROOT) if path.is_relative_to(trainer.ROOT) else path
+
+
+def _machine() -> dict[str, Any]:
+    """The machine and moment, described as every benchmark figure is (bench/common.py)."""
+    sys.path.insert(0, str(trainer.ROOT))
+    from bench.common import machine
+
+    started: dict[str, Any] = machine()
+    return started
+
+
+def _record(figures: dict[str, Any], started: dict[str, Any]) -> Path:
+    """Store the figures next to the other benchmark results."""
+    from bench.common import RESULTS_DIR
+
+    path = RESULTS_DIR / "nlu-sets.json"
+    record = {
+        "part": "nlu-sets",
+        "machine": started,
+        "command": "python bot/scripts/eval.py " + " ".join(sys.argv[1:]),
+        "figures": figures,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def results_dir(test_set: str) -> Path:
+    """Where Rasa's reports for one test set go (the held-out set keeps its historic place)."""
+    return RESULTS if test_set == "nlu" else RESULTS / test_set
+
+
+def format_summary(scores: dict[str, list[Scores]]) -> str:
+    """One line per language: intent accuracy on each set, side by side."""
+    sets = list(scores)
+    languages = [r.language for r in next(iter(scores.values()))]
+    lines = [f"{'lang':<5}" + "".join(f"{name:>17}" for name in sets)]
+    for language in languages:
+        cells = []
+        for name in sets:
+            row = next((r for r in scores[name] if r.language == language), None)
+            cells.append(f"{row.intent_accuracy:.3f} ({row.examples})" if row else "-")
+        lines.append(f"{language:<5}" + "".join(f"{cell:>17}" for cell in cells))
+    return "\n".join(lines)
+
+
 def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -81,35 +146,69 @@ def main() -> None:
     parser.add_argument("--languages", nargs="*", default=list(LANGUAGES))
     parser.add_argument(
         "--set",
-        default="nlu",
-        help="which held-out sets: `nlu` (bot/tests/nlu/) or `nlu_blind` (bot/tests/nlu_blind/)",
+        choices=[*SETS, "all"],
+        default="all",
+        help="which test sets: nlu (held-out), nlu_blind, nlu_independent, or all (default)",
+    )
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="store the figures in bench/figures/nlu-sets.json for docs/benchmarks.md",
     )
     args = parser.parse_args()
 
+    started_at = time.monotonic()
+    sets = list(SETS) if args.set == "all" else [args.set]
+    tests = [
+        (name, lang, TESTS.parent / name / f"{lang}.yml")
+        for name in sets
+        for lang in args.languages
+    ]
+    missing = [str(path) for _, _, path in tests if not path.exists()]
+    if missing:
+        sys.exit(f"missing test sets: {', '.join(missing)}")
     model = trainer.latest_model() if args.no_train else trainer.train()
     if model is None:
         sys.exit("no model in bot/models/: run make train")
-    folder = TESTS.parent / args.set
-    tests = [(lang, folder / f"{lang}.yml") for lang in args.languages]
-    missing = [str(path) for _, path in tests if not path.exists()]
-    if missing:
-        sys.exit(f"missing held-out sets: {', '.join(missing)}")
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
     worker = Path(__file__).with_name("rasa_eval_worker.py")
-    results = RESULTS if args.set == "nlu" else RESULTS / args.set
-    command = [str(ENGINE_PYTHON), str(worker), "--model", str(model), "--out", str(results)]
-    command += [f"{lang}={path}" for lang, path in tests]
+    command = [str(ENGINE_PYTHON), str(worker), "--model", str(model), "--out", str(RESULTS)]
+    # The worker writes each set's reports under --out/<key>; the key may hold a folder.
+    command += [
+        f"{results_dir(name).relative_to(RESULTS) / lang}={path}" for name, lang, path in tests
+    ]
+    if args.record:
+        started = _machine()
     subprocess.run(command, cwd=BOT_DIR, env=env, check=True, stdout=subprocess.DEVNULL)
-    rows = [read_scores(lang, results / lang) for lang, _ in tests]
-    print(f"model: {model.name} · held-out sets: {folder.relative_to(trainer.ROOT)}/")
-    print(format_table(rows))
-    print(f"errors per language: {results.relative_to(trainer.ROOT)}/<lang>/intent_errors.json")
+    scores = {
+        name: [read_scores(lang, results_dir(name) / lang) for lang in args.languages]
+        for name in sets
+    }
+    print(f"model: {model.name}")
+    for name, rows in scores.items():
+        print(f"\ntest set: {_shown(TESTS.parent / name)}/")
+        print(format_table(rows))
+        errors = _shown(results_dir(name))
+        print(f"errors per language: {errors}/<lang>/intent_errors.json")
+    if len(scores) > 1:
+        print("\nintent accuracy (examples) per set")
+        print(format_summary(scores))
+    if args.record:
+        figures = {
+            "model": model.name,
+            "sets": {name: [asdict(row) for row in rows] for name, rows in scores.items()},
+            "wall_seconds": round(time.monotonic() - started_at, 1),
+        }
+        print(f"recorded: {_shown(_record(figures, started))}")
     if args.min is not None:
-        low = [
-            r.language
-            for r in rows
-            if min(r.intent_accuracy, r.intent_macro_f1, r.city_f1 or 1.0) < args.min
-        ]
+        low = sorted(
+            {
+                f"{r.language} ({name})"
+                for name, rows in scores.items()
+                for r in rows
+                if min(r.intent_accuracy, r.intent_macro_f1, r.city_f1 or 1.0) < args.min
+            }
+        )
         if low:
             sys.exit(f"below {args.min}: {', '.join(low)}")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -147,6 +148,8 @@ class UnansweredQuestion(AdminBase):
     handled: Mapped[bool] = mapped_column(Boolean, default=False)
     handled_by: Mapped[int | None] = mapped_column(ForeignKey("admin_users.id"))
     handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The conversation's pseudonym, only so "delete my data" finds the question.
+    sender: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class Handover(AdminBase):
@@ -169,6 +172,15 @@ class Handover(AdminBase):
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("admin_users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("admin_users.id"))
+    # A danger message arrived during the handover: shown first in the inbox.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The bot answers the user meanwhile (outside desk hours, after no reply, or the user left).
+    bot_active: Mapped[bool] = mapped_column(Boolean, default=False)
+    after_hours: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_activity_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    no_reply_notice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # staff, user_left, inactive: shown to staff in the closed handover.
+    close_reason: Mapped[str | None] = mapped_column(String(20))
 
 
 class HandoverMessage(AdminBase):
@@ -189,3 +201,23 @@ class HandoverMessage(AdminBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Web chat only: set once the page has fetched a staff message.
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StaffDeskHours(AdminBase):
+    """When the staff desk answers: one opening span of one weekday (0 = Monday), local time."""
+
+    __tablename__ = "staff_desk_hours"
+    __table_args__ = (CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),)
+
+    weekday: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opens: Mapped[str] = mapped_column(String(5), primary_key=True)
+    closes: Mapped[str] = mapped_column(String(5))
+
+
+class StaffDeskClosedDay(AdminBase):
+    """A day the desk is closed although its weekday has hours (holidays)."""
+
+    __tablename__ = "staff_desk_closed_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    note: Mapped[str] = mapped_column(String(120), default="")

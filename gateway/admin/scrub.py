@@ -41,7 +41,7 @@ _STOP_WORDS = frozenset({"and", "et", "y", "و", "i", "je", "yo", "from", "de", 
 
 
 def _scrub_phones(text: str) -> str:
-    # Morocco by default, so "0612345678" is caught as well as "+212 6 12 34 56 78".
+    # Morocco by default, so a national number (06…) is caught as well as an international one (+212 6…).
     matches = list(phonenumbers.PhoneNumberMatcher(text, "MA", leniency=phonenumbers.Leniency.POSSIBLE))
     for match in reversed(matches):
         text = text[: match.start] + PHONE + text[match.end :]

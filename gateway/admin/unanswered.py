@@ -33,6 +33,7 @@ def record_unanswered(
     confidence: float | None = None,
     channel: str = "",
     topic: str | None = None,
+    sender: str | None = None,
 ) -> UnansweredQuestion | None:
     """Store a question the bot could not answer, personal data removed; None if nothing is left.
 
@@ -49,6 +50,7 @@ def record_unanswered(
         confidence=confidence,
         channel=channel[:16],
         topic=topic if topic in TOPICS else None,
+        sender=sender,
     )
     session.add(row)
     return row
@@ -76,6 +78,7 @@ def unanswered_from_tracker(template: str, tracker: dict[str, Any]) -> dict[str,
         "confidence": float(confidence) if isinstance(confidence, (int, float)) else None,
         "channel": str(metadata.get("channel") or ""),
         "topic": slots.get("topic"),
+        "sender": str(tracker.get("sender_id") or "")[:64] or None,
     }
 
 

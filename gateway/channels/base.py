@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from dalil.i18n import gettext
 from gateway.schemas import Location, Message
+from knowledge.emergency import reminder_numbers
 
 # The text sent to Rasa with a shared location: it starts the service point form, whose
 # validation reads the coordinates from the message metadata (docs/internals.md).
@@ -191,6 +192,5 @@ def delayed_message(language: str) -> str:
         language,
         "I received your message but cannot answer right now; I will answer as soon as "
         "I can. In an emergency, call the police on {police} or an ambulance on {ambulance}.",
-        police="19",
-        ambulance="150",
+        **reminder_numbers(language),
     )

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from redis.asyncio import Redis
+
+from gateway.inbox.store import now
 
 
 class RedisLanguageMemory:
@@ -30,3 +34,13 @@ class RedisLanguageMemory:
     async def forget(self, sender: str) -> None:
         """Drop a person's language (deletion request)."""
         await self._redis.delete(self._key(sender))
+
+    async def purge_older_than(self, cutoff: datetime) -> int:
+        """Drop the languages last set before `cutoff` (the key's remaining life tells when)."""
+        oldest_ttl = self._ttl - (now() - cutoff).total_seconds()
+        removed = 0
+        async for key in self._redis.scan_iter(match=f"{self._prefix}lang:*", count=500):
+            ttl = await self._redis.ttl(key)
+            if 0 <= ttl < oldest_ttl:
+                removed += int(await self._redis.delete(key))
+        return removed

@@ -78,6 +78,7 @@ async def run_inbox(
             conversations.rasa,
             tracker_url=settings.rasa_tracker_database_url,
             languages=conversations.languages,
+            limiter=limiter,
         )
         channels = build_channels(settings, http)
         worker = Worker(

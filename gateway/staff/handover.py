@@ -1,29 +1,48 @@
 """Handover: a person takes a conversation over from the bot, then hands it back.
 
-While a handover is open the bot stays silent: the gateway stores the user's messages for the
-staff inbox instead of sending them to Rasa. Staff replies reach the user through the same
-channel: messaging providers directly, the web chat by polling `GET /api/v1/chat/{sender}/inbox`.
+While a person handles a handover the bot stays silent: the gateway stores the user's messages
+for the staff inbox instead of sending them to Rasa. Staff replies reach the user through the
+same channel: messaging providers directly, the web chat by polling
+`GET /api/v1/chat/{sender}/inbox`. Three things always get through (docs/internals.md,
+"Handovers"): a danger message is answered with the emergency numbers and marks the handover
+urgent; a word such as "bot" or «رجوع» (or the button) gives the conversation back to the bot;
+"delete my data" reaches Rasa's confirmation. Outside the desk's hours the bot keeps answering
+and the request waits in the inbox.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import enum
 import logging
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
+import yaml
+from babel.dates import format_datetime
+from components.textnorm import normalize
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from dalil.i18n import gettext, isolate
 from gateway.admin.models import AdminUser, Handover, HandoverMessage, aware, utcnow
 from gateway.admin.unanswered import FALLBACK, record_unanswered
 from gateway.conversation import ConversationService, Inbound, LanguageMemory, Reply
 from gateway.rasa import RasaClient
-from gateway.schemas import Message
+from gateway.safety import DANGER_COMMAND, EmergencyNumbers, danger_in
+from gateway.schemas import Button, Message
+from gateway.staff.desk import desk_status
 from gateway.turns import TurnLock
+from knowledge.emergency import reminder_numbers
+from knowledge.opening import MOROCCO
 
 log = logging.getLogger(__name__)
 HANDOVER_COMMAND = "handover"
@@ -32,6 +51,105 @@ UNANSWERED_COMMAND = "unanswered"
 # How many of the user's messages before the handover the staff see.
 SUMMARY_TURNS = 6
 WEB_CHANNEL = "web"
+# The button that gives the conversation back to the bot; handled here, never sent to Rasa.
+LEAVE_PAYLOAD = "/leave_handover"
+DELETE_PAYLOAD = "/delete_my_data"
+MENU_PAYLOAD = "/ask_capabilities"
+WORDS_FILE = Path(__file__).with_name("handover_words.yml")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+@cache
+def _words() -> dict[str, tuple[str, ...]]:
+    with WORDS_FILE.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return {
+        kind: tuple(normalize(str(w)) for words in data[kind].values() for w in words)
+        for kind in ("leave", "delete")
+    }
+
+
+def _plain(text: str) -> str:
+    return " ".join(_PUNCTUATION.sub(" ", normalize(text)).split())
+
+
+def wants_to_leave(text: str) -> bool:
+    """The whole message asks for the bot back ("bot", "menu", «رجوع», "volver", the button)."""
+    if text.strip() == LEAVE_PAYLOAD:
+        return True
+    return _plain(text) in _words()["leave"]
+
+
+def asks_deletion(text: str) -> bool:
+    """The message asks to delete the user's data (the button, or words in any language)."""
+    if text.strip().startswith(DELETE_PAYLOAD):
+        return True
+    plain = f" {_plain(text)} "
+    return any(f" {words} " in plain for words in _words()["delete"])
+
+
+def leave_button(language: str) -> Button:
+    """Give the conversation back to the bot."""
+    # Translators: button shown while a person (NGO staff) handles the conversation.
+    return Button(title=gettext(language, "Continue with the bot"), payload=LEAVE_PAYLOAD)
+
+
+def when_text(moment: datetime, language: str) -> str:
+    """A day and time in Morocco's time, in the user's language."""
+    local = moment.astimezone(MOROCCO)
+    return isolate(format_datetime(local, "EEEE d MMMM, HH:mm", locale=language), language)
+
+
+def after_hours_notice(language: str, next_opening: datetime | None) -> str:
+    """Told when a person is asked for outside the desk's hours."""
+    numbers = reminder_numbers(language)
+    if next_opening is None:
+        return gettext(
+            language,
+            "Our team is not available at the moment. Your request has been passed on and "
+            "someone will read it as soon as they can. Meanwhile I keep answering your "
+            "questions; ask me about asylum for UNHCR's phone lines. In an emergency, call the "
+            "police on {police} or an ambulance on {ambulance}.",
+            **numbers,
+        )
+    return gettext(
+        language,
+        "Our team is not available at the moment. Your request has been passed on and "
+        "someone will read it from {when}. Meanwhile I keep answering your questions; ask me "
+        "about asylum for UNHCR's phone lines. In an emergency, call the police on {police} or "
+        "an ambulance on {ambulance}.",
+        when=when_text(next_opening, language),
+        **numbers,
+    )
+
+
+def no_reply_notice(language: str) -> str:
+    """Told when nobody from the team answered in time."""
+    return gettext(
+        language,
+        "Nobody from our team has been able to answer yet. Your request stays with them and "
+        "they will answer you here. Meanwhile, to continue with the bot, press the button or "
+        "write “menu”.",
+    )
+
+
+def left_notice(language: str) -> str:
+    """Told when the user gives the conversation back to the bot."""
+    return gettext(
+        language,
+        "You are talking to the bot again. Your request stays with our team, who may still "
+        "answer you here. What do you need?",
+    )
+
+
+def closed_notice(language: str, hours: float) -> str:
+    """Told when a handover closes after a long silence."""
+    return gettext(
+        language,
+        "This conversation with our team has been closed because nobody wrote in it for "
+        "{hours} hours. You are talking to the bot again; you can ask for a person at any time.",
+        hours=isolate(f"{hours:g}", language),
+    )
 
 
 @dataclass(frozen=True)
@@ -125,59 +243,109 @@ class WebOnlySender:
 def active_handover(session: Session, sender: str) -> Handover | None:
     """The open handover of a conversation, if any."""
     return session.scalar(
-        select(Handover).where(Handover.sender == sender, Handover.status == "open").order_by(Handover.id.desc())
+        select(Handover)
+        .where(Handover.sender == sender, Handover.status == "open")
+        .order_by(Handover.id.desc())
     )
 
 
 def open_handover(
-    session: Session, *, sender: str, channel: str, language: str, reason: str, turns: list[Turn], topic: str | None
+    session: Session,
+    *,
+    sender: str,
+    channel: str,
+    language: str,
+    reason: str,
+    turns: list[Turn],
+    topic: str | None,
+    after_hours: bool = False,
 ) -> Handover:
     """Open a handover (or keep the open one) and store the messages that led to it."""
     existing = active_handover(session, sender)
     if existing is not None:
+        existing.last_activity_at = utcnow()
         return existing
-    handover = Handover(sender=sender, channel=channel, language=language, reason=reason, topic=topic)
+    handover = Handover(
+        sender=sender,
+        channel=channel,
+        language=language,
+        reason=reason,
+        topic=topic,
+        after_hours=after_hours,
+        # Outside the desk's hours the bot keeps answering; the request waits in the inbox.
+        bot_active=after_hours,
+        urgent=False,
+        opened_at=utcnow(),
+        last_activity_at=utcnow(),
+    )
     session.add(handover)
     session.flush()
     for turn in turns:
-        session.add(HandoverMessage(handover_id=handover.id, author="user", text=turn.text, language=turn.language))
+        session.add(
+            HandoverMessage(
+                handover_id=handover.id, author="user", text=turn.text, language=turn.language
+            )
+        )
     return handover
 
 
-def add_user_message(session: Session, handover: Handover, *, text: str, language: str | None) -> HandoverMessage:
+def add_user_message(
+    session: Session, handover: Handover, *, text: str, language: str | None
+) -> HandoverMessage:
     """Store a message the user sent while a person handles the conversation."""
     message = HandoverMessage(handover_id=handover.id, author="user", text=text, language=language)
+    session.add(message)
+    handover.last_activity_at = utcnow()
+    return message
+
+
+def add_bot_message(session: Session, handover: Handover, *, text: str) -> HandoverMessage:
+    """Store what the gateway told the user about the handover (staff see it; the web chat fetches it)."""
+    message = HandoverMessage(
+        handover_id=handover.id, author="bot", text=text, language=handover.language
+    )
     session.add(message)
     return message
 
 
-def add_staff_message(session: Session, handover: Handover, *, staff: AdminUser, text: str) -> HandoverMessage:
-    """Store a staff member's reply (delivered later for the web chat)."""
+def add_staff_message(
+    session: Session, handover: Handover, *, staff: AdminUser, text: str
+) -> HandoverMessage:
+    """Store a staff member's reply (delivered later for the web chat); a person is on again."""
     message = HandoverMessage(
-        handover_id=handover.id, author="staff", text=text, language=handover.language, staff_id=staff.id
+        handover_id=handover.id,
+        author="staff",
+        text=text,
+        language=handover.language,
+        staff_id=staff.id,
     )
     session.add(message)
     if handover.claimed_by is None:
         handover.claimed_by = staff.id
+    handover.bot_active = False
+    handover.last_activity_at = utcnow()
     return message
 
 
-def close_handover(session: Session, handover: Handover, *, staff: AdminUser) -> None:
-    """Hand the conversation back to the bot."""
+def close_handover(
+    session: Session, handover: Handover, *, staff: AdminUser | None, reason: str = "staff"
+) -> None:
+    """Hand the conversation back to the bot, saying why (staff, inactive)."""
     handover.status = "closed"
     handover.closed_at = utcnow()
-    handover.closed_by = staff.id
+    handover.closed_by = staff.id if staff is not None else None
+    handover.close_reason = reason
 
 
 def fetch_web_messages(session: Session, sender: str) -> list[HandoverMessage]:
-    """Staff messages not yet shown in the web chat of `sender`, marked delivered."""
+    """Staff and handover notices not yet shown in the web chat of `sender`, marked delivered."""
     messages = list(
         session.scalars(
             select(HandoverMessage)
             .join(Handover, Handover.id == HandoverMessage.handover_id)
             .where(
                 Handover.sender == sender,
-                HandoverMessage.author == "staff",
+                HandoverMessage.author.in_(("staff", "bot")),
                 HandoverMessage.delivered_at.is_(None),
             )
             .order_by(HandoverMessage.id)
@@ -192,27 +360,70 @@ def handover_messages(session: Session, handover_id: int) -> list[HandoverMessag
     """Every message of a handover, in order."""
     return list(
         session.scalars(
-            select(HandoverMessage).where(HandoverMessage.handover_id == handover_id).order_by(HandoverMessage.id)
+            select(HandoverMessage)
+            .where(HandoverMessage.handover_id == handover_id)
+            .order_by(HandoverMessage.id)
         )
     )
 
 
 def open_handovers(session: Session) -> list[Handover]:
-    """Open handovers, oldest first (the longest wait first)."""
-    return list(session.scalars(select(Handover).where(Handover.status == "open").order_by(Handover.opened_at)))
+    """Open handovers: urgent ones first, then the longest wait first."""
+    return list(
+        session.scalars(
+            select(Handover)
+            .where(Handover.status == "open")
+            .order_by(Handover.urgent.desc(), Handover.opened_at, Handover.id)
+        )
+    )
 
 
-def waiting_since(handover: Handover) -> float:
+def waiting_since(handover: Handover, at: datetime | None = None) -> float:
     """Seconds since the handover was opened."""
-    return (utcnow() - aware(handover.opened_at)).total_seconds()
+    return ((at or utcnow()) - aware(handover.opened_at)).total_seconds()
+
+
+def has_staff_reply(session: Session, handover: Handover) -> bool:
+    """True once a staff member wrote in the handover."""
+    return (
+        session.scalar(
+            select(HandoverMessage.id)
+            .where(HandoverMessage.handover_id == handover.id, HandoverMessage.author == "staff")
+            .limit(1)
+        )
+        is not None
+    )
+
+
+class Held(enum.Enum):
+    """What the handover did with a user's message."""
+
+    NONE = "none"  # no open handover
+    HELD = "held"  # stored for the staff; the bot stays silent
+    DANGER = "danger"  # stored, marked urgent; the user gets the emergency numbers
+    LEFT = "left"  # the user asked for the bot back
+    PASS = "pass"  # the bot answers (outside hours, after leaving, or a deletion request)
 
 
 class HandoverDesk:
     """The conversation path's side of handovers: silence the bot, open handovers, queue questions."""
 
-    def __init__(self, engine: Engine, *, tracker: TrackerReader | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        tracker: TrackerReader | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self._engine = engine
         self._tracker = tracker
+        self.clock = clock
+        self.emergency = EmergencyNumbers(engine)
+
+    @property
+    def engine(self) -> Engine:
+        """The database the desk writes to."""
+        return self._engine
 
     def _write(self, fn: Any) -> Any:
         with Session(self._engine, expire_on_commit=False) as session:
@@ -220,17 +431,32 @@ class HandoverDesk:
             session.commit()
             return result
 
-    async def intercept(self, inbound: Inbound, language: str) -> bool:
-        """True (and the message stored for the staff) when a person handles this conversation."""
+    async def intercept(self, inbound: Inbound, language: str, *, danger: bool = False) -> Held:
+        """Decide what an open handover does with this message (and store it for the staff)."""
 
-        def work(session: Session) -> bool:
+        def work(session: Session) -> Held:
             handover = active_handover(session, inbound.sender)
             if handover is None:
-                return False
+                return Held.NONE
+            if danger:
+                add_user_message(session, handover, text=inbound.text, language=language)
+                handover.urgent = True
+                return Held.DANGER
+            if wants_to_leave(inbound.text):
+                handover.bot_active = True
+                handover.last_activity_at = utcnow()
+                return Held.LEFT
+            if asks_deletion(inbound.text):
+                # Rasa asks "are you sure?": the answer must reach it too.
+                handover.bot_active = True
+                return Held.PASS
+            if handover.bot_active:
+                return Held.PASS
             add_user_message(session, handover, text=inbound.text, language=language)
-            return True
+            return Held.HELD
 
-        return bool(await asyncio.to_thread(self._write, work))
+        result: Held = await asyncio.to_thread(self._write, work)
+        return result
 
     async def after_reply(self, inbound: Inbound, reply: Reply) -> Handover | None:
         """Open a handover when the bot asked for one; queue the question if it was not understood."""
@@ -243,19 +469,29 @@ class HandoverDesk:
             turns = await self._tracker.recent_user_turns(inbound.sender, limit=SUMMARY_TURNS)
         if not turns or turns[-1].text != inbound.text:
             turns.append(Turn(text=inbound.text, language=reply.language, intent=None))
-        asked = inbound.text.startswith("/human_handover") or any(t.intent == "human_handover" for t in turns[-1:])
-        topic = next(
-            (t.intent[4:] for t in reversed(turns) if t.intent and t.intent.startswith("ask_")), None
+        asked = inbound.text.startswith("/human_handover") or any(
+            t.intent == "human_handover" for t in turns[-1:]
         )
+        topic = next(
+            (t.intent[4:] for t in reversed(turns) if t.intent and t.intent.startswith("ask_")),
+            None,
+        )
+        at = self.clock()
 
         def work(session: Session) -> Handover | None:
             if unanswered:
                 record_unanswered(
-                    session, text=inbound.text, language=reply.language, reason=FALLBACK, channel=inbound.channel
+                    session,
+                    text=inbound.text,
+                    language=reply.language,
+                    reason=FALLBACK,
+                    channel=inbound.channel,
+                    sender=inbound.sender,
                 )
             if not wants_handover:
                 return None
-            return open_handover(
+            status = desk_status(session, at)
+            handover = open_handover(
                 session,
                 sender=inbound.sender,
                 channel=inbound.channel,
@@ -263,7 +499,13 @@ class HandoverDesk:
                 reason="asked" if asked else "bot_gave_up",
                 turns=turns[-SUMMARY_TURNS:],
                 topic=topic,
+                after_hours=not status.open_now,
             )
+            if handover.after_hours and handover.bot_active:
+                notice = after_hours_notice(reply.language, status.next_opening)
+                add_bot_message(session, handover, text=notice).delivered_at = utcnow()
+                reply.messages.append(Message(text=notice))
+            return handover
 
         result: Handover | None = await asyncio.to_thread(self._write, work)
         return result
@@ -279,23 +521,39 @@ class HandoverConversationService(ConversationService):
         desk: HandoverDesk,
         turns: TurnLock | None = None,
     ) -> None:
-        super().__init__(rasa, languages, turns)
+        super().__init__(rasa, languages, turns, emergency=desk.emergency)
         self.desk = desk
 
     async def answer(self, inbound: Inbound) -> Reply:
-        """Store the message for the staff during a handover; otherwise ask Rasa as usual."""
+        """Danger first, then the handover, then Rasa."""
         language = await self.resolve_language(inbound)
+        danger = danger_in(inbound.text)
         try:
-            intercepted = await self.desk.intercept(inbound, language)
+            held = await self.desk.intercept(inbound, language, danger=danger is not None)
         except SQLAlchemyError:
             # The database is down: answering from the bot beats leaving the user unanswered.
             log.exception("handover desk unavailable; answering from the bot")
-            intercepted = False
-        if intercepted:
+            held = Held.NONE
+        if held is Held.DANGER:
+            # A person may take minutes to read it: the numbers go out now, from the gateway.
+            reply = await self.danger_reply(language)
+            reply.commands.append("handover_active")
+            return reply
+        if held is Held.HELD:
             return Reply(language=language, messages=[], commands=["handover_active"])
-        reply = await super().answer(inbound)
+        if held is Held.LEFT:
+            message = Message(text=left_notice(language), buttons=None)
+            return Reply(language=language, messages=[message], commands=["handover_left"])
+        if held is Held.NONE and inbound.text.strip() == LEAVE_PAYLOAD:
+            # An old "continue with the bot" button after the handover ended: Rasa's domain has
+            # no such intent, so show the menu instead.
+            inbound = dataclasses.replace(inbound, text=MENU_PAYLOAD)
+        reply = await self.answer_in(inbound, language, danger)
         try:
             await self.desk.after_reply(inbound, reply)
         except SQLAlchemyError:
             log.exception("handover desk unavailable; reply not recorded")
         return reply
+
+
+__all__ = ["DANGER_COMMAND", "HandoverConversationService", "HandoverDesk", "Held"]

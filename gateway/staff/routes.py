@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -16,6 +17,7 @@ from gateway.admin.models import Handover
 from gateway.admin.web import Auth, CsrfChecked, DbDep, client_ip, render, require
 from gateway.privacy import pseudonym
 from gateway.settings import GatewaySettings
+from gateway.staff.desk import WEEKDAYS, closed_days, desk_spans, parse_spans, save_desk
 from gateway.staff.entitlements import entitled_label, entitlement_sheet, share_text
 from gateway.staff.handover import (
     ChannelSender,
@@ -25,6 +27,7 @@ from gateway.staff.handover import (
     close_handover,
     fetch_web_messages,
     handover_messages,
+    has_staff_reply,
     open_handovers,
     waiting_since,
 )
@@ -35,6 +38,12 @@ from knowledge.schema import STATUSES, TOPICS
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["staff"])
 Staff = Annotated[Auth, require("staff")]
+Admin = Annotated[Auth, require("users")]
+CLOSE_REASONS = {
+    "staff": "Handed back by a staff member",
+    "user_left": "The person went back to the bot",
+    "inactive": "Closed after a long silence",
+}
 MAX_REPLY = 2000
 
 
@@ -138,9 +147,34 @@ def _handover(session: Any, handover_id: int) -> Handover:
 
 @router.get("/staff/handovers", response_class=HTMLResponse, include_in_schema=False)
 def handovers_page(request: Request, auth: Staff, session: DbDep) -> Response:
-    """Conversations waiting for a person, the longest wait first."""
+    """Conversations waiting for a person: urgent ones first, then the longest wait first."""
     items = [(h, handover_messages(session, h.id), waiting_since(h)) for h in open_handovers(session)]
-    return render(request, auth, "staff/handovers.html", items=items, topic_title=topic_title)
+    return render(
+        request, auth, "staff/handovers.html", items=items, topic_title=topic_title,
+        counts=handover_counts(session),
+    )
+
+
+def handover_counts(session: Any) -> dict[str, int]:
+    """Open handovers, those no staff member answered yet, and the urgent ones."""
+    handovers = open_handovers(session)
+    return {
+        "open": len(handovers),
+        "new": sum(1 for h in handovers if not has_staff_reply(session, h)),
+        "urgent": sum(1 for h in handovers if h.urgent),
+    }
+
+
+@router.get("/api/v1/staff/handovers/count")
+def handovers_count(auth: Staff, session: DbDep) -> dict[str, Any]:
+    """How many handovers are open, new (no staff reply yet) and urgent; polled by the staff pages."""
+    return {
+        **handover_counts(session),
+        "waiting": [
+            {"id": h.id, "seconds": int(waiting_since(h)), "urgent": h.urgent}
+            for h in open_handovers(session)
+        ],
+    }
 
 
 @router.get("/staff/handovers/{handover_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -150,6 +184,7 @@ def handover_page(request: Request, auth: Staff, session: DbDep, handover_id: in
     return render(
         request, auth, "staff/handover.html",
         handover=handover, messages=handover_messages(session, handover.id), error=None, topic_title=topic_title,
+        close_reason=CLOSE_REASONS.get(handover.close_reason or "", handover.close_reason),
     )
 
 
@@ -175,7 +210,7 @@ async def reply(
         return render(
             request, auth, "staff/handover.html", status_code=502, handover=handover,
             messages=handover_messages(session, handover.id), topic_title=topic_title,
-            error="The message could not be delivered. Try again in a minute.",
+            error="The message could not be delivered. Try again in a minute.", close_reason=None,
         )
     if delivered:
         message.delivered_at = message.created_at
@@ -203,12 +238,57 @@ def handovers_api(auth: Staff, session: DbDep) -> list[dict[str, Any]]:
     return [
         {
             "id": h.id, "channel": h.channel, "language": h.language, "reason": h.reason, "topic": h.topic,
-            "opened_at": h.opened_at.isoformat(),
+            "opened_at": h.opened_at.isoformat(), "urgent": h.urgent, "bot_answers": h.bot_active,
+            "after_hours": h.after_hours, "waiting_seconds": int(waiting_since(h)),
             "messages": [{"author": m.author, "text": m.text, "language": m.language}
                          for m in handover_messages(session, h.id)],
         }
         for h in open_handovers(session)
     ]
+
+
+# --- desk hours (administrators) -------------------------------------------------------------
+
+
+def _desk_form(session: Any) -> dict[str, Any]:
+    spans = desk_spans(session)
+    hours = {
+        day: ", ".join(
+            f"{x.opens.strftime('%H:%M')}-{x.closes.strftime('%H:%M')}" for x in spans if x.weekday == day
+        )
+        for day in range(7)
+    }
+    closed = "\n".join(f"{c.day.isoformat()} {c.note}".strip() for c in closed_days(session))
+    return {"hours": hours, "closed": closed}
+
+
+@router.get("/staff/desk", response_class=HTMLResponse, include_in_schema=False)
+def desk_page(request: Request, auth: Admin, session: DbDep) -> Response:
+    """When the staff desk answers handovers: hours per weekday and closed days."""
+    return render(request, auth, "staff/desk.html", weekdays=WEEKDAYS, error=None, **_desk_form(session))
+
+
+@router.post("/staff/desk", include_in_schema=False, dependencies=[CsrfChecked])
+async def save_desk_page(request: Request, auth: Admin, session: DbDep) -> Response:
+    """Replace the desk's hours and closed days."""
+    form = await request.form()
+    try:
+        spans = [s for day in range(7) for s in parse_spans(day, str(form.get(f"day{day}", "")))]
+        closed = []
+        for line in str(form.get("closed", "")).splitlines():
+            if line.strip():
+                day, _, note = line.strip().partition(" ")
+                closed.append((date.fromisoformat(day), note.strip()))
+    except ValueError as exc:
+        return render(
+            request, auth, "staff/desk.html", status_code=422, weekdays=WEEKDAYS, error=str(exc),
+            hours={d: str(form.get(f"day{d}", "")) for d in range(7)}, closed=str(form.get("closed", "")),
+        )
+    save_desk(session, spans=spans, closed=closed)
+    assert auth.user is not None
+    audit(session, actor=auth.user, action="desk_hours_changed", target="staff_desk", ip=client_ip(request))
+    session.commit()
+    return RedirectResponse("/staff/desk", status_code=303)
 
 
 # --- the web chat's side --------------------------------------------------------------------

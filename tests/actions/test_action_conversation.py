@@ -18,9 +18,12 @@ from actions.route import ActionRouteInform
 from actions.session import ActionSessionStart
 from dalil.i18n import LRI, PDI
 from dalil.languages import LANGUAGES
+from gateway.staff.handover import LEAVE_PAYLOAD
+from knowledge.emergency import build_fallback, role_number
 from knowledge.repository import get_emergency_contacts
 
-FALLBACK_NUMBERS = ("19", "150", "15", "177", "8350", "2511")
+# The fallback is generated from the content: every number of emergency.yml.
+FALLBACK_NUMBERS = tuple(c["number"] for c in build_fallback()["contacts"])
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -42,7 +45,7 @@ async def test_emergency_from_knowledge_base(
 
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_emergency_without_knowledge_base(broken_services: Services, language: str) -> None:
-    """The database is down: the catalog's numbers, never an apology."""
+    """The database is down: the numbers generated from the content, never an apology."""
     messages, _ = await run_action(
         ActionEmergency(broken_services), make_tracker(intent="emergency", language=language)
     )
@@ -58,8 +61,11 @@ async def test_handover(services: Services) -> None:
         ActionHandover(services), make_tracker(intent="human_handover", language="es")
     )
     assert messages[0]["text"].startswith("Pido a una persona")
-    assert "19" in messages[0]["text"] and "150" in messages[0]["text"]
+    assert role_number("police") in messages[0]["text"]
+    assert role_number("ambulance") in messages[0]["text"]
     assert {"dalil": "handover"} in [m.get("custom") for m in messages]
+    # The way back to the bot, which the gateway's handover desk understands.
+    assert payloads(messages)[-1] == LEAVE_PAYLOAD
     assert slot_events(events) == {"handover_active": True, "language": "es"}
 
 

@@ -14,6 +14,7 @@ from actions.route import ActionRouteInform
 from actions.topics import ActionAnswerTopic
 from dalil.i18n import format_date, gettext
 from dalil.languages import LANGUAGES
+from knowledge.emergency import role_number
 from knowledge.models import TopicTranslation
 from knowledge.repository import get_topic_answer
 
@@ -132,7 +133,7 @@ async def test_knowledge_base_down(broken_services: Services) -> None:
     assert texts(messages) == gettext(
         "ar",
         "Sorry, I cannot answer right now. Please try again in a few minutes. In an emergency, call the police on {police} or an ambulance on {ambulance}.",
-        police="\u206619\u2069",
-        ambulance="\u2066150\u2069",
+        police=f"\u2066{role_number('police')}\u2069",
+        ambulance=f"\u2066{role_number('ambulance')}\u2069",
     )
     assert slot_events(events) == {"language": "ar"}

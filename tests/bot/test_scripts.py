@@ -127,3 +127,108 @@ def test_read_scores_without_city(tmp_path: Path) -> None:
     scores = evaluator.read_scores("es", tmp_path)
     assert scores.city_f1 is None
     assert " - " in evaluator.format_table([scores])
+
+
+def _write_reports(directory: Path, accuracy: float, support: int) -> None:
+    directory.mkdir(parents=True)
+    (directory / "intent_report.json").write_text(
+        json.dumps({"accuracy": accuracy, "macro avg": {"f1-score": accuracy, "support": support}})
+    )
+
+
+def test_default_run_reports_every_set_side_by_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make eval` evaluates held-out, blind and independent sets with one model load."""
+    model = tmp_path / "dalil-x.tar.gz"
+    model.write_bytes(b"model")
+    results = tmp_path / "results"
+    monkeypatch.setattr(evaluator, "RESULTS", results)
+    monkeypatch.setattr(evaluator.trainer, "latest_model", lambda: model)
+    monkeypatch.setattr(sys, "argv", ["eval.py", "--no-train", "--languages", "fr", "ar"])
+    runs: list[list[str]] = []
+
+    def engine(command: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
+        runs.append(command)
+        out = Path(command[command.index("--out") + 1])
+        for item in command[command.index("--out") + 2 :]:
+            key, path = item.split("=", 1)
+            assert Path(path).exists()
+            accuracy = {"nlu": 0.97, "nlu_blind": 0.95, "nlu_independent": 0.91}[
+                key.split("/")[0] if "/" in key else "nlu"
+            ]
+            _write_reports(out / key, accuracy, 100)
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(evaluator.subprocess, "run", engine)
+    evaluator.main()
+    assert len(runs) == 1
+    keys = sorted(item.split("=", 1)[0] for item in runs[0][runs[0].index("--out") + 2 :])
+    assert keys == sorted(
+        ["fr", "ar", "nlu_blind/fr", "nlu_blind/ar", "nlu_independent/fr", "nlu_independent/ar"]
+    )
+    printed = capsys.readouterr().out
+    assert "bot/tests/nlu_independent/" in printed
+    summary = printed.split("intent accuracy (examples) per set")[1]
+    assert "nlu_independent" in summary
+    fr_line = next(line for line in summary.splitlines() if line.startswith("fr"))
+    assert fr_line.split() == ["fr", "0.970", "(100)", "0.950", "(100)", "0.910", "(100)"]
+
+
+def test_min_fails_on_the_independent_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--min` names the language and set below the bar."""
+    model = tmp_path / "dalil-x.tar.gz"
+    model.write_bytes(b"model")
+    monkeypatch.setattr(evaluator, "RESULTS", tmp_path / "results")
+    monkeypatch.setattr(evaluator.trainer, "latest_model", lambda: model)
+    argv = [
+        "eval.py",
+        "--no-train",
+        "--set",
+        "nlu_independent",
+        "--languages",
+        "ar",
+        "--min",
+        "0.95",
+    ]
+    monkeypatch.setattr(sys, "argv", argv)
+
+    def engine(command: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
+        out = Path(command[command.index("--out") + 1])
+        _write_reports(out / "nlu_independent" / "ar", 0.9, 127)
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(evaluator.subprocess, "run", engine)
+    with pytest.raises(SystemExit, match=r"ar \(nlu_independent\)"):
+        evaluator.main()
+
+
+def test_record_feeds_the_benchmarks_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--record` stores the figures with the machine; `bench report` renders them per set."""
+    import bench.common
+    import bench.report
+
+    model = tmp_path / "dalil-x.tar.gz"
+    model.write_bytes(b"model")
+    monkeypatch.setattr(evaluator, "RESULTS", tmp_path / "results")
+    monkeypatch.setattr(evaluator.trainer, "latest_model", lambda: model)
+    monkeypatch.setattr(bench.common, "RESULTS_DIR", tmp_path / "figures")
+    argv = ["eval.py", "--no-train", "--set", "nlu_independent", "--languages", "ar", "--record"]
+    monkeypatch.setattr(sys, "argv", argv)
+
+    real_run = subprocess.run
+
+    def engine(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        if "--out" not in command:  # `git rev-parse` for the machine's description
+            return real_run(command, **kwargs)
+        out = Path(command[command.index("--out") + 1])
+        _write_reports(out / "nlu_independent" / "ar", 0.937, 127)
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(evaluator.subprocess, "run", engine)
+    evaluator.main()
+    record = json.loads((tmp_path / "figures" / "nlu-sets.json").read_text())
+    assert record["machine"]["cores"] and record["figures"]["model"] == "dalil-x.tar.gz"
+    section = bench.report.nlu_sets_section()
+    assert "| ar | 127 | 0.937 | 0.937 |" in section
+    assert "independent (n)" in section

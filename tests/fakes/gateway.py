@@ -209,3 +209,22 @@ def redis_prefix() -> Iterator[str]:
     if keys:
         client.delete(*keys)
     client.close()
+
+
+@pytest.fixture
+def migrated_url(tmp_path: Any) -> str:
+    """A SQLite database with every table: all the migrations, admin and handovers included."""
+    from knowledge.db import upgrade
+
+    url = f"sqlite:///{tmp_path / 'dalil.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def full_gateway(world_and_url: tuple[FakeWorld, str], migrated_url: str) -> Iterator[Harness]:
+    """The whole gateway (web chat, channels, handover desk) in front of the fakes."""
+    world, url = world_and_url
+    settings = settings_for(url, migrated_url)
+    with running_gateway(settings) as client:
+        yield Harness(world, client, settings)

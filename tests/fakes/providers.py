@@ -42,6 +42,8 @@ class FakeWorld:
     rasa_down: bool = False
     providers_down: bool = False
     rasa_delay: tuple[float, float] = (0.0, 0.0)
+    # Rasa inside a form whose model misses a message: every answer is the form's next question.
+    form_prompt: str | None = None
     in_flight: int = 0
     max_in_flight: int = 0
     # Per conversation (Rasa's sender): how many of its messages Rasa handled at once, at most.
@@ -73,7 +75,13 @@ class FakeWorld:
 
 
 def bot_answer(sender: str, message: str) -> list[dict[str, Any]]:
-    """Scripted answers: `menu:N` gives N buttons, `delete` the deletion command, else an echo."""
+    """Scripted answers: `menu:N` gives N buttons, `delete` the deletion command,
+    `/human_handover` the handover command, else an echo."""
+    if message == "/human_handover":
+        return [
+            {"recipient_id": sender, "text": "handover"},
+            {"recipient_id": sender, "custom": {"dalil": "handover"}},
+        ]
     if message.startswith("menu:"):
         count = int(message.split(":")[1])
         buttons = [
@@ -90,7 +98,12 @@ def bot_answer(sender: str, message: str) -> list[dict[str, Any]]:
             {"title": "أين أذهب", "payload": '/find_service_point{"topic":"health_care"}'},
         ]
         return [{"recipient_id": sender, "text": "اختر", "buttons": buttons}]
-    if message == "delete":
+    if message.startswith("huh"):
+        return [
+            {"recipient_id": sender, "text": "not understood"},
+            {"recipient_id": sender, "custom": {"dalil": "unanswered"}},
+        ]
+    if message in ("delete", "supprimer mes données"):
         return [
             {"recipient_id": sender, "text": "deleted"},
             {"recipient_id": sender, "custom": {"dalil": "delete_my_data"}},
@@ -126,11 +139,21 @@ def build_app(world: FakeWorld) -> Starlette:
         if body["message"] in world.answers:
             texts = world.answers[body["message"]]
             return JSONResponse([{"recipient_id": sender, "text": t} for t in texts])
+        if world.form_prompt is not None:
+            return JSONResponse([{"recipient_id": sender, "text": world.form_prompt}])
         return JSONResponse(bot_answer(body["sender"], body["message"]))
 
     async def rasa_events(request: Request) -> Response:
         world.rasa_deleted.append(request.path_params["sender"])
         return JSONResponse({"sender_id": request.path_params["sender"], "events": []})
+
+    async def rasa_tracker(request: Request) -> Response:
+        sender = request.path_params["sender"]
+        events = [
+            {"event": "user", "text": text, "metadata": {"language": "fr"}, "parse_data": {}}
+            for text in world.rasa_texts(sender)
+        ]
+        return JSONResponse({"sender_id": sender, "events": events})
 
     async def rasa_status(request: Request) -> Response:
         return JSONResponse({"model_file": "fake.tar.gz"})
@@ -175,6 +198,7 @@ def build_app(world: FakeWorld) -> Starlette:
         routes=[
             Route("/webhooks/rest/webhook", rasa_webhook, methods=["POST"]),
             Route("/conversations/{sender}/tracker/events", rasa_events, methods=["PUT"]),
+            Route("/conversations/{sender}/tracker", rasa_tracker, methods=["GET"]),
             Route("/status", rasa_status),
             Route("/{version}/{phone_id}/messages", whatsapp, methods=["POST"]),
             Route("/2010-04-01/Accounts/{sid}/Messages.json", twilio, methods=["POST"]),

@@ -223,7 +223,7 @@ def test_purge_removes_old_conversations_only(
         monkeypatch.setenv(name, value)
     result = CliRunner().invoke(purge_app, ["--older-than", "30d"])
     assert result.exit_code == 0, result.output
-    assert "purged 1 messages and 1 contacts" in result.output
+    assert "purged 1 messages, 1 contacts" in result.output
     with engine.connect() as connection:
         senders = connection.execute(select(InboundMessage.sender)).scalars().all()
         contacts = connection.execute(select(Contact.sender)).scalars().all()

@@ -1,0 +1,257 @@
+""" "Delete my data" and `dalil purge` leave nothing of a person: every table, Rasa's tracker
+store and Redis are searched for the pseudonyms and the texts after the deletion.
+
+One person writes through every path: WhatsApp and the web chat, a handover with a staff reply
+(and the earlier turns copied from Rasa's tracker into its summary), a question the bot could not
+answer, the language memory and the rate limiter in Redis, Rasa's SQL tracker store.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import redis
+from admin_harness import EMAILS, PASSWORD, csrf_of, login
+from fakes.gateway import (
+    REDIS_URL,
+    Harness,
+    fake_world,
+    running_gateway,
+    sender_of,
+    settings_for,
+    wa_text,
+    wait_for,
+)
+from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.orm import Session
+
+from gateway.admin.models import AdminUser, Handover, HandoverMessage, UnansweredQuestion
+from gateway.admin.security import hash_password
+from gateway.privacy import pseudonym
+from gateway.purge import app as purge_cli
+from knowledge.db import upgrade
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+ROOT = Path(__file__).resolve().parents[3]
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
+ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PHONE = "212600000077"
+WEB_ID = "browser-forget-me"
+# What the person wrote; none of it may survive.
+EARLY = "mon mari garde mes papiers depuis janvier"
+HELD = "je suis à Oujda près de la gare routière"
+UNCLEAR = "huh kifach ndir lwra9i"
+WEB_TEXT = "ma fille Awa n'a pas de place à l'école"
+STAFF_REPLY = "Bonjour Awa, appelez l'association demain matin"
+
+
+def fresh_database(name: str) -> str:
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+@pytest.fixture
+def databases() -> Iterator[tuple[str, str]]:
+    """The gateway's database (every migration) and a Rasa SQL tracker store, on PostgreSQL."""
+    main = fresh_database(DB_PREFIX + "_forget")
+    tracker_name = DB_PREFIX + "_forget_tracker"
+    tracker = fresh_database(tracker_name)
+    upgrade(main)
+    engine = create_engine(main)
+    with Session(engine) as session:
+        session.add(
+            AdminUser(
+                email=EMAILS["staff"],
+                role="staff",
+                password_hash=hash_password(PASSWORD),
+                active=True,
+            )
+        )
+        session.commit()
+    engine.dispose()
+    yield main, tracker
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as connection:
+        for name in (DB_PREFIX + "_forget", tracker_name):
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def save_rasa_tracker(tracker_url: str, sender: str, texts: list[str]) -> None:
+    """What Rasa's SQL tracker store holds after handling these messages (written by Rasa)."""
+    done = subprocess.run(
+        [
+            str(RASA_PYTHON),
+            str(Path(__file__).with_name("engine_tracker.py")),
+            tracker_url.rsplit("/", 1)[1],
+            sender,
+            *texts,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def find_everywhere(url: str, needles: list[str]) -> list[tuple[str, str]]:
+    """(table, needle) for every row of every table that contains a needle."""
+    engine = create_engine(url)
+    found = []
+    try:
+        with engine.connect() as connection:
+            for table in inspect(connection).get_table_names():
+                rows = connection.execute(text(f'SELECT CAST(t.* AS text) FROM "{table}" t'))
+                for (row,) in rows:
+                    found += [(table, n) for n in needles if n in row]
+    finally:
+        engine.dispose()
+    return found
+
+
+def find_in_redis(prefix: str, needles: list[str]) -> list[str]:
+    client = redis.Redis.from_url(REDIS_URL)
+    found = []
+    try:
+        for key in client.scan_iter(f"{prefix}*"):
+            value = client.dump(key) or b""
+            found += [n for n in needles if n.encode() in key or n.encode() in value]
+    finally:
+        client.close()
+    return found
+
+
+def write_everything(harness: Harness, tracker_url: str) -> tuple[str, str]:
+    """One person's data through every path; returns their two pseudonyms."""
+    wa, web = (
+        sender_of("wa", PHONE),
+        pseudonym("web", WEB_ID, key=harness.settings.pseudonym_key.get_secret_value()),
+    )
+    client, world = harness.client, harness.world
+    for i, message in enumerate([EARLY, UNCLEAR, "/human_handover", HELD]):
+        harness.whatsapp(wa_text(message, wamid=f"wamid.forget{i}", wa_id=PHONE))
+        wait_for(
+            lambda i=i: (
+                len(world.rasa_texts(wa)) >= min(i + 1, 3) and len(world.whatsapp) >= min(i + 1, 3)
+            )
+        )
+    response = client.post(
+        "/api/v1/chat", json={"sender": WEB_ID, "text": WEB_TEXT, "language": "fr"}
+    )
+    assert response.status_code == 200
+    save_rasa_tracker(tracker_url, wa, [EARLY, UNCLEAR, "/human_handover"])
+    save_rasa_tracker(tracker_url, web, [WEB_TEXT])
+    # A staff member answers through the inbox.
+    engine = create_engine(harness.settings.database_url)
+    with Session(engine) as session:
+        wait_for(
+            lambda: session.scalar(select(HandoverMessage.id).where(HandoverMessage.text == HELD))
+        )
+        handover_id = session.scalar(select(Handover.id).where(Handover.sender == wa))
+        texts = set(session.scalars(select(HandoverMessage.text)))
+        assert {EARLY, "/human_handover", HELD} <= texts, "the summary copied the earlier turns"
+        assert session.scalar(select(UnansweredQuestion.id).where(UnansweredQuestion.sender == wa))
+    engine.dispose()
+    client.follow_redirects = False
+    login(client, "staff")
+    page = client.get(f"/staff/handovers/{handover_id}").text
+    sent = client.post(
+        f"/staff/handovers/{handover_id}/reply",
+        data={"text": STAFF_REPLY, "csrf_token": csrf_of(page)},
+    )
+    assert sent.status_code == 303
+    wait_for(lambda: STAFF_REPLY in world.sent_texts("whatsapp"))
+    return wa, web
+
+
+NEEDLES = [EARLY, HELD, UNCLEAR.split(" ", 1)[1], WEB_TEXT, STAFF_REPLY]
+
+
+@pytest.fixture
+def prefix() -> Iterator[str]:
+    value = f"dalil-forget-{uuid.uuid4().hex[:8]}:"
+    yield value
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{value}*"):
+        client.delete(key)
+    client.close()
+
+
+def test_delete_my_data_during_a_handover_leaves_nothing(
+    databases: tuple[str, str], prefix: str
+) -> None:
+    main, tracker = databases
+    with fake_world() as (world, url):
+        settings = settings_for(
+            url,
+            main,
+            redis_url=REDIS_URL,
+            redis_key_prefix=prefix,
+            rasa_tracker_database_url=tracker,
+        )
+        with running_gateway(settings) as client:
+            harness = Harness(world, client, settings)
+            wa, web = write_everything(harness, tracker)
+            needles = [wa, web, *NEEDLES]
+            assert find_everywhere(main, needles) and find_everywhere(tracker, needles)
+            assert find_in_redis(prefix, [wa, web]), "language memory and rate limiter hold them"
+            # During the open handover: the request still reaches Rasa (and so the deletion).
+            harness.whatsapp(
+                wa_text("supprimer mes données", wamid="wamid.forget-del", wa_id=PHONE)
+            )
+            wait_for(lambda: "deleted" in world.sent_texts("whatsapp"))
+            assert (
+                client.post("/api/v1/chat", json={"sender": WEB_ID, "text": "delete"}).status_code
+                == 200
+            )
+            wait_for(lambda: not find_everywhere(main, [wa]))
+    assert find_everywhere(main, needles) == []
+    assert find_everywhere(tracker, needles) == []
+    assert find_in_redis(prefix, [wa, web]) == []
+
+
+def test_purge_leaves_nothing_older_than_the_cutoff(
+    databases: tuple[str, str], prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    main, tracker = databases
+    with fake_world() as (world, url):
+        settings = settings_for(
+            url,
+            main,
+            redis_url=REDIS_URL,
+            redis_key_prefix=prefix,
+            rasa_tracker_database_url=tracker,
+        )
+        with running_gateway(settings) as client:
+            wa, web = write_everything(Harness(world, client, settings), tracker)
+        needles = [wa, web, *NEEDLES]
+        assert find_everywhere(main, needles)
+        env: dict[str, Any] = {
+            "DALIL_ENVIRONMENT": "test",
+            "DALIL_PSEUDONYM_KEY": settings.pseudonym_key.get_secret_value(),
+            "DALIL_DATABASE_URL": main,
+            "DALIL_REDIS_URL": REDIS_URL,
+            "DALIL_REDIS_KEY_PREFIX": prefix,
+            "DALIL_RASA_URL": url,
+            "DALIL_RASA_TOKEN": "rasa-token",
+            "DALIL_RASA_TRACKER_DATABASE_URL": tracker,
+        }
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        result = CliRunner().invoke(purge_cli, ["--older-than", "0m"])
+        assert result.exit_code == 0, result.output
+        assert "1 handovers and 1 unanswered questions" in result.output
+    assert find_everywhere(main, needles) == []
+    assert find_everywhere(tracker, needles) == []
+    assert find_in_redis(prefix, [wa, web]) == []
