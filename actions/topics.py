@@ -291,7 +291,14 @@ class ActionAnswerTopic(DalilAction):
         if city_id is not None:
             return await answer_with_places(self, reply, tracker, topic_id, city_id)
         await answer_topic(self, reply, topic_id, tracker.get_slot("status"))
+        offer_alerts(reply, topic_id, tracker.get_slot("city"))
         return [SlotSet("topic", topic_id)]
+
+
+def offer_alerts(reply: Reply, topic_id: str, city: object) -> None:
+    """Ask the gateway to offer alerts on this topic (and city): it renders the consent text."""
+    place = city if isinstance(city, str) and city and not city.startswith("__") else ""
+    reply.command(f"alert_offer:{topic_id}:{place}")
 
 
 async def answer_topic(

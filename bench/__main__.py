@@ -1,6 +1,7 @@
 """`python -m bench [part ...]`: rerun the benchmarks and rewrite docs/benchmarks.md.
 
-Parts: nlu (two trainings, minutes), language, latency (starts the real stack), kb, report
+Parts: nlu (two trainings, minutes), language, latency (starts the real stack), kb, alerts
+(a 10,000-subscriber alert killed mid-way and restarted), report
 (only rewrites the page from bench/figures/). No part: all of them, in that order.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from bench import common, report
 
-PARTS = ("nlu", "language", "latency", "kb")
+PARTS = ("nlu", "language", "latency", "kb", "alerts")
 
 
 def _nlu(args: argparse.Namespace) -> dict[str, Any]:
@@ -44,8 +45,14 @@ def _kb(args: argparse.Namespace) -> dict[str, Any]:
     return kb.run(quick=args.quick)
 
 
+def _alerts(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import alerts
+
+    return alerts.run(quick=args.quick)
+
+
 RUNNERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
-    "nlu": _nlu, "language": _language, "latency": _latency, "kb": _kb,
+    "nlu": _nlu, "language": _language, "latency": _latency, "kb": _kb, "alerts": _alerts,
 }
 
 

@@ -285,6 +285,35 @@ def kb_section() -> str:
     return "".join(out)
 
 
+def alerts_section() -> str:
+    """A 10,000-subscriber alert, its outbox killed mid-way and restarted (bench/alerts.py)."""
+    out = ["## Alerts: 10,000 subscribers, a kill mid-way, exactly once\n"]
+    record = load("alerts")
+    if record is None:
+        return "".join([*out, _missing("alerts")])
+    f = record["figures"]
+    out.append(_header(record))
+    out.append(
+        f"\n`bench/alerts.py`: {f['subscribers']:,} WhatsApp subscribers on PostgreSQL (half "
+        f"outside the 24-hour window, so sent the template), the outbox process "
+        f"(`python -m gateway.alerts`, rate limit {f['rate_limit_per_second']:g}/s) killed with "
+        f"SIGKILL after {f['sent_before_kill']:,} sends, then restarted.\n\n"
+        "| figure | value |\n|---|---:|\n"
+        f"| rows at the kill | {f['rows_at_kill']} |\n"
+        f"| status webhooks applied after the kill | {f['statuses_applied']:,} |\n"
+        f"| send rate before the kill (msg/s, process start included) | {f['send_rate_first_run']} |\n"
+        f"| send rate after the restart (msg/s) | {f['send_rate_after_restart']} |\n"
+        f"| restart to done (s) | {f['restart_to_done_seconds']} |\n"
+        f"| outbox CPU per message (ms) | {f.get('outbox_cpu_ms_per_message', 'not measured')} |\n"
+        f"| load average at the end (2 cores, shared) | {f.get('load_average_during_run', '')} |\n"
+        f"| subscribers reached | {f['reached']:,} |\n"
+        f"| reached twice | {f['reached_twice']} |\n"
+        f"| provider requests | {f['requests']:,} (templates: {f['templates']:,}) |\n"
+        f"| exactly once | {'yes' if f['exactly_once'] else 'NO'} |\n"
+    )
+    return "".join(out)
+
+
 def write() -> Path:
     """Rewrite the page from whatever results exist."""
     sections = [
@@ -295,6 +324,7 @@ def write() -> Path:
         language_section(),
         latency_section(),
         kb_section(),
+        alerts_section(),
     ]
     if ANALYSIS.exists():
         sections.append(ANALYSIS.read_text())

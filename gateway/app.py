@@ -18,6 +18,8 @@ from sqlalchemy import create_engine
 from dalil.logging import configure_logging
 from gateway import nlg
 from gateway.admin import routes as admin_routes
+from gateway.alerts import routes as alert_routes
+from gateway.alerts.controls import AlertControls
 from gateway.inbox.runtime import language_memory, open_redis, run_inbox
 from gateway.language import start_warm_up
 from gateway.rasa import RasaClient
@@ -69,8 +71,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 prefix=settings.redis_key_prefix,
                 rasa_timeout_seconds=settings.rasa_timeout_seconds,
             )
-            app.state.conversations = HandoverConversationService(
-                app.state.rasa, languages, desk, turns
+            app.state.conversations = AlertControls(
+                HandoverConversationService(app.state.rasa, languages, desk, turns), app.state.engine
             )
             try:
                 async with (
@@ -137,6 +139,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(admin_routes.api)
     app.include_router(staff_routes.router)
     app.include_router(staff_routes.chat_inbox)
+    app.include_router(alert_routes.router)
+    app.include_router(alert_routes.api)
+    app.include_router(alert_routes.webhooks)
     # Outermost: also bounds chunked bodies, which carry no Content-Length.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 

@@ -30,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from gateway.admin.models import Handover, HandoverMessage, UnansweredQuestion
+from gateway.alerts.subscriptions import forget_subscriptions
 from gateway.conversation import LanguageMemory
 from gateway.inbox.store import InboxStore, make_inbox_engine, now
 from gateway.rasa import RasaClient, RasaUnavailable
@@ -129,6 +130,7 @@ class Forgetter:
                 await forget_memory(sender)
         await self._delete_tracker(sender)
         await self.forget_aliases(sender)
+        await asyncio.to_thread(forget_subscriptions, self.store.engine, [sender])
         log.info("conversation deleted on request")
 
     async def forget_aliases(self, sender: str) -> None:
@@ -189,6 +191,7 @@ class Forgetter:
         purge_counters = getattr(self.limiter, "purge_older_than", None)
         if purge_counters is not None:
             await purge_counters(cutoff.timestamp())
+        await asyncio.to_thread(forget_subscriptions, self.store.engine, purged.senders)
         for sender in purged.senders:
             # Silent since the cutoff: their whole tracker is older than the cutoff too.
             if self.rasa is not None:

@@ -6,13 +6,12 @@ from knowledge.schema import LANGUAGES, ContentDoc, TopicTranslationDoc
 
 
 def _complete(t: TopicTranslationDoc | None) -> bool:
-    """A translation that can be served as it is."""
+    """A translation that can be served as it is (an unverified one is served, flagged as such)."""
     return (
         t is not None
         and t.status == "current"
         and bool(t.short_answer.strip() and t.details.strip() and t.legal_basis.strip())
         and bool(t.sources)
-        and t.verified_at is not None
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from dalil.languages import LANGUAGES, SOURCE_LANGUAGE
 from gateway.admin.audit import audit
 from gateway.admin.models import AdminUser, Draft, Revision, utcnow
+from gateway.alerts.proposals import proposed_after_publish
 from knowledge.content import dump_yaml, iter_hours
 from knowledge.models import City, ServicePoint, Topic, TopicTranslation
 from knowledge.schema import (
@@ -227,6 +228,7 @@ def publish_draft(session: Session, draft: Draft, *, user: AdminUser) -> Revisio
         draft_id=draft.id,
         note=draft.note,
     )
+    proposed_after_publish(session, revision)
     draft.status = "published"
     draft.reviewed_by = user.id
     draft.reviewed_at = revision.published_at

@@ -33,7 +33,15 @@ class BadPayload(ValueError):
 
 
 class SendFailed(Exception):
-    """The provider's send API refused or could not be reached; the message will be retried."""
+    """The provider's send API refused or could not be reached; the message will be retried.
+
+    `code` is the provider's error code when it gave one (WhatsApp: 131047 for a closed
+    customer-service window, 132000-132999 for template problems).
+    """
+
+    def __init__(self, message: str, *, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -95,8 +103,8 @@ class Channel(Protocol):
     def render(self, address: dict[str, str], message: Message, language: str) -> list[Outgoing]:
         """The provider requests that show `message` to the user at `address`."""
 
-    async def send(self, outgoing: Outgoing) -> None:
-        """Send one rendered request; raises SendFailed."""
+    async def send(self, outgoing: Outgoing) -> str | None:
+        """Send one rendered request and return the provider's message id; raises SendFailed."""
 
 
 def payload_key(payload: str) -> str:

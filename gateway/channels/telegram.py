@@ -121,14 +121,19 @@ class TelegramChannel:
             out[-1].body["reply_markup"] = {"inline_keyboard": keyboard}
         return out
 
-    async def send(self, outgoing: Outgoing) -> None:
-        """POST sendMessage."""
+    async def send(self, outgoing: Outgoing) -> str | None:
+        """POST sendMessage; the new message's id."""
         try:
             response = await self._http.post(f"{self._api}/sendMessage", json=outgoing.body)
         except httpx.HTTPError as exc:
             raise SendFailed(f"Telegram unreachable: {type(exc).__name__}") from exc
         if response.status_code >= 300:
             raise SendFailed(f"Telegram answered HTTP {response.status_code}")
+        try:
+            found = response.json().get("result", {}).get("message_id")
+        except (ValueError, AttributeError):
+            return None
+        return str(found) if found is not None else None
 
 
 def callback_data(payload: str) -> str:

@@ -101,8 +101,8 @@ class TwilioChannel:
             out[-1] = Outgoing(out[-1].body, numbered_options=options)
         return out
 
-    async def send(self, outgoing: Outgoing) -> None:
-        """POST to Messages.json with basic auth."""
+    async def send(self, outgoing: Outgoing) -> str | None:
+        """POST to Messages.json with basic auth; the new message's SID."""
         try:
             response = await self._http.post(
                 self._send_url, data=outgoing.body, auth=(self._account_sid, self._auth_token)
@@ -111,6 +111,11 @@ class TwilioChannel:
             raise SendFailed(f"Twilio unreachable: {type(exc).__name__}") from exc
         if response.status_code >= 300:
             raise SendFailed(f"Twilio answered HTTP {response.status_code}")
+        try:
+            found = response.json().get("sid")
+        except (ValueError, AttributeError):
+            return None
+        return found if isinstance(found, str) else None
 
 
 def _form(body: bytes) -> dict[str, str]:

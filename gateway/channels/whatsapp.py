@@ -238,8 +238,8 @@ class WhatsAppChannel:
             **content,
         }
 
-    async def send(self, outgoing: Outgoing) -> None:
-        """POST to the Graph API's messages endpoint with the bearer token."""
+    async def send(self, outgoing: Outgoing) -> str | None:
+        """POST to the Graph API's messages endpoint; the new message's wamid."""
         try:
             response = await self._http.post(
                 self._send_url,
@@ -249,7 +249,11 @@ class WhatsAppChannel:
         except httpx.HTTPError as exc:
             raise SendFailed(f"WhatsApp unreachable: {type(exc).__name__}") from exc
         if response.status_code >= 300:
-            raise SendFailed(f"WhatsApp answered HTTP {response.status_code}: {_error(response)}")
+            raise SendFailed(
+                f"WhatsApp answered HTTP {response.status_code}: {_error(response)}",
+                code=_error_code(response),
+            )
+        return _message_id(response)
 
 
 def _recipient(address: dict[str, str]) -> dict[str, str]:
@@ -320,6 +324,24 @@ def _get(data: dict[str, Any], *keys: str) -> Any:
             return None
         value = value.get(key)
     return value
+
+
+def _error_code(response: httpx.Response) -> int | None:
+    try:
+        code = response.json().get("error", {}).get("code")
+    except (ValueError, AttributeError):
+        return None
+    return code if isinstance(code, int) else None
+
+
+def _message_id(response: httpx.Response) -> str | None:
+    """`messages[0].id` of the send API's answer."""
+    try:
+        messages = response.json().get("messages") or []
+        found = messages[0].get("id") if messages else None
+    except (ValueError, AttributeError, IndexError):
+        return None
+    return found if isinstance(found, str) else None
 
 
 def _error(response: httpx.Response) -> str:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from gateway.alerts.statuses import record_webhook_statuses
 from gateway.channels.base import BadPayload, Channel
 from gateway.channels.whatsapp import WhatsAppChannel
 from gateway.inbox.runtime import Inbox
@@ -78,6 +79,7 @@ async def _receive(request: Request, inbox: Inbox, name: str) -> Response:
         parsed = channel.parse(headers=request.headers, body=body)
     except BadPayload as exc:
         return JSONResponse({"detail": f"Malformed {name} payload: {exc}"}, status_code=400)
+    await record_webhook_statuses(inbox.store.engine, name, body)
     key = settings.pseudonym_key.get_secret_value()
 
     def alias(raw_id: str) -> str:

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from dalil.i18n import gettext, isolate
 from gateway.admin.models import AdminUser, Handover, HandoverMessage, aware, utcnow
 from gateway.admin.unanswered import FALLBACK, record_unanswered
+from gateway.alerts.window import hold_for_window
 from gateway.conversation import ConversationService, Inbound, LanguageMemory, Reply
 from gateway.rasa import RasaClient
 from gateway.safety import DANGER_COMMAND, EmergencyNumbers, danger_in
@@ -224,6 +225,8 @@ class ChannelSender:
         contact = await self._inbox.store.contact(handover.sender)
         if channel is None or contact is None:
             raise LookupError(f"cannot reach this {handover.channel} user any more")
+        if (sent := await hold_for_window(self._inbox, handover, text)) is not None:
+            return sent  # WhatsApp outside its 24-hour window: a template now, the reply later
         for outgoing in channel.render(contact.address, Message(text=text), handover.language):
             await channel.send(outgoing)
         return True

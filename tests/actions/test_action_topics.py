@@ -39,7 +39,7 @@ TOPICS = (
 async def test_every_topic_in_every_language(
     services: Services, kb: Session, topic: str, language: str
 ) -> None:
-    """The knowledge base's short answer, its legal basis, source and date, and three buttons."""
+    """The knowledge base's short answer, its legal basis, source, its date if checked, and three buttons."""
     answer = get_topic_answer(kb, topic_id=topic, language=language)
     assert answer is not None, f"no content for {topic}"
     tracker = make_tracker(text="?", intent=f"ask_{topic}", language=language)
@@ -48,11 +48,9 @@ async def test_every_topic_in_every_language(
     assert answer.short_answer.strip() in text
     assert answer.legal_basis in text
     assert answer.sources[0].url in text
-    assert answer.verified_at is not None
-    assert (
-        gettext(language, "checked on {date}", date=format_date(answer.verified_at, language))
-        in text
-    )
+    if answer.verified_at is not None:
+        checked = format_date(answer.verified_at, language)
+        assert gettext(language, "checked on {date}", date=checked) in text
     assert payloads(messages) == [
         f'/inform{{"detail":"{topic}"}}',
         f'/find_service_point{{"topic":"{topic}"}}',
@@ -137,3 +135,20 @@ async def test_knowledge_base_down(broken_services: Services) -> None:
         ambulance=f"\u2066{role_number('ambulance')}\u2069",
     )
     assert slot_events(events) == {"language": "ar"}
+
+
+@pytest.mark.parametrize(
+    ("city", "command"),
+    [
+        ("rabat", "alert_offer:health_care:rabat"),
+        (None, "alert_offer:health_care:"),
+        ("__location__", "alert_offer:health_care:"),
+    ],
+)
+async def test_a_topic_answer_asks_the_gateway_to_offer_alerts(
+    services: Services, city: str | None, command: str
+) -> None:
+    """The gateway renders the offer and its consent text from `{"dalil": "alert_offer:…"}`."""
+    tracker = make_tracker(text="?", intent="ask_health_care", slots={"city": city})
+    messages, _ = await run_action(ActionAnswerTopic(services), tracker)
+    assert [m["custom"]["dalil"] for m in messages if m.get("custom")] == [command]

@@ -40,6 +40,11 @@ class FakeWorld:
     twilio: list[Received] = field(default_factory=list)
     telegram: list[Received] = field(default_factory=list)
     rasa_down: bool = False
+    # WhatsApp recipients (`to` or `recipient`) whose 24-hour window Meta considers closed:
+    # free-form messages to them fail with 131047, as Meta's send API answers.
+    whatsapp_closed: set[str] = field(default_factory=set)
+    # A template error code (132000-range) the fake answers to every template message.
+    whatsapp_template_error: int | None = None
     providers_down: bool = False
     rasa_delay: tuple[float, float] = (0.0, 0.0)
     # Rasa inside a form whose model misses a message: every answer is the form's next question.
@@ -65,6 +70,8 @@ class FakeWorld:
             if provider == "whatsapp":
                 if body.get("type") == "text":
                     texts.append(body["text"]["body"])
+                elif body.get("type") == "template":
+                    texts.append(f"template:{body['template']['name']}")
                 else:
                     texts.append(body["interactive"]["body"]["text"])
             elif provider == "twilio":
@@ -98,6 +105,12 @@ def bot_answer(sender: str, message: str) -> list[dict[str, Any]]:
             {"title": "أين أذهب", "payload": '/find_service_point{"topic":"health_care"}'},
         ]
         return [{"recipient_id": sender, "text": "اختر", "buttons": buttons}]
+    if message.startswith("topic:"):
+        # A topic answer: the action server asks the gateway to offer alerts (topic, city).
+        return [
+            {"recipient_id": sender, "text": f"answer:{message}"},
+            {"recipient_id": sender, "custom": {"dalil": "alert_offer:health_care:rabat"}},
+        ]
     if message.startswith("huh"):
         return [
             {"recipient_id": sender, "text": "not understood"},
@@ -171,6 +184,9 @@ def build_app(world: FakeWorld) -> Starlette:
         if not (to or recipient):
             error = {"message": "(#100) The parameter to is required.", "code": 100}
             return JSONResponse({"error": {**error, "type": "OAuthException"}}, status_code=400)
+        refusal = _whatsapp_refusal(world, body, to or recipient)
+        if refusal is not None:
+            return JSONResponse({"error": {**refusal, "type": "OAuthException"}}, status_code=400)
         record(world.whatsapp, request, body)
         contact = {"input": to, "wa_id": to} if to else {"input": recipient, "user_id": recipient}
         return JSONResponse(
@@ -205,6 +221,18 @@ def build_app(world: FakeWorld) -> Starlette:
             Route("/bot{token}/{method}", telegram, methods=["POST"]),
         ]
     )
+
+
+def _whatsapp_refusal(world: FakeWorld, body: dict[str, Any], who: str) -> dict[str, Any] | None:
+    """Meta's errors for a closed customer-service window and for a refused template."""
+    if body.get("type") == "template":
+        if world.whatsapp_template_error is not None:
+            return {"message": "(#132001) Template name does not exist in the translation",
+                    "code": world.whatsapp_template_error}
+        return None
+    if who in world.whatsapp_closed:
+        return {"message": "(#131047) Re-engagement message", "code": 131047}
+    return None
 
 
 def basic_auth(received: Received) -> tuple[str, str]:

@@ -54,6 +54,15 @@ def _first_point(data: Any) -> Any:
     return data["service_points"][0]
 
 
+def _unhcr(data: Any) -> Any:
+    return next(p for p in data["service_points"] if p["id"] == "unhcr_rabat")
+
+
+def _date_translations(data: Any, **dates: date) -> None:
+    for language, value in dates.items():
+        data["translations"][language]["verified_at"] = value
+
+
 CASES: list[tuple[str, str, Callable[[Any], None], str]] = [
     (
         "topics/housing.yml",
@@ -124,7 +133,7 @@ CASES: list[tuple[str, str, Callable[[Any], None], str]] = [
     (
         "topics/school_access.yml",
         "translations.ar.status",
-        lambda d: d["translations"]["ar"].update(verified_at=date(2020, 1, 1)),
+        lambda d: _date_translations(d, fr=date(2026, 1, 1), ar=date(2020, 1, 1)),
         "mark it outdated",
     ),
     (
@@ -132,6 +141,30 @@ CASES: list[tuple[str, str, Callable[[Any], None], str]] = [
         "rules[0].topic",
         lambda d: d["rules"][0].update(topic="teleportation"),
         "unknown topic",
+    ),
+    (
+        "eligibility.yml",
+        "rules[3].sources",
+        lambda d: d["rules"][3].pop("sources"),
+        "a rule cannot be published without one",
+    ),
+    (
+        "service_points/rabat.yml",
+        "phones[0].labels.ar",
+        lambda d: _unhcr(d)["phones"][0]["labels"].pop("ar"),
+        "missing language",
+    ),
+    (
+        "service_points/rabat.yml",
+        "phones[2].hours.fri[0]",
+        lambda d: _unhcr(d)["phones"][2].update(hours={"fri": ["12:00-09:00"]}),
+        "closes before it opens",
+    ),
+    (
+        "service_points/rabat.yml",
+        "phones[1].sources",
+        lambda d: _unhcr(d)["phones"][1].pop("sources"),
+        "no source",
     ),
 ]
 
@@ -155,17 +188,37 @@ def test_cli_validate_fails_naming_file_and_field(content: Path) -> None:
 
 
 def test_stale_verification_is_a_warning(content: Path) -> None:
-    """A date older than a year warns but does not fail."""
-    old = date.today() - timedelta(days=400)
+    """A date older than 180 days warns but does not fail."""
+    old = date.today() - timedelta(days=200)
     edit(
         content / "service_points" / "agadir.yml", lambda d: _first_point(d).update(verified_at=old)
     )
     problems = check_content(load_content(content))
-    stale = [p for p in problems if "more than a year ago" in p.message]
+    stale = [p for p in problems if "more than 180 days ago" in p.message]
     assert stale and all(p.level == "warning" for p in stale)
     assert stale[0].file == "service_points/agadir.yml"
     result = runner.invoke(app, ["validate", str(content)])
     assert result.exit_code == 0 and "warning" in result.output
+
+
+def test_missing_verification_date_is_unverified_not_an_error(content: Path) -> None:
+    """No date means "unverified": answers say so, validation lists it to re-check."""
+    edit(
+        content / "service_points" / "agadir.yml",
+        lambda d: _first_point(d).pop("verified_at", None),
+    )
+    problems = check_content(load_content(content))
+    found = [
+        p for p in problems if p.file == "service_points/agadir.yml" and "unverified" in p.message
+    ]
+    assert found and all(p.level == "warning" for p in found)
+
+
+def test_future_verification_date_is_an_error(content: Path) -> None:
+    """A verification date cannot be in the future."""
+    future = date.today() + timedelta(days=3)
+    edit(content / "emergency.yml", lambda d: d["contacts"][0].update(verified_at=future))
+    assert any("contacts[0].verified_at" in e and "in the future" in e for e in errors(content))
 
 
 def test_shipped_content_covers_everything() -> None:
@@ -187,4 +240,208 @@ def test_shipped_content_covers_everything() -> None:
         "nador",
         "laayoune",
     } <= cities
-    assert all(p.sources and p.verified_at for p in doc.service_points)
+    assert all(p.sources for p in doc.service_points)
+
+
+# --- safety rules of the content (docs/content-guide.md) -------------------------------------
+
+
+def _rule(data: Any, status: str, topic: str) -> Any:
+    return next(r for r in data["rules"] if r["status"] == status and r["topic"] == topic)
+
+
+def _line_of(path: Path, snippet: str) -> int:
+    """The 1-based line of `path` where `snippet` starts."""
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if snippet in line:
+            return number
+    raise AssertionError(f"{snippet!r} not in {path}")
+
+
+LRI, PDI = "\u2066", "\u2069"
+
+SAFETY_CASES: list[tuple[str, str, Callable[[Any], None], str, str]] = [
+    (
+        "topics/trafficking_help.yml",
+        "translations.fr.by_status.undocumented",
+        lambda d: d["translations"]["fr"]["by_status"].update(
+            undocumented="Allez au commissariat pour porter plainte."
+        ),
+        "named first without the risk of arrest",
+        "Allez au commissariat",
+    ),
+    (
+        "eligibility.yml",
+        "text.ar.conditions",
+        lambda d: _rule(d, "minor", "housing")["text"]["ar"].update(
+            conditions="اتصلوا بالشرطة أولا."
+        ),
+        "named first without the risk of arrest",
+        "اتصلوا بالشرطة أولا",
+    ),
+    (
+        "topics/residence_permit.yml",
+        "translations.en.by_status.undocumented",
+        lambda d: d["translations"]["en"]["by_status"].update(
+            undocumented="Go to the prefecture with your passport."
+        ),
+        "named first without the risk of arrest",
+        "Go to the prefecture",
+    ),
+    (
+        "eligibility.yml",
+        "text.fr.conditions",
+        lambda d: _rule(d, "asylum_seeker", "employment")["text"]["fr"].update(
+            conditions="Oui, avec un contrat visé."
+        ),
+        "starts with yes",
+        "Oui, avec un contrat",
+    ),
+    (
+        "topics/employment.yml",
+        "translations.es.by_status.asylum_seeker",
+        lambda d: d["translations"]["es"]["by_status"].update(
+            asylum_seeker="Sí: busque un empleador."
+        ),
+        "starts with yes",
+        "busque un empleador",
+    ),
+    (
+        "topics/social_assistance.yml",
+        "translations.fr.by_status.undocumented",
+        lambda d: d["translations"]["fr"]["by_status"].update(
+            undocumented="L'Entraide nationale ne doit pas vous refuser."
+        ),
+        "absolute wording",
+        "ne doit pas vous refuser",
+    ),
+    (
+        "service_points/rabat.yml",
+        "description.en",
+        lambda d: next(p for p in d["service_points"] if p["id"].startswith("entraide"))[
+            "description"
+        ].update(en="Entraide Nationale must not refuse you."),
+        "absolute wording",
+        "must not refuse you",
+    ),
+    (
+        "topics/asylum.yml",
+        "translations.en.uncertain",
+        lambda d: d["translations"]["en"].update(uncertain=False),
+        "marked uncertain",
+        "uncertain: false",
+    ),
+    (
+        "topics/school_access.yml",
+        "translations.ar.by_status.minor",
+        lambda d: d["translations"]["ar"]["by_status"].update(minor="يحق لكل طفل التمدرس."),
+        "claims a right that the French does not",
+        "يحق لكل طفل",
+    ),
+    (
+        "topics/legal_aid.yml",
+        "translations.fr.details",
+        lambda d: d["translations"]["fr"].update(details="Appelez le +212 12 pour de l'aide."),
+        "invalid phone '+212 12'",
+        "Appelez le +212 12",
+    ),
+    (
+        "topics/housing.yml",
+        "translations.en.short_answer",
+        lambda d: d["translations"]["en"].update(short_answer="Call +212 522 12 34 56 for a bed."),
+        "not a number of the knowledge base",
+        "Call +212 522",
+    ),
+    (
+        "topics/residence_permit.yml",
+        "translations.ar.legal_basis",
+        lambda d: d["translations"]["ar"].update(
+            legal_basis="القانون 02-03 المتعلق بدخول الأجانب."
+        ),
+        "'02-03' must be wrapped in direction isolates",
+        "القانون 02-03",
+    ),
+    (
+        "topics/emergency_numbers.yml",
+        "translations.ar.details",
+        lambda d: d["translations"]["ar"].update(details="الرقم الأخضر القديم 0 8000 8888."),
+        "'0 8000 8888' must be wrapped",
+        "الرقم الأخضر",
+    ),
+    (
+        "emergency.yml",
+        "labels.ar.note",
+        lambda d: d["contacts"][0]["labels"]["ar"].update(note="من 9:00–12:00 فقط."),
+        "'9:00–12:00' must be wrapped",
+        "9:00–12:00",
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "field", "change", "message", "snippet"), SAFETY_CASES)
+def test_each_safety_violation_is_refused_with_file_and_line(
+    content: Path,
+    file: str,
+    field: str,
+    change: Callable[[Any], None],
+    message: str,
+    snippet: str,
+) -> None:
+    """`dalil kb validate` exits non-zero and names the file, the line and the field."""
+    edit(content / file, change)
+    line = _line_of(content / file, snippet)
+    found = errors(content)
+    assert any(f"{file}:{line}:" in e and field in e and message in e for e in found), (
+        line,
+        found,
+    )
+    result = runner.invoke(app, ["validate", str(content)])
+    assert result.exit_code == 1 and f"{file}:{line}:" in result.output
+
+
+def test_line_points_inside_a_multi_line_block(content: Path) -> None:
+    """In a `|` block the line is the one holding the mistake, not the block's first line."""
+    path = content / "topics" / "legal_aid.yml"
+    text = path.read_text("utf-8")
+    bad = "- Droit et Justice (Casablanca)"
+    assert bad in text
+    path.write_text(text.replace(bad, bad + " : +212 12", 1), "utf-8")
+    line = _line_of(path, "+212 12")
+    assert any(f"topics/legal_aid.yml:{line}:" in e and "+212 12" in e for e in errors(content))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "En danger immédiat : police 19. Sinon, l'OIM ou une association.",
+        "Commencez par l'OIM ou une association ; la police ensuite si vous le souhaitez.",
+        "Sans papiers, aller à la police peut comporter un risque d'arrestation.",
+    ],
+)
+def test_police_is_allowed_in_danger_after_safer_steps_or_with_the_risk_said(
+    content: Path, text: str
+) -> None:
+    """The rule targets the police as a first step with the risk unsaid, nothing more."""
+    edit(
+        content / "topics" / "trafficking_help.yml",
+        lambda d: d["translations"]["fr"]["by_status"].update(undocumented=text),
+    )
+    assert not [e for e in errors(content) if "named first" in e]
+
+
+def test_isolated_arabic_numbers_pass(content: Path) -> None:
+    """The same law number wrapped in isolates is accepted."""
+    edit(
+        content / "topics" / "residence_permit.yml",
+        lambda d: d["translations"]["ar"].update(legal_basis=f"القانون {LRI}02-03{PDI}."),
+    )
+    assert not [e for e in errors(content) if "isolates" in e]
+
+
+def test_prose_number_of_the_knowledge_base_passes(content: Path) -> None:
+    """A number in prose that a service point lists is accepted, whatever its spacing."""
+    edit(
+        content / "topics" / "housing.yml",
+        lambda d: d["translations"]["en"].update(short_answer="Call IOM on +212 5376 52881."),
+    )
+    assert not [e for e in errors(content) if "phone" in e]

@@ -23,7 +23,10 @@ from knowledge.settings import CONTENT_DIR
 from knowledge.writer import eligibility_doc
 
 runner = CliRunner()
-OLD_NUMBER = "+212537545400"
+# A number no topic text repeats: validation requires every number written in prose to be a
+# structured number of the knowledge base, so changing UNHCR's helpline in the YAML alone would
+# (rightly) be refused before any conflict is looked at.
+OLD_NUMBER = "+212661934354"
 PUBLISHED = "+212537771234"
 IN_YAML = "+212537779999"
 
@@ -32,9 +35,9 @@ def _publish_phone(database_url: str, new_number: str) -> None:
     """An editor corrects UNHCR Rabat's first phone in the admin pages; an admin publishes it."""
     with TestClient(create_app(make_settings(database_url)), follow_redirects=False) as editor:
         login(editor, "editor")
-        form = _point_form(editor, "unhcr_rabat")
+        form = _point_form(editor, "ampf_rabat")
         form["phones"] = form["phones"].replace(OLD_NUMBER, new_number)
-        draft = editor.post("/admin/service-points/unhcr_rabat", data=form).headers["location"]
+        draft = editor.post("/admin/service-points/ampf_rabat", data=form).headers["location"]
         editor.post(f"{draft}/submit", data={"csrf_token": form["csrf_token"]})
     with TestClient(create_app(make_settings(database_url)), follow_redirects=False) as admin:
         token = login(admin, "admin")
@@ -43,7 +46,7 @@ def _publish_phone(database_url: str, new_number: str) -> None:
 
 def _first_phone(engine: Engine) -> str:
     with Session(engine) as session:
-        point = session.get(ServicePoint, "unhcr_rabat")
+        point = session.get(ServicePoint, "ampf_rabat")
         assert point is not None
         return point.phones[0].number
 
@@ -82,12 +85,12 @@ def test_yaml_and_live_change_of_one_field_is_a_named_conflict(
     assert result.exit_code == 2, result.output
     conflicts = [line for line in result.output.splitlines() if line.startswith("conflict:")]
     assert len(conflicts) == 1, result.output
-    assert "service_point:unhcr_rabat: phones:" in conflicts[0]
+    assert "service_point:ampf_rabat: phones:" in conflicts[0]
     assert PUBLISHED in conflicts[0] and IN_YAML in conflicts[0]
     assert _first_phone(engine) == PUBLISHED
     # Not decided: reported again on the next run, still not merged.
     again = _import(database_url, monkeypatch, str(content))
-    assert again.exit_code == 2 and "service_point:unhcr_rabat: phones:" in again.output
+    assert again.exit_code == 2 and "service_point:ampf_rabat: phones:" in again.output
     assert _first_phone(engine) == PUBLISHED
 
 
@@ -111,9 +114,7 @@ def test_an_explicit_choice_resolves_the_conflict_and_is_audited(
         rows = session.scalars(
             select(AuditEntry).where(AuditEntry.action == f"kb_import_prefer_{choice}")
         ).all()
-    assert [(r.target, r.detail["field"]) for r in rows] == [
-        ("service_point:unhcr_rabat", "phones")
-    ]
+    assert [(r.target, r.detail["field"]) for r in rows] == [("service_point:ampf_rabat", "phones")]
     assert PUBLISHED in str(rows[0].detail["live"]) and IN_YAML in str(rows[0].detail["file"])
     assert rows[0].actor_email.startswith("cli:")
     # Decided once: the same YAML imports cleanly afterwards and keeps the choice.
@@ -130,7 +131,7 @@ def test_a_yaml_change_to_another_field_is_merged_beside_the_live_correction(
     shutil.copytree(CONTENT_DIR, content)
     path = content / "service_points" / "rabat.yml"
     data = yaml.safe_load(path.read_text("utf-8"))
-    point = next(p for p in data["service_points"] if p["id"] == "unhcr_rabat")
+    point = next(p for p in data["service_points"] if p["id"] == "ampf_rabat")
     point["address"] = "Another street, Rabat"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
 
@@ -138,7 +139,7 @@ def test_a_yaml_change_to_another_field_is_merged_beside_the_live_correction(
 
     assert result.exit_code == 0, result.output
     with Session(engine) as session:
-        row = session.get(ServicePoint, "unhcr_rabat")
+        row = session.get(ServicePoint, "ampf_rabat")
         assert row is not None
         assert (row.address, row.phones[0].number) == ("Another street, Rabat", PUBLISHED)
 

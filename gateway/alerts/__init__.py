@@ -1,0 +1,1 @@
+"""Opt-in alerts: subscriptions, reviewed alerts and broadcasts, and their resumable outbox."""
