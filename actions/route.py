@@ -52,7 +52,7 @@ class ActionRouteInform(DalilAction):
             if topic in TOPICS:
                 # "and in Tanger?": the places for the topic already being discussed.
                 tracker.slots.update({"city": city, "topic": topic})
-                notice = travel_notice(reply.language, topic, city)
+                notice = travel_notice(reply.language, topic, city, tracker)
                 if notice:
                     reply.say(notice)
                 return [

@@ -45,7 +45,8 @@ from dalil.i18n import (
     status_title,
     topic_title,
 )
-from knowledge.cities import cities_named_in, city_name, resolve_city
+from knowledge.cities import cities, cities_named_in, city_name, resolve_city
+from knowledge.geo import haversine_km
 from knowledge.opening import MOROCCO, WEEKDAYS, OpeningHours, is_open
 from knowledge.repository import (
     Phone,
@@ -63,6 +64,8 @@ LOCATION = "__location__"
 # Where UNHCR and the national offices are: a person naming it beside another city is asking
 # whether to travel there from the other one, where they are.
 CAPITAL = "rabat"
+# A shared location this close to Rabat's centre (Salé, Témara) needs no travel warning.
+NEAR_CAPITAL_KM = 30.0
 
 
 def format_phone(number: str, language: str) -> str:
@@ -206,9 +209,22 @@ def topic_and_city_asked(tracker: Tracker) -> tuple[str, str] | None:
     return None
 
 
-def travel_notice(language: str, topic_id: str | None, city_id: str | None) -> str | None:
+def near_capital(tracker: Tracker, city_id: str | None) -> bool:
+    """Whether the person is in Rabat or, for a shared location, within a short trip of it."""
+    if city_id != LOCATION:
+        return city_id == CAPITAL
+    location = shared_location(tracker)
+    capital = cities().get(CAPITAL)
+    if location is None or capital is None:
+        return False
+    return haversine_km(*location, capital.lat, capital.lon) <= NEAR_CAPITAL_KM
+
+
+def travel_notice(
+    language: str, topic_id: str | None, city_id: str | None, tracker: Tracker
+) -> str | None:
     """For asylum outside Rabat: the first step needs no journey, and the journey has a risk."""
-    if topic_id != "asylum" or city_id in (None, CAPITAL):
+    if topic_id != "asylum" or city_id is None or near_capital(tracker, city_id):
         return None
     # Translators: said with the asylum answer to someone outside Rabat. Travelling without
     # papers exposes people to arrest; UNHCR registers requests by phone and WhatsApp.
@@ -226,7 +242,7 @@ async def answer_with_places(
     """A topic question naming a city or sent with a location: the short answer, then the
     places for that topic there (shared with `action_answer_topic`)."""
     await answer_topic(action, reply, topic_id, tracker.get_slot("status"))
-    notice = travel_notice(reply.language, topic_id, city_id)
+    notice = travel_notice(reply.language, topic_id, city_id, tracker)
     if notice:
         reply.say(notice)
     tracker.slots.update({"topic": topic_id, "city": city_id})
@@ -313,7 +329,7 @@ class ActionServicePoints(DalilAction):
         asked = topic_and_city_asked(tracker)
         if latest_intent(tracker) == "find_service_point" and asked and asked[0] == topic_id:
             await answer_topic(self, reply, topic_id, tracker.get_slot("status"))
-            notice = travel_notice(reply.language, topic_id, tracker.get_slot("city"))
+            notice = travel_notice(reply.language, topic_id, tracker.get_slot("city"), tracker)
             if notice:
                 reply.say(notice)
         return await list_points(self, reply, tracker, offset=0)

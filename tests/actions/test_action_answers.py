@@ -191,3 +191,22 @@ async def test_a_typed_where_question_gets_the_short_answer_a_button_does_not(
     messages, _ = await run_action(ActionServicePoints(services), button)
     assert _short(kb, "health_care", "en") not in texts(messages)
     assert any(n in texts(messages) for n in _names(kb, "health_care", "oujda"))
+
+
+@pytest.mark.parametrize(
+    ("where", "warned"),
+    [({"lat": 34.6814, "lon": -1.9086}, True), ({"lat": 34.0209, "lon": -6.8416}, False)],
+    ids=["oujda", "rabat"],
+)
+async def test_asylum_near_me_warns_about_the_journey_only_far_from_rabat(
+    services: Services, where: dict[str, float], warned: bool
+) -> None:
+    tracker = make_tracker(
+        text="where can I ask for asylum near me",
+        intent="ask_asylum",
+        language="en",
+        location=where,
+    )
+    messages, events = await run_action(ActionAnswerTopic(services), tracker)
+    assert (TRAVEL in texts(messages)) is warned
+    assert slot_events(events)["city"] == "__location__"
