@@ -61,8 +61,20 @@ i18n: $(VENV)/.installed ## Extract, update and compile the gettext catalogs
 train: $(RASA_VENV)/.installed $(VENV)/.installed ## Train the Rasa model when data or config changed
 	$(BIN)/python bot/scripts/train.py
 
-run: setup train ## Start Rasa, the action server and the gateway (web chat at http://localhost:8000/)
-	$(BIN)/honcho start -f Procfile
+# Random local secrets, made once and never committed (var/ is ignored): the gateway refuses to
+# start without them outside DALIL_ENVIRONMENT=development, and known keys would make the
+# pseudonyms of phone numbers reversible.
+var/local.env:
+	@mkdir -p var
+	@umask 077 && { echo "DALIL_ENVIRONMENT=development"; \
+	  echo "DALIL_PSEUDONYM_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(32))')"; \
+	  echo "DALIL_RASA_TOKEN=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(32))')"; \
+	  echo "DALIL_SESSION_SECRET=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(32))')"; \
+	} > $@
+	@echo "Wrote random local secrets to $@"
+
+run: setup train var/local.env ## Start Rasa, the action server and the gateway (web chat at http://localhost:8000/)
+	$(BIN)/honcho start -f Procfile -e var/local.env
 
 browser: $(VENV)/.installed
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests"; \

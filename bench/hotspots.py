@@ -6,6 +6,11 @@ messages spread over 10 conversations. Prints each part's share of Rasa's time a
 full profile in `var/bench/profile/rasa.prof` (`python -m pstats` reads it). How
 bench/analysis.md found the costs it lists; not part of `make bench` (profiling slows Rasa
 about twofold, so its times are only shares).
+
+`--long 300`: one conversation of 300 turns (bench/longconv.py's script) instead, profiled over
+turns 2-31 and the last 30; prints each part's milliseconds per turn in both windows (tracker
+load, replay and save, the policies' featurisation of the history, actions, NLG), with the
+tracker store of bot/endpoints.yml or, with `--stock-tracker-store`, Rasa's own.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import argparse
 import json
 import subprocess
 
-from bench import latency, messages
+from bench import latency, longconv, messages
 from bench.common import ENGINE_PYTHON, ROOT, engine_env
 from dalil.devstack import running_stack
 
@@ -23,18 +28,32 @@ def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m bench.hotspots", description=__doc__)
     parser.add_argument("--messages", type=int, default=220, help="how many (20 warm up)")
+    parser.add_argument("--long", type=int, default=0, metavar="TURNS",
+                        help="profile one conversation of TURNS turns (at least 60)")
+    parser.add_argument("--stock-tracker-store", action="store_true",
+                        help="with --long: Rasa's SQLTrackerStore instead of Dalil's")
     args = parser.parse_args()
     workdir = ROOT / "var" / "bench" / "profile"
     workdir.mkdir(parents=True, exist_ok=True)
     database_url = latency.prepare_kb(workdir)
     sample = workdir / "messages.json"
-    sample.write_text(json.dumps(messages.sample(args.messages), ensure_ascii=False))
+    texts = (
+        [["fr", text] for text in longconv.SCRIPT] if args.long
+        else messages.sample(args.messages)
+    )
+    sample.write_text(json.dumps(texts, ensure_ascii=False))
     (workdir / "rasa-tracker.db").unlink(missing_ok=True)
-    with running_stack(workdir, database_url, extra_env=dict(latency.STACK_ENV)) as stack:
+    store = (
+        {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "rasa-tracker.db")}
+        if args.stock_tracker_store else None
+    )
+    with running_stack(workdir, database_url, extra_env=dict(latency.STACK_ENV),
+                       tracker_store=store) as stack:
         endpoints = stack.endpoints_file()
         result = subprocess.run(
             [str(ENGINE_PYTHON), str(ROOT / "bench" / "engine_profile.py"), str(stack.model),
-             str(endpoints), str(sample), str(workdir / "rasa.prof")],
+             str(endpoints), str(sample), str(workdir / "rasa.prof"),
+             *([str(max(60, args.long))] if args.long else [])],
             cwd=ROOT / "bot", env=engine_env(), capture_output=True, text=True, check=False,
         )
     if result.returncode:

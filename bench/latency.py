@@ -213,11 +213,15 @@ async def measure(stack: Stack, *, quick: bool) -> dict[str, Any]:
     return results
 
 
-def run(*, quick: bool = False, stock_action_check: bool = False) -> dict[str, Any]:
+def run(
+    *, quick: bool = False, stock_action_check: bool = False, stock_tracker_store: bool = False
+) -> dict[str, Any]:
     """Start the stack on free ports, measure, stop it.
 
     `stock_action_check` runs Rasa with its own per-call JSON Schema check of action answers
     instead of Dalil's cached validator (bot/components/action_schema.py), to measure the gain.
+    `stock_tracker_store` runs it with Rasa's SQLTrackerStore instead of Dalil's bounded one
+    (bot/components/tracker_store.py).
     """
     workdir = ROOT / "var" / "bench" / "stack"
     workdir.mkdir(parents=True, exist_ok=True)
@@ -227,10 +231,17 @@ def run(*, quick: bool = False, stock_action_check: bool = False) -> dict[str, A
     env = dict(STACK_ENV)
     if stock_action_check:
         env["DALIL_RASA_STOCK_ACTION_CHECK"] = "1"
-    with running_stack(workdir, database_url, extra_env=env) as stack:
+    (workdir / "rasa-tracker.db").unlink(missing_ok=True)
+    store = (
+        {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "rasa-tracker.db")}
+        if stock_tracker_store
+        else None
+    )
+    with running_stack(workdir, database_url, extra_env=env, tracker_store=store) as stack:
         figures = asyncio.run(measure(stack, quick=quick))
         figures["model"] = stack.model.name
         figures["stock_action_check"] = stock_action_check
+        figures["tracker_store"] = "stock" if stock_tracker_store else "bounded"
     return figures
 
 

@@ -12,7 +12,7 @@ PAGE = ROOT / "docs" / "benchmarks.md"
 INTRO = """# Benchmarks
 
 Every figure below is produced by `python -m bench` (`make bench` runs all of it; `python -m bench
-<part>` reruns one part: `nlu`, `language`, `latency`, `kb`; `python -m bench report` only rewrites
+<part>` reruns one part: `nlu`, `language`, `latency`, `longconv`, `kb`; `python -m bench report` only rewrites
 this page). The raw results, with the machine, date, load average and commit they were measured
 on, are in `bench/figures/*.json`. Figures from a shared, loaded 2-core machine are
 indications of where time goes, not capacity promises: rerun on the target machine.
@@ -227,6 +227,7 @@ def latency_section() -> str:
                     f"{cpu.get('actions', '')} |\n"
                 )
     out.append(stock_comparison(f))
+    out.append(tracker_comparison(f))
     rss = f.get("rss_mib", {})
     if rss:
         out.append(
@@ -262,6 +263,177 @@ def stock_comparison(cached: dict[str, Any]) -> str:
                     f"{c['cpu_ms_per_message'].get('rasa', '')} | {s['per_second']} | "
                     f"{c['per_second']} |\n"
                 )
+    return "".join(out)
+
+
+def tracker_comparison(bounded: dict[str, Any]) -> str:
+    """The latency benchmark with Rasa's SQLTrackerStore against Dalil's bounded one."""
+    record = load("latency-stock-tracker")
+    if record is None:
+        return ""
+    stock = record["figures"]
+    out = [
+        "\n### Tracker store: Rasa's `SQLTrackerStore` vs Dalil's bounded one\n\n",
+        _header(record),
+        "\nThe same run with `--stock-tracker-store` (Rasa's own SQL tracker store, before) "
+        "against the run above (`bot/components/tracker_store.py`, after). Its conversations "
+        "are short (12 to 60 messages), so this checks that throughput did not drop; the long "
+        "conversation is the next section. Separate runs: the machine's load may differ.\n\n"
+        "| conversations | path | rasa ms stock | rasa ms bounded | msg/s stock | msg/s bounded |\n"
+        "|---:|---|---:|---:|---:|---:|\n",
+    ]
+    for level, row in stock["levels"].items():
+        for target in ("rasa_rest", "gateway"):
+            s, b = row.get(target), bounded["levels"].get(level, {}).get(target)
+            if s and b:
+                out.append(
+                    f"| {level} | {target} | {s['cpu_ms_per_message'].get('rasa', '')} | "
+                    f"{b['cpu_ms_per_message'].get('rasa', '')} | {s['per_second']} | "
+                    f"{b['per_second']} |\n"
+                )
+    return "".join(out)
+
+
+CHART = ROOT / "docs" / "long-conversation.svg"
+SERIES = {  # (configuration, store): colour, dash
+    ("sqlite", "stock"): ("#c0392b", ""),
+    ("postgres", "stock"): ("#e67e22", "6 3"),
+    ("sqlite", "bounded"): ("#2471a3", ""),
+    ("postgres", "bounded"): ("#17a589", "6 3"),
+}
+
+
+def _rolling_median(values: list[float], width: int = 15) -> list[float]:
+    out = []
+    for i in range(len(values)):
+        window = sorted(values[max(0, i - width // 2) : i + width // 2 + 1])
+        out.append(window[len(window) // 2])
+    return out
+
+
+def chart(figures: dict[str, Any]) -> str:
+    """An SVG line chart of latency against turn number (rolling median of 15 turns)."""
+    width, height, left, right, top, bottom = 720, 360, 60, 170, 20, 45
+    series = {
+        key: _rolling_median(figures["runs"][key[0]][key[1]]["ms"])
+        for key in SERIES
+        if key[0] in figures["runs"]
+    }
+    turns = max((len(v) for v in series.values()), default=1)
+    peak = max((max(v) for v in series.values() if v), default=1.0)
+    top_ms = max(100, int(peak / 100 + 1) * 100)
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(turn: int) -> float:
+        return left + plot_w * turn / max(1, turns - 1)
+
+    def y(ms: float) -> float:
+        return top + plot_h * (1 - ms / top_ms)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+    ]
+    step = max(100, top_ms // 5 // 100 * 100)
+    for ms in range(0, top_ms + 1, step):
+        parts.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y(ms):.1f}" y2="{y(ms):.1f}" '
+            f'stroke="#ddd"/><text x="{left - 6}" y="{y(ms) + 4:.1f}" text-anchor="end">{ms}</text>'
+        )
+    for turn in range(0, turns + 1, 50):
+        tx = x(max(0, turn - 1))
+        parts.append(
+            f'<text x="{tx:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{turn or 1}</text>'
+        )
+    parts.append(
+        f'<text x="{left + plot_w / 2}" y="{height - 8}" text-anchor="middle">turn number '
+        "(one conversation through the gateway)</text>"
+        f'<text x="14" y="{top + plot_h / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 14 {top + plot_h / 2})">ms per turn (median of 15)</text>'
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#888"/>'
+    )
+    for index, (key, values) in enumerate(series.items()):
+        colour, dash = SERIES[key]
+        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="1.8"'
+            f"{dashed}/>"
+        )
+        ly = top + 14 + 20 * index
+        parts.append(
+            f'<line x1="{left + plot_w + 12}" x2="{left + plot_w + 36}" y1="{ly - 4}" '
+            f'y2="{ly - 4}" stroke="{colour}" stroke-width="2"{dashed}/>'
+            f'<text x="{left + plot_w + 42}" y="{ly}">{key[0]}, {key[1]}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def longconv_section() -> str:
+    """Latency against turn number in one 300-turn conversation, before and after."""
+    out = ["## Long conversations: latency against turn number\n"]
+    record = load("longconv")
+    if record is None:
+        return "".join([*out, _missing("longconv")])
+    f = record["figures"]
+    CHART.write_text(chart(f))
+    out.append(_header(record))
+    out.append(
+        f"\nOne conversation of {f['turns']} turns sent through the gateway (`POST "
+        "/api/v1/chat`), each message after the previous answer, the script of "
+        "`bench/longconv.py` in a cycle. `sqlite` is `make run` (SQLite knowledge base and "
+        "tracker store, in-memory lock store); `postgres` is production (PostgreSQL knowledge "
+        "base and tracker store, Redis lock store and gateway state). `stock` is Rasa's "
+        "`SQLTrackerStore` (before), `bounded` Dalil's `BoundedSQLTrackerStore` (after, "
+        "bot/components/tracker_store.py). Ratio = p50 of the last 30 turns ÷ p50 of turns "
+        "2-31, both from the same run. The machine was shared with other work: compare "
+        "ratios within a run, not milliseconds across runs.\n\n"
+        "| configuration | tracker store | p50 turns 2-31 ms | p50 last 30 ms | ratio | "
+        "Rasa CPU ms per turn |\n|---|---|---:|---:|---:|---:|\n"
+    )
+    for config, runs in f["runs"].items():
+        for store in ("stock", "bounded"):
+            r = runs.get(store)
+            if r:
+                out.append(
+                    f"| {config} | {store} | {r['p50_first_ms']} | {r['p50_last_ms']} | "
+                    f"**{r['ratio']}** | {r.get('rasa_cpu_ms_per_turn', '')} |\n"
+                )
+    out.append("\np50 per block of 30 turns (ms):\n\n")
+    keys = [(c, s) for c in f["runs"] for s in ("stock", "bounded") if s in f["runs"][c]]
+    out.append("| turns | " + " | ".join(f"{c} {s}" for c, s in keys) + " |\n")
+    out.append("|---|" + "---:|" * len(keys) + "\n")
+    blocks = f["runs"][keys[0][0]][keys[0][1]]["blocks"] if keys else []
+    for i, block in enumerate(blocks):
+        cells = [str(f["runs"][c][s]["blocks"][i]["p50_ms"]) for c, s in keys]
+        out.append(f"| {block['turns']} | " + " | ".join(cells) + " |\n")
+    for config, runs in f["runs"].items():
+        differ = runs.get("answers_differ", [])
+        out.append(
+            f"\n{config}: the two stores' first answer text differed at "
+            f"{len(differ)} of {f['turns']} turns"
+            + (f" (turns {', '.join(map(str, differ[:10]))})" if differ else "")
+            + "."
+        )
+    previous = load("longconv-previous")
+    if previous is not None:
+        out.append(
+            "\n\nThe run before this one (`python -m bench longconv` keeps the last two):\n\n"
+            + _header(previous)
+            + "\n| configuration | tracker store | p50 turns 2-31 ms | p50 last 30 ms | ratio | "
+            "Rasa CPU ms per turn |\n|---|---|---:|---:|---:|---:|\n"
+        )
+        for config, runs in previous["figures"]["runs"].items():
+            for store in ("stock", "bounded"):
+                r = runs.get(store)
+                if r:
+                    out.append(
+                        f"| {config} | {store} | {r['p50_first_ms']} | {r['p50_last_ms']} | "
+                        f"**{r['ratio']}** | {r.get('rasa_cpu_ms_per_turn', '')} |\n"
+                    )
+    out.append(f"\n\n![latency against turn number]({CHART.name})\n")
     return "".join(out)
 
 
@@ -323,6 +495,7 @@ def write() -> Path:
         training_section(),
         language_section(),
         latency_section(),
+        longconv_section(),
         kb_section(),
         alerts_section(),
     ]

@@ -109,9 +109,14 @@ class Stack:
         """Write Rasa's endpoints file for this stack (its ports and stores); return its path."""
         base = yaml.safe_load((ROOT / "bot" / "endpoints.yml").read_text()) or {}
         base["action_endpoint"] = {"url": f"http://127.0.0.1:{self.actions_port}/webhook"}
-        base["nlg"] = {"url": f"{self.gateway_url}/nlg"}
+        # Written out, not ${DALIL_RASA_TOKEN}: the file is this stack's own, like its ports.
+        base["nlg"] = {
+            "url": f"{self.gateway_url}/nlg",
+            "headers": {"Authorization": f"Bearer {self.rasa_token}"},
+        }
+        # By default the tracker store of `make run` (its type and options), in this stack's file.
         base["tracker_store"] = self.tracker_store or {
-            "type": "SQL",
+            **(base.get("tracker_store") or {"type": "SQL"}),
             "dialect": "sqlite",
             "db": str(self.workdir / "rasa-tracker.db"),
         }
@@ -134,6 +139,11 @@ class Stack:
             DALIL_RASA_TOKEN=self.rasa_token,
             DALIL_ACTION_SERVER_URL=f"http://127.0.0.1:{self.actions_port}",
             DALIL_PSEUDONYM_KEY="e2e-pseudonym-key",
+            # Every client of this stack (tests, bench) is one loopback address sending many
+            # conversations at once: the per-address and turns-at-once limits would measure
+            # themselves. tests/gateway/test_security.py tests them.
+            DALIL_CHAT_IP_LIMIT_PER_MINUTE="1000000",
+            DALIL_CHAT_MAX_CONCURRENT_TURNS="1000",
             SANIC_HOST="127.0.0.1",
         )
         env.update(self.extra_env)

@@ -13,17 +13,20 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from redis.asyncio import Redis
 from sqlalchemy import create_engine
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from dalil.logging import configure_logging
 from gateway import nlg
 from gateway.admin import routes as admin_routes
 from gateway.alerts import routes as alert_routes
 from gateway.alerts.controls import AlertControls
+from gateway.conversation import Inbound
 from gateway.inbox.runtime import language_memory, open_redis, run_inbox
 from gateway.language import start_warm_up
 from gateway.rasa import RasaClient
-from gateway.ratelimit import BodyLimitMiddleware
+from gateway.ratelimit import BodyLimitMiddleware, ChatGuard, rate_limiter
 from gateway.routers import chat, health, web, webhooks
 from gateway.settings import GatewaySettings, get_settings
 from gateway.staff import routes as staff_routes
@@ -38,6 +41,40 @@ from gateway.turns import turn_lock
 
 log = logging.getLogger("gateway.access")
 STATIC_DIR = Path(__file__).parent / "static"
+# No inline script or style anywhere: an injected <script> cannot run. Pages are never framed.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def chat_guard(settings: GatewaySettings, redis: Redis | None) -> ChatGuard:
+    """The chat API's limits per address, on turns at once, and on opening handovers."""
+    prefix = settings.redis_key_prefix
+    hour = 3600
+    return ChatGuard(
+        per_ip=rate_limiter(redis, settings.chat_ip_limit_per_minute, prefix=prefix),
+        max_concurrent_turns=settings.chat_max_concurrent_turns,
+        handovers_per_ip=rate_limiter(
+            redis, settings.handover_ip_limit_per_hour, window_seconds=hour, prefix=prefix
+        ),
+        handovers_global=rate_limiter(
+            redis, settings.handover_global_limit_per_hour, window_seconds=hour, prefix=prefix
+        ),
+    )
+
+
+def route_template(request: Request) -> str:
+    """The matched route's path template (`/api/v1/chat`), never the path with its values."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    if isinstance(path, str):
+        return path
+    # Static files and unmatched paths: only the first segment, which holds no identifier.
+    first = request.url.path.strip("/").split("/", 1)[0]
+    return f"/{first}/…" if first else "/"
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -71,8 +108,18 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 prefix=settings.redis_key_prefix,
                 rasa_timeout_seconds=settings.rasa_timeout_seconds,
             )
+            guard = chat_guard(settings, redis)
+            app.state.chat_guard = guard
+
+            async def may_open_handover(inbound: Inbound) -> bool:
+                # Web clients count by address; messaging senders are phone numbers or accounts.
+                return await guard.allow_handover(inbound.client or inbound.sender)
+
             app.state.conversations = AlertControls(
-                HandoverConversationService(app.state.rasa, languages, desk, turns), app.state.engine
+                HandoverConversationService(
+                    app.state.rasa, languages, desk, turns, may_open_handover=may_open_handover
+                ),
+                app.state.engine,
             )
             try:
                 async with (
@@ -92,11 +139,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             finally:
                 app.state.engine.dispose()
 
+    docs = settings.docs_enabled
     app = FastAPI(
         title="Dalil gateway",
         summary="Messaging gateway, web chat and chat API of Dalil.",
         version="0.1.0",
         lifespan=lifespan,
+        # Off in production unless DALIL_API_DOCS=true: a map of every route helps attackers most.
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.state.settings = settings
 
@@ -109,12 +161,19 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             return JSONResponse({"detail": "Request body too large."}, status_code=413)
         started = time.perf_counter()
         response = await call_next(request)
-        # Never the message text or a phone number at INFO: only the shape of the request.
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("X-Frame-Options", "DENY")
+        if settings.environment == "production":
+            headers.setdefault("Strict-Transport-Security", HSTS)
+        # Never the message text, a phone number or an id in a path: the route's template only.
         log.info(
             "request",
             extra={
                 "method": request.method,
-                "path": request.url.path,
+                "path": route_template(request),
                 "status": response.status_code,
                 "ms": round((time.perf_counter() - started) * 1000, 1),
             },
@@ -144,6 +203,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(alert_routes.webhooks)
     # Outermost: also bounds chunked bodies, which carry no Content-Length.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # X-Forwarded-For/-Proto believed from the trusted proxies only (DALIL_TRUSTED_PROXIES), so a
+    # client cannot pick its own address to dodge the limits; the same list is given to uvicorn.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

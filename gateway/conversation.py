@@ -11,7 +11,7 @@ from components.danger import DangerMatch
 
 from dalil.i18n import gettext
 from dalil.languages import Language
-from gateway.language import choose_language
+from gateway.language import choose_language_off_loop
 from gateway.rasa import RasaClient, RasaUnavailable
 from gateway.safety import (
     DANGER_COMMAND,
@@ -37,6 +37,8 @@ class Inbound:
     language: str | None = None
     language_hint: str | None = None
     location: Location | None = None
+    # The web client's address (through trusted proxies): what handover limits count by.
+    client: str | None = None
 
 
 @dataclass
@@ -135,7 +137,7 @@ class ConversationService:
     async def resolve_language(self, inbound: Inbound) -> Language:
         """The language of this turn's answer, remembered for the next turn."""
         current = await self.languages.get(inbound.sender)
-        language = choose_language(
+        language = await choose_language_off_loop(
             inbound.text, explicit=inbound.language, current=current, hint=inbound.language_hint
         )
         if language != current:

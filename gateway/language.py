@@ -12,6 +12,8 @@ say "merci" in every language, and a menu choice says nothing about the reader.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import re
 import threading
@@ -632,6 +634,22 @@ def detect_message_language(text: str) -> Language | None:
     """The message's language when it can be told with confidence, else None."""
     detection = detect_message(text)
     return detection.language if detection and detection.confident else None
+
+
+async def choose_language_off_loop(
+    text: str,
+    *,
+    explicit: str | None = None,
+    current: str | None = None,
+    hint: str | None = None,
+) -> Language:
+    """`choose_language` in a worker thread: lingua takes tens of ms on a long text, and the
+    event loop meanwhile serves webhooks and other turns (the lock still keeps lingua to one
+    call at a time)."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(
+        None, functools.partial(choose_language, text, explicit=explicit, current=current, hint=hint)
+    )
 
 
 def choose_language(

@@ -6,12 +6,13 @@ every response and shows what comes back. The domain only lists placeholder text
 
 from __future__ import annotations
 
+import hmac
 import logging
 import time
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from actions.payloads import person_button
@@ -20,7 +21,22 @@ from dalil.languages import LANGUAGES, Language, coerce_language
 from gateway.conversation import apology
 
 log = logging.getLogger(__name__)
-router = APIRouter(tags=["nlg"])
+
+
+def rasa_only(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    """Only Rasa may call /nlg: it sends `Authorization: Bearer <DALIL_RASA_TOKEN>`
+    (the `headers` of the `nlg` endpoint in bot/endpoints*.yml)."""
+    token = request.app.state.settings.rasa_token.get_secret_value()
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), token.encode()):
+        raise HTTPException(status_code=401, detail="The NLG endpoint is for Rasa only.")
+
+
+router = APIRouter(
+    tags=["nlg"],
+    dependencies=[Depends(rasa_only)],
+    responses={401: {"description": "Not Rasa: the bearer token is missing or wrong."}},
+)
 
 
 class NlgRequest(BaseModel):

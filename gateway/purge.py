@@ -270,7 +270,11 @@ async def _purge(settings: GatewaySettings, age: timedelta) -> PurgeReport:
                 else None,
             )
             try:
-                return await forgetter.purge(age)
+                report = await forgetter.purge(age)
+                # The hashed ids outlive the messages, beyond any provider's redelivery window.
+                tombstone_age = timedelta(days=settings.dedupe_tombstone_days)
+                await forgetter.store.prune_tombstones(now() - max(age, tombstone_age))
+                return report
             finally:
                 forgetter.close()
                 engine.dispose()

@@ -1,9 +1,14 @@
-"""Bounds on what one client may send: messages per sender per minute, and bytes per request."""
+"""Bounds on what clients may send: per sender, per address, turns at once, handovers, bytes."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hashlib
+import math
 import time
 from collections import OrderedDict, deque
+from collections.abc import AsyncIterator
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -11,12 +16,17 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dalil.i18n import gettext, isolate
+
 
 class RateLimiter(Protocol):
     """Counts a sender's messages."""
 
     async def allow(self, key: str) -> bool:
         """Count one message; False when the sender is over the limit."""
+
+    async def hit(self, key: str) -> float:
+        """Count one message; 0 when allowed, else the seconds to wait before the next."""
 
 
 class MemoryRateLimiter:
@@ -30,6 +40,10 @@ class MemoryRateLimiter:
 
     async def allow(self, key: str) -> bool:
         """Count one message; False when the sender is over the limit."""
+        return await self.hit(key) == 0
+
+    async def hit(self, key: str) -> float:
+        """Count one message; 0 when allowed, else the seconds until the oldest one expires."""
         now = time.monotonic()
         hits = self._hits.setdefault(key, deque())
         self._hits.move_to_end(key)
@@ -38,9 +52,9 @@ class MemoryRateLimiter:
         if len(self._hits) > self._capacity:
             self._hits.popitem(last=False)
         if len(hits) >= self._limit:
-            return False
+            return max(hits[0] + self._window - now, 0.001)
         hits.append(now)
-        return True
+        return 0.0
 
     async def forget(self, key: str) -> None:
         """Drop a sender's counter (deletion request)."""
@@ -60,13 +74,20 @@ class RedisRateLimiter:
 
     async def allow(self, key: str) -> bool:
         """Count one message; False when the sender is over the limit."""
-        window = int(time.time() // self._window)
+        return await self.hit(key) == 0
+
+    async def hit(self, key: str) -> float:
+        """Count one message; 0 when allowed, else the seconds until the window turns."""
+        now = time.time()
+        window = int(now // self._window)
         name = f"{self._prefix}rate:{key}:{window}"
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(name)
             pipe.expire(name, self._window * 2)
             count, _ = await pipe.execute()
-        return int(count) <= self._limit
+        if int(count) <= self._limit:
+            return 0.0
+        return max((window + 1) * self._window - now, 0.001)
 
     async def forget(self, key: str) -> None:
         """Drop a sender's counters (deletion request)."""
@@ -81,6 +102,66 @@ class RedisRateLimiter:
             if window.isdigit() and int(window) * self._window < cutoff:
                 removed += int(await self._redis.delete(name))
         return removed
+
+
+def rate_limiter(
+    redis: Redis | None, limit: int, *, window_seconds: int = 60, prefix: str = "dalil:"
+) -> RateLimiter:
+    """Shared through Redis when there is one, else this process's own memory."""
+    if redis is not None:
+        return RedisRateLimiter(redis, limit, window_seconds=window_seconds, prefix=prefix)
+    return MemoryRateLimiter(limit, window_seconds=window_seconds)
+
+
+class TooBusy(Exception):
+    """Every turn slot of this process is taken."""
+
+
+class ChatGuard:
+    """What the public chat API checks before a turn: the client's address, and turns at once.
+
+    The sender id is chosen by the client, so its limit alone is no limit: the address (as
+    seen through trusted proxies only) and a cap on turns in flight bound what one machine and
+    everyone together can make Rasa and the staff do.
+    """
+
+    def __init__(
+        self,
+        *,
+        per_ip: RateLimiter,
+        max_concurrent_turns: int,
+        handovers_per_ip: RateLimiter,
+        handovers_global: RateLimiter,
+    ) -> None:
+        self._per_ip = per_ip
+        self._slots = asyncio.Semaphore(max_concurrent_turns)
+        self._handovers_per_ip = handovers_per_ip
+        self._handovers_global = handovers_global
+
+    async def admit(self, client: str) -> float:
+        """Count one message from `client`; 0 when allowed, else the seconds to wait."""
+        return await self._per_ip.hit(f"chat-ip:{client}")
+
+    @contextlib.asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """Hold one of the turn slots for a turn; raises TooBusy when none is free."""
+        if self._slots.locked():
+            raise TooBusy()
+        async with self._slots:
+            yield
+
+    async def allow_handover(self, who: str) -> bool:
+        """Whether `who` (an address, or a sender on channels) may open one more handover."""
+        # Hashed: a messaging sender's pseudonym must not outlive "delete my data" in a key name.
+        digest = hashlib.sha256(who.encode()).hexdigest()[:24]
+        if await self._handovers_per_ip.hit(f"handover:{digest}"):
+            return False
+        return await self._handovers_global.hit("handover:all") == 0
+
+
+def retry_after(seconds: float) -> str:
+    """A Retry-After header value: whole seconds, at least one."""
+    return str(max(1, math.ceil(seconds)))
 
 
 class BodyTooLarge(HTTPException):
@@ -137,3 +218,25 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
         return await receive()
 
     return replay
+
+
+def too_many_messages(language: str) -> str:
+    """The polite answer to a client over the chat limits."""
+    return gettext(
+        language,
+        "You are sending many messages at once. Please wait a moment, then write again. "
+        "In an emergency, call the police on {police} or an ambulance on {ambulance}.",
+        police=isolate("19", language),
+        ambulance=isolate("150", language),
+    )
+
+
+def handovers_busy(language: str) -> str:
+    """Said instead of the handover announcement when no more handovers may be opened now."""
+    return gettext(
+        language,
+        "Our partners cannot take another conversation right now. Please ask again later. "
+        "In an emergency, call the police on {police} or an ambulance on {ambulance}.",
+        police=isolate("19", language),
+        ambulance=isolate("150", language),
+    )

@@ -51,3 +51,7 @@ class ChatResponse(BaseModel):
 
     language: Language
     messages: list[Message]
+    new_conversation: bool | None = Field(
+        default=None,
+        description="True when this conversation was deleted: the client should use a new sender id.",
+    )

@@ -19,18 +19,20 @@ class GatewaySettings(BaseSettings):
         env_prefix="DALIL_", env_file=ROOT / ".env", extra="ignore", env_file_encoding="utf-8"
     )
 
-    environment: Literal["development", "test", "production"] = "development"
+    # Production unless said otherwise: an empty environment must not start with known secrets.
+    environment: Literal["development", "test", "production"] = "production"
     log_level: str = "INFO"
     database_url: str = f"sqlite:///{ROOT / 'var' / 'dalil.db'}"
     redis_url: str | None = None
     redis_key_prefix: str = "dalil:"
 
     rasa_url: str = "http://127.0.0.1:5005"
-    rasa_token: SecretStr = SecretStr("dev")
+    # Sent to Rasa's HTTP API, and expected back from Rasa on /nlg (bot/endpoints*.yml).
+    rasa_token: SecretStr = SecretStr("")
     rasa_timeout_seconds: float = 30.0
     action_server_url: str = "http://127.0.0.1:5055"
 
-    pseudonym_key: SecretStr = SecretStr("dev")
+    pseudonym_key: SecretStr = SecretStr("")
     # Where /admin/review writes the questions an editor labelled; `make train` reads bot/data.
     review_dir: Path = ROOT / "bot" / "data" / "nlu" / "reviewed"
     max_text_length: int = Field(default=4096, ge=1)
@@ -45,7 +47,10 @@ class GatewaySettings(BaseSettings):
     whatsapp_api_version: str = "v21.0"
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
+    # Required with Twilio: the exact URL Twilio signs (never rebuilt from request headers).
     twilio_public_url: str | None = None
+    # The SharedKey secret of a Twilio Webhook Setting, for HMAC-SHA256 signatures.
+    twilio_webhook_shared_key: SecretStr | None = None
     twilio_api_base_url: str = "https://api.twilio.com"
     telegram_bot_token: SecretStr | None = None
     telegram_secret_token: SecretStr | None = None
@@ -58,6 +63,16 @@ class GatewaySettings(BaseSettings):
     retry_max_delay_seconds: float = Field(default=300.0, gt=0)
     retry_max_attempts: int = Field(default=200, ge=1)
     rate_limit_per_minute: int = Field(default=30, ge=1)
+    # The chat API per client address (as seen through trusted proxies only), and at once.
+    chat_ip_limit_per_minute: int = Field(default=60, ge=1)
+    chat_max_concurrent_turns: int = Field(default=32, ge=1)
+    # Opening a staff handover costs a person's time: far fewer per address and in all.
+    handover_ip_limit_per_hour: int = Field(default=3, ge=1)
+    handover_global_limit_per_hour: int = Field(default=60, ge=1)
+    # WhatsApp and Telegram messages older than this are refused (a replay, or a stale backlog).
+    max_message_age_seconds: int = Field(default=24 * 3600, ge=60)
+    # Provider message ids are remembered (hashed) this long, well beyond any provider's retries.
+    dedupe_tombstone_days: int = Field(default=90, ge=1)
     # Rasa's SQL tracker store, when used: `dalil purge` deletes a sender's `events` rows there.
     rasa_tracker_database_url: str | None = None
 
@@ -70,6 +85,25 @@ class GatewaySettings(BaseSettings):
     login_max_failures_per_ip: int = Field(default=20, ge=1)
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_window_seconds: float = Field(default=900.0, gt=0)
+    # Beyond the free failures, each further failure doubles the wait, up to this (no lockout).
+    login_max_delay_seconds: float = Field(default=300.0, gt=0)
+    # One-person deployments only: an admin may publish a draft they wrote themselves.
+    allow_self_publish: bool = False
+
+    # The reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or networks,
+    # comma-separated); every other peer is the client itself.
+    trusted_proxies: str = "127.0.0.1"
+    # /docs, /redoc and /openapi.json: on outside production unless set.
+    api_docs: bool | None = None
+
+    @model_validator(mode="after")
+    def _twilio_needs_its_public_url(self) -> GatewaySettings:
+        if self.twilio_account_sid and self.twilio_auth_token and not self.twilio_public_url:
+            raise ValueError(
+                "DALIL_TWILIO_PUBLIC_URL must be set with Twilio: the signature covers the URL "
+                "Twilio called, which the gateway must not take from the request's headers"
+            )
+        return self
 
     # Handover lifecycle (gateway/staff/lifecycle.py): when the user is told nobody answered,
     # and when a silent handover closes by itself.
@@ -79,11 +113,29 @@ class GatewaySettings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> GatewaySettings:
+        if self.environment == "development":
+            # Only on an explicit DALIL_ENVIRONMENT=development (`make run` writes real keys).
+            for name in ("rasa_token", "pseudonym_key"):
+                if not getattr(self, name).get_secret_value():
+                    setattr(self, name, SecretStr("dev"))
+            return self
         for name in ("rasa_token", "pseudonym_key", "session_secret"):
-            refuse_placeholder(getattr(self, name), name=f"DALIL_{name.upper()}", environment=self.environment)
+            refuse_placeholder(
+                getattr(self, name), name=f"DALIL_{name.upper()}", environment=self.environment
+            )
         if self.environment == "production" and self.session_secret is None:
             raise ValueError("DALIL_SESSION_SECRET must be set when DALIL_ENVIRONMENT=production")
         return self
+
+    @property
+    def docs_enabled(self) -> bool:
+        """Whether the OpenAPI pages are served."""
+        return self.api_docs if self.api_docs is not None else self.environment != "production"
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """`trusted_proxies` as uvicorn's ProxyHeadersMiddleware takes it."""
+        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
 
 
 @cache

@@ -221,3 +221,19 @@ class StaffDeskClosedDay(AdminBase):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     note: Mapped[str] = mapped_column(String(120), default="")
+
+
+class AdminSession(AdminBase):
+    """A logged-in session, so logging out or an admin ending it takes effect on the server."""
+
+    __tablename__ = "admin_sessions"
+    __table_args__ = (Index("ix_admin_sessions_user_id", "user_id"),)
+
+    # SHA-256 of the random id in the cookie: the table alone cannot be replayed as cookies.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("admin_users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("admin_users.id"))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import math
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Form, HTTPException, Query, Request
@@ -35,12 +36,24 @@ from gateway.admin.forms import (
     sources_to_text,
     topic_translation_from_form,
 )
-from gateway.admin.models import AdminUser, AuditEntry, Draft, Revision, UnansweredQuestion
+from gateway.admin.models import (
+    AdminSession,
+    AdminUser,
+    AuditEntry,
+    Draft,
+    Revision,
+    UnansweredQuestion,
+    utcnow,
+)
 from gateway.admin.security import (
+    OwnDraft,
+    check_four_eyes,
     hash_password,
     needs_rehash,
     new_session,
+    new_session_id,
     password_stamp,
+    session_key,
     verify_password,
 )
 from gateway.admin.web import (
@@ -52,6 +65,7 @@ from gateway.admin.web import (
     client_ip,
     render,
     require,
+    security,
     set_session_cookie,
 )
 from knowledge.content import today
@@ -100,13 +114,16 @@ def login(
     """Check the password; rate-limited per IP and per account."""
     ip = client_ip(request)
     email = email.strip().lower()
-    if sec.limiter.blocked(ip=ip, account=email):
+    wait = sec.limiter.wait_seconds(ip=ip, account=email)
+    if wait > 0:
         audit(session, actor=None, actor_email=email, action="login_blocked", ip=ip)
         session.commit()
-        return render(
+        refused = render(
             request, auth, "admin/login.html", status_code=429, next=next,
-            error="Too many failed attempts. Wait a few minutes and try again.",
+            error="Too many failed attempts. Wait a moment and try again.",
         )
+        refused.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+        return refused
     user = session.scalar(select(AdminUser).where(AdminUser.email == email))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
@@ -117,16 +134,23 @@ def login(
             request, auth, "admin/login.html", status_code=401, next=next,
             error="Wrong e-mail address or password.",
         )
-    sec.limiter.succeeded(account=email)
+    sec.limiter.succeeded(account=email, ip=ip)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = datetime.now(UTC)
-    audit(session, actor=user, action="login", ip=ip)
-    session.commit()
     # A new session (new CSRF token) at login: a token seen before login is worth nothing after.
     fresh = new_session()
     fresh.user_id = user.id
     fresh.stamp = password_stamp(user.password_hash)
+    fresh.sid = new_session_id()
+    session.add(
+        AdminSession(
+            id=session_key(fresh.sid), user_id=user.id, ip=ip,
+            expires_at=utcnow() + timedelta(seconds=sec.codec.max_age),
+        )
+    )
+    audit(session, actor=user, action="login", ip=ip)
+    session.commit()
     response = RedirectResponse(_safe_next(next, user.role), status_code=303)
     set_session_cookie(response, fresh, sec)
     return response
@@ -134,13 +158,56 @@ def login(
 
 @router.post("/admin/logout", include_in_schema=False, dependencies=[CsrfChecked])
 def logout(request: Request, auth: AuthDep, session: DbDep, sec: SecurityDep) -> Response:
-    """End the session."""
+    """End the session, on the server too: a copied cookie is worth nothing afterwards."""
     if auth.user is not None:
+        revoke_session(session, auth.session.sid, by=auth.user.id)
         audit(session, actor=auth.user, action="logout", ip=client_ip(request))
         session.commit()
     response = RedirectResponse("/admin/login", status_code=303)
     set_session_cookie(response, new_session(), sec)
     return response
+
+
+def revoke_session(session: Session, sid: str, *, by: int) -> bool:
+    """Mark a server-side session ended; False when there was none to end."""
+    row = session.get(AdminSession, session_key(sid)) if sid else None
+    if row is None or row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    row.revoked_by = by
+    return True
+
+
+Users = Annotated[Auth, require("users")]
+
+
+@router.get("/admin/sessions", response_class=HTMLResponse, include_in_schema=False)
+def sessions_page(request: Request, auth: Users, session: DbDep) -> Response:
+    """Every live session, so an admin can end one (a lost phone, a departed colleague)."""
+    rows = session.scalars(
+        select(AdminSession)
+        .where(AdminSession.revoked_at.is_(None), AdminSession.expires_at > utcnow())
+        .order_by(AdminSession.created_at.desc())
+    ).all()
+    current = session_key(auth.session.sid) if auth.session.sid else ""
+    return render(
+        request, auth, "admin/sessions.html", sessions=rows, authors=_authors(session), current=current
+    )
+
+
+@router.post("/admin/sessions/{key}/revoke", include_in_schema=False, dependencies=[CsrfChecked])
+def end_session(request: Request, auth: Users, session: DbDep, key: str) -> Response:
+    """End a session on the server: its cookie no longer logs anyone in."""
+    row = session.get(AdminSession, key)
+    if row is None:
+        raise HTTPException(404)
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        row.revoked_by = _user(auth).id
+        audit(session, actor=auth.user, action="session_revoked", target=f"user:{row.user_id}",
+              ip=client_ip(request))
+    session.commit()
+    return RedirectResponse("/admin/sessions", status_code=303)
 
 
 # --- content --------------------------------------------------------------------------------
@@ -306,6 +373,10 @@ def _draft_step(request: Request, auth: Auth, session: Session, draft_id: int, s
         elif step == "reject":
             reject_draft(draft, user=user)
         else:
+            check_four_eyes(
+                author_id=draft.author_id, publisher_id=user.id,
+                allow_self_publish=security(request).allow_self_publish,
+            )
             revision = publish_draft(session, draft, user=user)
             audit(session, actor=user, action="revision_published", target=_target(draft),
                   ip=client_ip(request), draft=draft.id, revision=revision.id)
@@ -313,7 +384,7 @@ def _draft_step(request: Request, auth: Auth, session: Session, draft_id: int, s
         session.rollback()
         return render(request, auth, "admin/draft.html", status_code=422, draft=draft,
                       lines=diff(draft.base_payload, draft.payload), authors=_authors(session), error=str(exc))
-    except NotAllowed as exc:
+    except (NotAllowed, OwnDraft) as exc:
         raise HTTPException(status_code=403, detail=str(exc)) from exc
     audit(session, actor=user, action=f"draft_{step}", target=_target(draft), ip=client_ip(request), draft=draft.id)
     session.commit()

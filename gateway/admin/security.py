@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from redis import Redis
 
 from gateway.admin.models import ROLES
 
@@ -49,6 +51,16 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
+class OwnDraft(Exception):
+    """An admin tried to publish a draft they wrote (four eyes)."""
+
+
+def check_four_eyes(*, author_id: int, publisher_id: int, allow_self_publish: bool) -> None:
+    """Refuse publishing one's own draft unless the deployment allows it (one-person teams)."""
+    if author_id == publisher_id and not allow_self_publish:
+        raise OwnDraft("another admin must publish a draft you wrote")
+
+
 def allowed(role: str | None, permission: str) -> bool:
     """Whether `role` carries `permission`."""
     return role is not None and permission in PERMISSIONS.get(role, frozenset())
@@ -62,10 +74,13 @@ class SessionData:
     user_id: int | None = None
     # The password hash's tail: changing the password ends every other session.
     stamp: str = ""
+    # The server-side session's random id (admin_sessions holds its hash): logging out or an
+    # admin ending the session revokes it there, whatever the browser keeps.
+    sid: str = ""
 
     def dump(self) -> dict[str, Any]:
         """The cookie payload."""
-        return {"c": self.csrf, "u": self.user_id, "s": self.stamp}
+        return {"c": self.csrf, "u": self.user_id, "s": self.stamp, "i": self.sid}
 
 
 class SessionCodec:
@@ -94,12 +109,23 @@ class SessionCodec:
             csrf=raw["c"],
             user_id=user_id if isinstance(user_id, int) else None,
             stamp=str(raw.get("s") or ""),
+            sid=str(raw.get("i") or ""),
         )
 
 
 def new_session() -> SessionData:
     """An anonymous session with a fresh CSRF token."""
     return SessionData(csrf=secrets.token_urlsafe(32))
+
+
+def new_session_id() -> str:
+    """A random id for a server-side session (what the cookie carries)."""
+    return secrets.token_urlsafe(32)
+
+
+def session_key(sid: str) -> str:
+    """What the database keeps of a session id: its SHA-256, never the id itself."""
+    return hashlib.sha256(sid.encode()).hexdigest()
 
 
 def password_stamp(password_hash: str) -> str:
@@ -112,8 +138,83 @@ def csrf_matches(expected: str, given: str | None) -> bool:
     return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
 
 
+class FailureStore(Protocol):
+    """Counts failed logins per key: how many lately, and when the last one was."""
+
+    def get(self, key: str) -> tuple[int, float]:
+        """(failures within the window, time of the last one), (0, 0.0) when none."""
+
+    def add(self, key: str, now: float) -> None:
+        """Count one failure at `now`."""
+
+    def clear(self, key: str) -> None:
+        """Forget the key's failures."""
+
+
+class MemoryFailures:
+    """Failures in this process's memory, bounded in the number of keys."""
+
+    def __init__(self, *, window_seconds: float, capacity: int = 50_000) -> None:
+        self._window = window_seconds
+        self._capacity = capacity
+        self._items: OrderedDict[str, tuple[int, float]] = OrderedDict()
+
+    def get(self, key: str) -> tuple[int, float]:
+        """(failures within the window, time of the last one)."""
+        count, last = self._items.get(key, (0, 0.0))
+        if count and time.time() - last > self._window:
+            self._items.pop(key, None)
+            return 0, 0.0
+        return count, last
+
+    def add(self, key: str, now: float) -> None:
+        """Count one failure."""
+        count, _ = self.get(key)
+        self._items[key] = (count + 1, now)
+        self._items.move_to_end(key)
+        while len(self._items) > self._capacity:
+            self._items.popitem(last=False)
+
+    def clear(self, key: str) -> None:
+        """Forget the key."""
+        self._items.pop(key, None)
+
+
+class RedisFailures:
+    """Failures in Redis, so every gateway replica sees the same counts (and restarts keep them)."""
+
+    def __init__(self, redis: Redis, *, window_seconds: float, prefix: str = "dalil:") -> None:
+        self._redis = redis
+        self._window = max(1, int(window_seconds))
+        self._prefix = f"{prefix}login:"
+
+    def get(self, key: str) -> tuple[int, float]:
+        """(failures within the window, time of the last one)."""
+        raw = self._redis.hmget(self._prefix + key, ["n", "last"])
+        count, last = raw[0], raw[1]
+        return (int(count), float(last)) if count is not None and last is not None else (0, 0.0)
+
+    def add(self, key: str, now: float) -> None:
+        """Count one failure; the window restarts with each failure."""
+        name = self._prefix + key
+        with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hincrby(name, "n", 1)
+            pipe.hset(name, "last", repr(now))
+            pipe.expire(name, self._window)
+            pipe.execute()
+
+    def clear(self, key: str) -> None:
+        """Forget the key."""
+        self._redis.delete(self._prefix + key)
+
+
 class LoginLimiter:
-    """Sliding windows of failed logins per IP and per account (one process, bounded memory)."""
+    """A growing delay after repeated failures, per account and address, and per address.
+
+    No hard lockout: a lockout per account lets anyone lock an administrator out with a few
+    wrong passwords. Past the free failures each one doubles the wait (1 s, 2 s, 4 s …, capped),
+    which makes guessing hopeless while the owner, from their own address, is never locked out.
+    """
 
     def __init__(
         self,
@@ -121,35 +222,42 @@ class LoginLimiter:
         per_ip: int,
         per_account: int,
         window_seconds: float,
-        capacity: int = 50_000,
+        max_delay_seconds: float = 300.0,
+        store: FailureStore | None = None,
     ) -> None:
-        self._limits = {"ip": per_ip, "account": per_account}
-        self._window = window_seconds
-        self._capacity = capacity
-        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._free = {"ip": per_ip, "pair": per_account}
+        self._max_delay = max_delay_seconds
+        self._store: FailureStore = store or MemoryFailures(window_seconds=window_seconds)
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        hits = self._failures.setdefault(key, deque())
-        self._failures.move_to_end(key)
-        while hits and hits[0] <= now - self._window:
-            hits.popleft()
-        while len(self._failures) > self._capacity:
-            self._failures.popitem(last=False)
-        return hits
+    def _keys(self, ip: str, account: str) -> dict[str, str]:
+        return {"ip": f"ip:{ip}", "pair": f"pair:{account.lower()}:{ip}"}
+
+    def delay(self, failures: int, free: int) -> float:
+        """The wait after `failures` failures when `free` of them cost nothing."""
+        if failures < free:
+            return 0.0
+        return float(min(self._max_delay, 2 ** (failures - free + 1)))
+
+    def wait_seconds(self, *, ip: str, account: str, now: float | None = None) -> float:
+        """How long this address must wait before trying this account again (0: go ahead)."""
+        now = time.time() if now is None else now
+        wait = 0.0
+        for kind, key in self._keys(ip, account).items():
+            failures, last = self._store.get(key)
+            if failures:
+                wait = max(wait, last + self.delay(failures, self._free[kind]) - now)
+        return max(wait, 0.0)
 
     def blocked(self, *, ip: str, account: str) -> bool:
-        """Whether this IP or this account has failed too often lately."""
-        now = time.monotonic()
-        return len(self._recent(f"ip:{ip}", now)) >= self._limits["ip"] or len(
-            self._recent(f"account:{account.lower()}", now)
-        ) >= self._limits["account"]
+        """Whether this address must wait before trying this account again."""
+        return self.wait_seconds(ip=ip, account=account) > 0
 
     def failed(self, *, ip: str, account: str) -> None:
-        """Count one failed attempt against both keys."""
-        now = time.monotonic()
-        self._recent(f"ip:{ip}", now).append(now)
-        self._recent(f"account:{account.lower()}", now).append(now)
+        """Count one failed attempt against the address and the account from that address."""
+        now = time.time()
+        for key in self._keys(ip, account).values():
+            self._store.add(key, now)
 
-    def succeeded(self, *, account: str) -> None:
-        """A correct password clears the account's count (not the IP's)."""
-        self._failures.pop(f"account:{account.lower()}", None)
+    def succeeded(self, *, account: str, ip: str = "") -> None:
+        """A correct password clears the account's count from that address (not the address's)."""
+        self._store.clear(self._keys(ip, account)["pair"])

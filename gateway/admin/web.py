@@ -11,22 +11,27 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from redis import Redis
 from sqlalchemy.orm import Session
 
 from dalil.i18n import gettext, language_name, status_title, topic_title
 from dalil.languages import LANGUAGES, RTL_LANGUAGES, Language, coerce_language
-from gateway.admin.models import AdminUser
+from gateway.admin.models import AdminSession, AdminUser, aware, utcnow
 from gateway.admin.security import (
     CSRF_FIELD,
     CSRF_HEADER,
     SESSION_COOKIE,
+    FailureStore,
     LoginLimiter,
+    MemoryFailures,
+    RedisFailures,
     SessionCodec,
     SessionData,
     allowed,
     csrf_matches,
     new_session,
     password_stamp,
+    session_key,
 )
 from gateway.routers.web import negotiate
 from gateway.settings import GatewaySettings
@@ -45,6 +50,8 @@ class Security:
     codec: SessionCodec
     limiter: LoginLimiter
     secure_cookies: bool
+    # One-person deployments only (DALIL_ALLOW_SELF_PUBLISH): an admin publishes their own drafts.
+    allow_self_publish: bool = False
 
 
 def security(request: Request) -> Security:
@@ -66,7 +73,10 @@ def security(request: Request) -> Security:
             per_ip=settings.login_max_failures_per_ip,
             per_account=settings.login_max_failures_per_account,
             window_seconds=settings.login_window_seconds,
+            max_delay_seconds=settings.login_max_delay_seconds,
+            store=_failure_store(settings),
         ),
+        allow_self_publish=settings.allow_self_publish,
         secure_cookies=(
             settings.admin_cookie_secure
             if settings.admin_cookie_secure is not None
@@ -75,6 +85,17 @@ def security(request: Request) -> Security:
     )
     state.admin_security = made
     return made
+
+
+def _failure_store(settings: GatewaySettings) -> FailureStore:
+    # Shared by every replica when Redis is configured: a login limit per process is no limit.
+    if settings.redis_url:
+        return RedisFailures(
+            Redis.from_url(settings.redis_url),
+            window_seconds=settings.login_window_seconds,
+            prefix=settings.redis_key_prefix,
+        )
+    return MemoryFailures(window_seconds=settings.login_window_seconds)
 
 
 def db(request: Request) -> Iterator[Session]:
@@ -115,11 +136,29 @@ def _auth(request: Request, session: DbDep, sec: SecurityDep) -> Auth:
     if data is None:
         return Auth(session=new_session(), user=None, fresh=True)
     user = session.get(AdminUser, data.user_id) if data.user_id is not None else None
-    # A disabled account or a changed password ends the session at the next request.
-    if user is not None and (not user.active or password_stamp(user.password_hash) != data.stamp):
+    # A disabled account, a changed password or a session ended on the server (logout, or an
+    # admin) ends it at the next request, whatever the cookie says.
+    if user is not None and (
+        not user.active
+        or password_stamp(user.password_hash) != data.stamp
+        or not session_alive(session, data.sid, user_id=user.id)
+    ):
         user = None
         data.user_id = None
     return Auth(session=data, user=user)
+
+
+def session_alive(session: Session, sid: str, *, user_id: int) -> bool:
+    """Whether the server-side session `sid` exists for this user, unrevoked and unexpired."""
+    if not sid:
+        return False
+    row = session.get(AdminSession, session_key(sid))
+    return (
+        row is not None
+        and row.user_id == user_id
+        and row.revoked_at is None
+        and aware(row.expires_at) > utcnow()
+    )
 
 
 AuthDep = Annotated[Auth, Depends(_auth)]
@@ -225,6 +264,7 @@ def render(
             "t": lambda message, **params: gettext(lang, message, **params),
             "ui_param": UI_LANGUAGE_PARAM,
             "ui_languages": [(code, language_name(code)) for code in LANGUAGES],
+            "self_publish_allowed": security(request).allow_self_publish,
             **context,
         },
         status_code=status_code,

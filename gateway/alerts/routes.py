@@ -18,8 +18,8 @@ from gateway.admin.audit import audit
 from gateway.admin.web import Auth, CsrfChecked, DbDep, client_ip, render, require
 from gateway.alerts.models import Alert, Subscription
 from gateway.alerts.outbox import counts_by_language, materialise, recipient_count, summary
+from gateway.alerts.settings import AlertSettings
 from gateway.alerts.statuses import apply_twilio
-from gateway.routers.webhooks import _public_url as public_url
 from gateway.settings import GatewaySettings
 from knowledge.schema import TOPICS
 
@@ -263,9 +263,15 @@ async def twilio_status(request: Request) -> Response:
     token = settings.twilio_auth_token
     form = {k: str(v) for k, v in (await request.form()).items()}
     signature = request.headers.get("x-twilio-signature", "")
-    url = public_url(request)
-    if token is None or not RequestValidator(token.get_secret_value()).validate(
-        url, form, signature
+    # The configured callback URL, never one rebuilt from the client's Host or X-Forwarded-*
+    # headers (a forged host would otherwise choose the URL the signature is checked against).
+    base = AlertSettings().twilio_status_url
+    row = request.query_params.get("d")
+    url = f"{base}?d={row}" if row is not None else str(base)
+    if (
+        token is None
+        or base is None
+        or not RequestValidator(token.get_secret_value()).validate(url, form, signature)
     ):
         return Response("Invalid signature.", status_code=403)
     await asyncio.to_thread(

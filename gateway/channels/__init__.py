@@ -30,13 +30,15 @@ def build_channels(settings: GatewaySettings, http: httpx.AsyncClient) -> dict[s
             base_url=s.whatsapp_api_base_url,
             version=s.whatsapp_api_version,
         )
-    if s.twilio_account_sid and s.twilio_auth_token:
+    if s.twilio_account_sid and s.twilio_auth_token and s.twilio_public_url:
+        shared_key = s.twilio_webhook_shared_key
         channels["twilio"] = TwilioChannel(
             http,
             account_sid=s.twilio_account_sid,
             auth_token=s.twilio_auth_token.get_secret_value(),
             public_url=s.twilio_public_url,
             base_url=s.twilio_api_base_url,
+            shared_key=shared_key.get_secret_value() if shared_key else None,
         )
     if s.telegram_bot_token and s.telegram_secret_token:
         channels["telegram"] = TelegramChannel(

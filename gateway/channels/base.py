@@ -60,6 +60,19 @@ class Incoming:
     # Other ids of the same person in this message (WhatsApp: the phone number beside the
     # business-scoped user id), so a conversation begun under one continues under the other.
     aliases: tuple[str, ...] = ()
+    # When the user sent it (Unix seconds, as the provider says), to refuse stale replays.
+    sent_at: float | None = None
+
+
+def unix_time(value: object) -> float | None:
+    """A provider's Unix timestamp (an int, or digits in a string), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and value.isdigit():
+        return float(value)
+    return None
 
 
 @dataclass

@@ -22,6 +22,7 @@ from gateway.channels.base import (
     payload_key,
     shorten,
     split_text,
+    unix_time,
 )
 from gateway.schemas import Location, Message
 
@@ -72,6 +73,7 @@ class TelegramChannel:
             "user_id": str(chat_id),
             "address": {"chat_id": str(chat_id)},
             "language_hint": _language(message.get("from")),
+            "sent_at": unix_time(message.get("date")),
         }
         text = message.get("text")
         if isinstance(text, str) and text.strip():

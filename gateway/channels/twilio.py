@@ -8,7 +8,12 @@ from urllib.parse import parse_qsl
 import httpx
 from starlette.datastructures import Headers
 from starlette.responses import Response
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import (
+    HMAC_SHA1,
+    SIGNATURE_SETTINGS_HEADER,
+    RequestValidator,
+    get_signature_algorithm,
+)
 
 from gateway.channels.base import (
     LOCATION_TEXT,
@@ -39,18 +44,25 @@ class TwilioChannel:
         *,
         account_sid: str,
         auth_token: str,
-        public_url: str | None,
+        public_url: str,
         base_url: str,
+        shared_key: str | None = None,
     ) -> None:
         self._http = http
         self._account_sid = account_sid
         self._auth_token = auth_token
         self._validator = RequestValidator(auth_token)
+        # Webhook Settings sign with their own SharedKey (HMAC-SHA256), not the auth token.
+        self._shared_validator = RequestValidator(shared_key) if shared_key else None
         self._public_url = public_url
         self._send_url = f"{base_url.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
 
     def verify(self, *, url: str, headers: Headers, body: bytes) -> bool:
-        """`X-Twilio-Signature` over the public URL and every form parameter (fail closed)."""
+        """`X-Twilio-Signature` over the public URL and every form parameter (fail closed).
+
+        HMAC-SHA1 with the auth token by default; when `X-Twilio-Webhooks-Signature-Settings`
+        names another algorithm (HMAC_SHA256), the Webhook Setting's shared key signed it.
+        """
         signature = headers.get("x-twilio-signature")
         if not signature:
             return False
@@ -58,8 +70,18 @@ class TwilioChannel:
             params = _form(body)
         except BadPayload:
             return False
-        # Behind a proxy the URL Twilio signed is the public one, not the one we were called on.
-        return bool(self._validator.validate(self._public_url or url, params, signature))
+        settings = headers.get(SIGNATURE_SETTINGS_HEADER)
+        validator = self._validator
+        algorithm = get_signature_algorithm(settings) if settings else HMAC_SHA1
+        if settings:
+            if self._shared_validator is None:
+                return False
+            validator = self._shared_validator
+        # Always the configured public URL: the request's own URL and Host are the client's.
+        try:
+            return bool(validator.validate(self._public_url, params, signature, algorithm))
+        except ValueError:
+            return False
 
     def parse(self, *, headers: Headers, body: bytes) -> Parsed:
         """One message per request: Body, location, or media without Body."""

@@ -26,6 +26,7 @@ from gateway.channels.base import (
     payload_key,
     shorten,
     split_text,
+    unix_time,
 )
 from gateway.schemas import Location, Message
 
@@ -155,6 +156,7 @@ class WhatsAppChannel:
             "user_id": bsuid or phone,
             "address": address,
             "aliases": (phone,) if (bsuid and phone) else (),
+            "sent_at": unix_time(message.get("timestamp")),
         }
         if kind in SILENT_TYPES:
             return None

@@ -110,3 +110,14 @@ class ButtonPayload(GatewayBase):
 
     key: Mapped[str] = mapped_column(String(16), primary_key=True)
     payload: Mapped[str] = mapped_column(Text)
+
+
+class SeenMessage(GatewayBase):
+    """A keyed hash of a provider message id, kept after the message itself is purged, so a
+    redelivery or a replay months later is still recognised; it reveals no phone number."""
+
+    __tablename__ = "gateway_seen_messages"
+    __table_args__ = (Index("ix_gateway_seen_messages_seen_at", "seen_at"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

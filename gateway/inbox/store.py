@@ -22,6 +22,7 @@ from gateway.inbox.models import (
     ButtonPayload,
     Contact,
     InboundMessage,
+    SeenMessage,
     SenderAlias,
     SenderLease,
 )
@@ -82,9 +83,19 @@ class InboxStore:
         return inspect(self.engine).has_table(InboundMessage.__tablename__)
 
     async def enqueue(
-        self, *, channel: str, sender: str, incoming: Incoming, accepted: bool = True
+        self,
+        *,
+        channel: str,
+        sender: str,
+        incoming: Incoming,
+        accepted: bool = True,
+        tombstone: str | None = None,
     ) -> bool:
-        """Persist a message and its reply address; False when the provider already sent it."""
+        """Persist a message and its reply address; False when the provider already sent it.
+
+        `tombstone` (a keyed hash of the provider's id) outlives the message: a redelivery after
+        the purge has removed the message is still recognised.
+        """
         at = now()
         values = {
             "channel": channel,
@@ -101,6 +112,13 @@ class InboxStore:
         }
 
         def work(session: Session) -> bool:
+            if tombstone is not None:
+                seen = self._insert(SeenMessage).values(key=tombstone, seen_at=at)
+                seen = seen.on_conflict_do_nothing(index_elements=["key"]).returning(
+                    SeenMessage.key
+                )
+                if session.execute(seen).scalar() is None:
+                    return False
             # One atomic statement, not check-then-insert: concurrent deliveries cannot both win.
             statement = self._insert(InboundMessage).values(**values)
             statement = statement.on_conflict_do_nothing(
@@ -321,6 +339,15 @@ class InboxStore:
                 )
             )
             session.execute(delete(Contact).where(Contact.sender == sender))
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
+        return await self._run(work)
+
+    async def prune_tombstones(self, cutoff: datetime) -> int:
+        """Forget the hashed ids of messages first seen before `cutoff`."""
+
+        def work(session: Session) -> int:
+            result = session.execute(delete(SeenMessage).where(SeenMessage.seen_at < cutoff))
             return int(result.rowcount)  # type: ignore[attr-defined]
 
         return await self._run(work)

@@ -61,6 +61,10 @@ def ui_strings(language: str) -> dict[str, str]:
         "failed": gettext(
             language, "The message could not be sent. Check your connection and try again."
         ),
+        "new_conversation": gettext(language, "New conversation"),
+        "too_many": gettext(
+            language, "You are sending many messages at once. Please wait a moment, then write again."
+        ),
         "you": gettext(language, "You:"),
         "bot": gettext(language, "Dalil:"),
     }

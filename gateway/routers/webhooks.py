@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from gateway.alerts.statuses import record_webhook_statuses
-from gateway.channels.base import BadPayload, Channel
+from gateway.channels.base import BadPayload, Channel, Incoming
 from gateway.channels.whatsapp import WhatsAppChannel
 from gateway.inbox.runtime import Inbox
 from gateway.privacy import pseudonym
@@ -54,16 +55,13 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _public_url(request: Request) -> str:
-    """The URL the provider called, as seen in front of a reverse proxy."""
-    url = request.url
-    proto = request.headers.get("x-forwarded-proto")
-    host = request.headers.get("x-forwarded-host")
-    if proto:
-        url = url.replace(scheme=proto.split(",")[0].strip())
-    if host:
-        url = url.replace(netloc=host.split(",")[0].strip())
-    return str(url)
+def seen_key(channel: str, provider_message_id: str, *, key: str) -> str:
+    """The tombstone of a provider message id: keyed, because a WhatsApp id embeds the number."""
+    return pseudonym("seen", f"{channel}:{provider_message_id}", key=key).removeprefix("seen:")
+
+
+def _stale(incoming: Incoming, max_age_seconds: int) -> bool:
+    return incoming.sent_at is not None and time.time() - incoming.sent_at > max_age_seconds
 
 
 async def _receive(request: Request, inbox: Inbox, name: str) -> Response:
@@ -72,7 +70,7 @@ async def _receive(request: Request, inbox: Inbox, name: str) -> Response:
     if not inbox.ready:
         raise HTTPException(status_code=503, detail="The gateway's tables are missing.")
     body = await _body(request, settings.max_body_bytes)
-    if not channel.verify(url=_public_url(request), headers=request.headers, body=body):
+    if not channel.verify(url=str(request.url), headers=request.headers, body=body):
         log.warning("webhook signature rejected", extra={"channel": name})
         return JSONResponse({"detail": "Invalid signature."}, status_code=403)
     try:
@@ -89,6 +87,10 @@ async def _receive(request: Request, inbox: Inbox, name: str) -> Response:
         # The provider says one person changed id: the new pseudonym joins the old conversation.
         await inbox.store.resolve_sender(alias(current), [alias(previous)])
     for incoming in parsed.messages:
+        if _stale(incoming, settings.max_message_age_seconds):
+            # A replayed capture, or a backlog no one should be answered for a day later.
+            log.warning("stale message refused", extra={"channel": name})
+            continue
         sender = await inbox.store.resolve_sender(
             alias(incoming.user_id), [alias(a) for a in incoming.aliases]
         )
@@ -97,7 +99,11 @@ async def _receive(request: Request, inbox: Inbox, name: str) -> Response:
             log.warning("sender over the rate limit", extra={"channel": name, "sender": sender})
         # Persisted before the provider hears 200: a crash after this loses nothing.
         new = await inbox.store.enqueue(
-            channel=name, sender=sender, incoming=incoming, accepted=accepted
+            channel=name,
+            sender=sender,
+            incoming=incoming,
+            accepted=accepted,
+            tombstone=seen_key(name, incoming.provider_message_id, key=key),
         )
         if not new:
             log.info("duplicate delivery ignored", extra={"channel": name})

@@ -2,9 +2,8 @@
 
 While a person handles a handover the bot stays silent: the gateway stores the user's messages
 for the staff inbox instead of sending them to Rasa. Staff replies reach the user through the
-same channel: messaging providers directly, the web chat by polling
-`GET /api/v1/chat/{sender}/inbox`. Three things always get through (docs/internals.md,
-"Handovers"): a danger message is answered with the emergency numbers and marks the handover
+same channel: messaging providers directly, the web chat by polling `POST /api/v1/chat/inbox`
+(the sender id in the body). Three things always get through (docs/internals.md, "Handovers"): a danger message is answered with the emergency numbers and marks the handover
 urgent; a word such as "bot" or «رجوع» (or the button) gives the conversation back to the bot;
 "delete my data" reaches Rasa's confirmation. Outside the desk's hours the bot keeps answering
 and the request waits in the inbox.
@@ -17,7 +16,7 @@ import dataclasses
 import enum
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -38,6 +37,7 @@ from gateway.admin.unanswered import FALLBACK, record_unanswered
 from gateway.alerts.window import hold_for_window
 from gateway.conversation import ConversationService, Inbound, LanguageMemory, Reply
 from gateway.rasa import RasaClient
+from gateway.ratelimit import handovers_busy
 from gateway.safety import DANGER_COMMAND, EmergencyNumbers, danger_in
 from gateway.schemas import Button, Message
 from gateway.staff.desk import desk_status
@@ -514,6 +514,17 @@ class HandoverDesk:
         return result
 
 
+def handover_refused(reply: Reply) -> Reply:
+    """The reply without its handover: the user is told to ask later, with the numbers."""
+    buttons = reply.messages[0].buttons if reply.messages else None
+    return Reply(
+        language=reply.language,
+        messages=[Message(text=handovers_busy(reply.language), buttons=buttons)],
+        commands=[c for c in reply.commands if c != HANDOVER_COMMAND],
+        degraded=reply.degraded,
+    )
+
+
 class HandoverConversationService(ConversationService):
     """The conversation path with handovers: silent while a person answers, opening on request."""
 
@@ -523,9 +534,12 @@ class HandoverConversationService(ConversationService):
         languages: LanguageMemory,
         desk: HandoverDesk,
         turns: TurnLock | None = None,
+        *,
+        may_open_handover: Callable[[Inbound], Awaitable[bool]] | None = None,
     ) -> None:
         super().__init__(rasa, languages, turns, emergency=desk.emergency)
         self.desk = desk
+        self.may_open_handover = may_open_handover
 
     async def answer(self, inbound: Inbound) -> Reply:
         """Danger first, then the handover, then Rasa."""
@@ -552,6 +566,9 @@ class HandoverConversationService(ConversationService):
             # no such intent, so show the menu instead.
             inbound = dataclasses.replace(inbound, text=MENU_PAYLOAD)
         reply = await self.answer_in(inbound, language, danger)
+        gate = self.may_open_handover
+        if HANDOVER_COMMAND in reply.commands and gate is not None and not await gate(inbound):
+            reply = handover_refused(reply)
         try:
             await self.desk.after_reply(inbound, reply)
         except SQLAlchemyError:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from dalil.i18n import topic_title
@@ -296,13 +297,19 @@ async def save_desk_page(request: Request, auth: Admin, session: DbDep) -> Respo
 chat_inbox = APIRouter(prefix="/api/v1/chat", tags=["chat"])
 
 
-@chat_inbox.get("/{sender}/inbox")
-def web_chat_inbox(request: Request, session: DbDep, sender: str) -> dict[str, Any]:
+class InboxRequest(BaseModel):
+    """Which web conversation to poll: its sender id travels in the body, never in a URL."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sender: str = Field(min_length=1, max_length=128)
+
+
+@chat_inbox.post("/inbox")
+def web_chat_inbox(request: Request, session: DbDep, body: InboxRequest) -> dict[str, Any]:
     """Messages a staff member wrote to this web chat since the last poll, and whether a person is on."""
-    if not 0 < len(sender) <= 128:
-        raise HTTPException(422, detail="sender: 1 to 128 characters")
     settings: GatewaySettings = request.app.state.settings
-    key = pseudonym("web", sender, key=settings.pseudonym_key.get_secret_value())
+    key = pseudonym("web", body.sender, key=settings.pseudonym_key.get_secret_value())
     messages = fetch_web_messages(session, key)
     active = session.scalar(select(Handover.id).where(Handover.sender == key, Handover.status == "open"))
     session.commit()

@@ -4,11 +4,13 @@
   const $ = (id) => document.getElementById(id);
   const log = $("log"), form = $("composer"), input = $("text"), picker = $("language");
   const sendButton = $("send"), locate = $("locate"), writing = $("writing");
+  const restart = $("new-conversation");
   const UI = JSON.parse($("ui-strings").textContent);
   const LOCATION_TEXT = JSON.parse($("location-text").textContent);
   const RTL = new Set(["ar"]);
 
-  const sender = localStorage.getItem("dalil.sender") || crypto.randomUUID();
+  // The conversation's only credential: kept in this browser, sent in request bodies, never in URLs.
+  let sender = localStorage.getItem("dalil.sender") || crypto.randomUUID();
   localStorage.setItem("dalil.sender", sender);
   // Only a language the person picked is sent as a choice; the page's own is just a hint.
   let chosen = localStorage.getItem("dalil.language");
@@ -30,6 +32,7 @@
     sendButton.textContent = t.send;
     locate.setAttribute("aria-label", t.location);
     locate.title = t.location;
+    restart.textContent = t.new_conversation;
   }
   const direction = (language) => (RTL.has(language) ? "rtl" : "ltr");
   const text = (key) => (UI[document.documentElement.lang] || UI.fr)[key];
@@ -93,11 +96,18 @@
         body: JSON.stringify(body),
       });
       const data = await res.json();
+      if (res.status === 429) {
+        // Over a limit: the server's message says, politely and in the right language, to wait.
+        bubble(typeof data.detail === "string" ? data.detail : text("too_many"), "bot", null, "error");
+        return;
+      }
       if (!res.ok) throw new Error(data.detail || String(res.status));
       applyLanguage(data.language);
       for (const m of data.messages) bubble(m.text, "bot", m.buttons);
+      // The conversation was deleted: the next message starts a new one, under a new id.
+      if (data.new_conversation) newSender();
       // An empty answer means a person has taken over: fetch what they write.
-      if (!data.messages.length) pollStaff();
+      else if (!data.messages.length) pollStaff();
     } catch (err) {
       bubble(text("failed"), "bot", null, "error");
     } finally {
@@ -112,7 +122,11 @@
     if (polling) return;
     const tick = async () => {
       try {
-        const res = await fetch(`/api/v1/chat/${encodeURIComponent(sender)}/inbox`);
+        const res = await fetch("/api/v1/chat/inbox", {
+          method: "POST",
+          headers: {"Content-Type": "application/json"},
+          body: JSON.stringify({sender}),
+        });
         if (!res.ok) return;
         const data = await res.json();
         for (const m of data.messages) bubble(m.text, "bot", null, "staff");
@@ -122,6 +136,20 @@
     polling = setInterval(tick, 5000);
     tick();
   }
+
+  function newSender() {
+    sender = crypto.randomUUID();
+    localStorage.setItem("dalil.sender", sender);
+    if (polling) { clearInterval(polling); polling = null; }
+  }
+
+  // On a shared phone or computer the next person starts afresh: nothing of this one is shown.
+  restart.addEventListener("click", () => {
+    newSender();
+    log.replaceChildren();
+    input.value = "";
+    input.focus();
+  });
 
   picker.addEventListener("change", () => {
     chosen = picker.value;

@@ -111,6 +111,11 @@ def bot_answer(sender: str, message: str) -> list[dict[str, Any]]:
             {"recipient_id": sender, "text": f"answer:{message}"},
             {"recipient_id": sender, "custom": {"dalil": "alert_offer:health_care:rabat"}},
         ]
+    if message == "/human_handover":
+        return [
+            {"recipient_id": sender, "text": "A person will answer."},
+            {"recipient_id": sender, "custom": {"dalil": "handover"}},
+        ]
     if message.startswith("huh"):
         return [
             {"recipient_id": sender, "text": "not understood"},

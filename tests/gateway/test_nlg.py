@@ -49,12 +49,33 @@ TOPICS = (
 PAYLOAD = re.compile(r'^/[a-z_]+(\{"[a-z_]+":"[^"]+"\})?$')
 
 
-@pytest.fixture(scope="module")
-def client() -> TestClient:
-    """The NLG router alone: it needs neither Rasa nor a database."""
+NLG_TOKEN = "rasa-token-for-nlg"
+
+
+def nlg_app() -> FastAPI:
+    """The NLG router alone, with the settings it reads its token from."""
+    from gateway.settings import GatewaySettings
+
     app = FastAPI()
     app.include_router(router)
-    return TestClient(app)
+    app.state.settings = GatewaySettings(environment="test", rasa_token=NLG_TOKEN, pseudonym_key="k")
+    return app
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    """The NLG router alone, called as Rasa calls it: it needs neither Rasa nor a database."""
+    return TestClient(nlg_app(), headers={"Authorization": f"Bearer {NLG_TOKEN}"})
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer wrong"}, {"Authorization": NLG_TOKEN}, {"Authorization": "Basic x"}],
+)
+def test_nlg_refuses_callers_without_rasas_token(headers: dict[str, str]) -> None:
+    """Anyone reaching /nlg could otherwise read every response and probe the action server."""
+    answer = TestClient(nlg_app()).post("/nlg", json=body("utter_greet"), headers=headers)
+    assert answer.status_code == 401
 
 
 def body(response: str, *, metadata: str | None = None, slot: str | None = None) -> dict[str, Any]:
@@ -166,7 +187,7 @@ def test_default_becomes_the_apology_when_the_action_server_is_down() -> None:
         pseudonym_key="k",
     )
     app.state.http = httpx.AsyncClient()
-    with TestClient(app) as down:
+    with TestClient(app, headers={"Authorization": "Bearer t"}) as down:
         answer = down.post("/nlg", json=body("utter_default", metadata="ar")).json()
         assert answer["text"] == apology("ar").text
         assert [b["payload"] for b in answer["buttons"]] == ["/human_handover"]
@@ -215,7 +236,7 @@ def test_default_stays_when_the_probe_succeeds() -> None:
             pseudonym_key="k",
         )
         app.state.http = httpx.AsyncClient()
-        with TestClient(app) as up:
+        with TestClient(app, headers={"Authorization": "Bearer t"}) as up:
             text = up.post("/nlg", json=body("utter_default", metadata="en")).json()["text"]
         assert text.startswith("Sorry, I did not understand.")
     finally:

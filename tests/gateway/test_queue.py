@@ -44,7 +44,7 @@ def tg(update_id: int, chat: int, text: str) -> dict:
             "message_id": update_id,
             "from": {"id": chat, "is_bot": False, "first_name": "A"},
             "chat": {"id": chat, "type": "private"},
-            "date": 1700000000,
+            "date": int(time.time()),
             "text": text,
         },
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 
 import psycopg
@@ -59,7 +60,7 @@ def tg(update_id: int, chat: int, message: str) -> dict:
         "message": {
             "message_id": update_id,
             "chat": {"id": chat, "type": "private"},
-            "date": 1,
+            "date": int(time.time()),
             "text": message,
         },
     }

@@ -122,3 +122,65 @@ def test_a_conversation_in_french_is_left_to_right(site, browser) -> None:
     assert page.locator("#send").inner_text() != ""
     page.screenshot(path=str(SCREENSHOTS / "web-chat-fr.png"))
     context.close()
+
+
+def _sender(page) -> str:
+    return str(page.evaluate("localStorage.getItem('dalil.sender')"))
+
+
+def test_after_delete_my_data_and_on_new_conversation_the_chat_takes_a_new_id(site, browser) -> None:
+    """On a shared phone, the next person must not continue (or read) the last one's conversation."""
+    url, world = site
+    context = browser.new_context(locale="fr-FR", viewport=PHONE)
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url)
+    first = _sender(page)
+    page.locator("#text").fill("delete")
+    page.keyboard.press("Enter")
+    page.locator(".msg.bot").first.wait_for()
+    assert world.rasa[-1]["message"] == "delete"
+    page.wait_for_function(f"localStorage.getItem('dalil.sender') !== {first!r}")
+    second = _sender(page)
+
+    page.locator("#text").fill("encore moi")
+    page.keyboard.press("Enter")
+    page.locator(".msg.bot").nth(1).wait_for()
+    assert world.rasa[-1]["sender"] != world.rasa[-2]["sender"]  # a new conversation for Rasa
+
+    restart = page.locator("#new-conversation")
+    assert restart.inner_text() == "Nouvelle conversation"
+    restart.click()
+    assert page.locator(".msg").count() == 0  # nothing of the last person stays on screen
+    assert _sender(page) not in (first, second)
+    assert not [u for u in requests if first in u or second in u]  # never in a URL
+    assert violations == []
+    context.close()
+
+
+def test_a_client_over_the_limit_reads_a_polite_message(browser, tmp_path) -> None:
+    world = FakeWorld()
+    fake = LoopbackServer(build_app(world)).start()
+    database = f"sqlite:///{tmp_path / 'gateway.db'}"
+    create_tables(database)
+    settings = settings_for(fake.url, database, chat_ip_limit_per_minute=1)
+    gateway = LoopbackServer(create_app(settings), lifespan=True).start()
+    try:
+        context = browser.new_context(locale="es-ES", viewport=PHONE)
+        page = context.new_page()
+        page.goto(gateway.url)
+        for text in ("hola", "otra vez"):
+            page.locator("#text").fill(text)
+            page.keyboard.press("Enter")
+        page.locator(".msg.bot.error").wait_for()
+        assert page.locator(".msg.bot.error").inner_text().strip().endswith(
+            "Está enviando muchos mensajes a la vez. Espere un momento y vuelva a escribir. "
+            "En caso de emergencia, llame a la policía al 19 o a una ambulancia al 150."
+        )
+        context.close()
+    finally:
+        gateway.stop()
+        fake.stop()

@@ -60,7 +60,7 @@ def webhook(sender: int, index: int) -> bytes:
     """The body Meta would POST for message `index` of `sender` (escaped as Meta sends it)."""
     text = TEXTS[(sender + index) % len(TEXTS)]
     message = {
-        "from": wa_id(sender), "id": f"wamid.rel.{sender}.{index}", "timestamp": str(1717000000 + index),
+        "from": wa_id(sender), "id": f"wamid.rel.{sender}.{index}", "timestamp": str(int(time.time()) + index),
         "type": "text", "text": {"body": text},
     }
     value = {

@@ -9,6 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
+
+# `rasa run` runs from bot/ and imports its custom tracker store from there.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bot"))
 
 
 async def main(path: str, sender: str) -> None:
@@ -36,6 +40,7 @@ async def main(path: str, sender: str) -> None:
         "texts": [e.text for e in read.events if isinstance(e, UserUttered)] if read else None,
         "action_url": endpoints.action.url if endpoints.action else None,
         "nlg_url": endpoints.nlg.url if endpoints.nlg else None,
+        "nlg_headers": endpoints.nlg.headers if endpoints.nlg else None,
     }))
 
 

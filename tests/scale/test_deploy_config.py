@@ -73,7 +73,7 @@ def test_rasa_gets_every_variable_its_endpoints_file_needs(compose: dict[str, An
     assert endpoint_variables() <= set(rasa["environment"])
     # Rasa's stores must be shared: SQL tracker store on PostgreSQL, Redis lock store.
     endpoints = yaml.safe_load(ENDPOINTS.read_text())
-    assert endpoints["tracker_store"]["type"] == "SQL"
+    assert endpoints["tracker_store"]["type"] == "components.tracker_store.BoundedSQLTrackerStore"
     assert endpoints["tracker_store"]["dialect"] == "postgresql"
     assert endpoints["lock_store"]["type"] == "redis"
 
@@ -117,6 +117,7 @@ def test_rasa_builds_postgres_tracker_and_redis_lock_stores_from_the_endpoints_f
         "DALIL_RASA_REDIS_PORT": "6379",
         "DALIL_RASA_REDIS_DB": str(REDIS_DB),
         "DALIL_RASA_REDIS_PASSWORD": "",
+        "DALIL_RASA_TOKEN": "rasa-sends-this-to-nlg",
     }
     assert endpoint_variables() <= set(env)
     sender = f"deploy-check-{uuid.uuid4().hex[:8]}"
@@ -135,8 +136,11 @@ def test_rasa_builds_postgres_tracker_and_redis_lock_stores_from_the_endpoints_f
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["inner_store"] == "SQLTrackerStore"
+    # Rasa falls back to an in-memory store (with a warning) if it cannot import ours.
+    assert result["inner_store"] == "BoundedSQLTrackerStore"
     assert result["lock_store"] == "RedisLockStore"
     assert result["texts"] == ["bonjour"]
     assert result["action_url"] == env["DALIL_RASA_ACTION_URL"]
     assert result["nlg_url"] == env["DALIL_RASA_NLG_URL"]
+    # The gateway's /nlg answers only this header (gateway/nlg.py).
+    assert result["nlg_headers"] == {"Authorization": "Bearer rasa-sends-this-to-nlg"}

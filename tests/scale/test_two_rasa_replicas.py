@@ -66,7 +66,7 @@ def replicas(tmp_path: Path) -> Iterator[tuple[Stack, Any]]:
         workdir=tmp_path,
         database_url=knowledge,
         tracker_store={
-            "type": "SQL",
+            "type": "components.tracker_store.BoundedSQLTrackerStore",  # endpoints.postgres.yml's
             "dialect": "postgresql",
             "url": "127.0.0.1",
             "port": 5432,

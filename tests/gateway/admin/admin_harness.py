@@ -114,6 +114,8 @@ def make_settings(database_url: str, **overrides: object) -> GatewaySettings:
         "rasa_token": "t",
         "pseudonym_key": "k",
         "session_secret": "a-test-secret-that-is-long-enough",
+        # Most tests here have one admin write and publish; test_four_eyes.py turns it off.
+        "allow_self_publish": True,
     }
     values.update(overrides)
     return GatewaySettings(**values)  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ only the providers and Rasa are faked, on loopback (tests/fakes/providers.py).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -142,7 +143,7 @@ def subscribe_everywhere(gw: Gateway) -> None:
             "update_id": 1,
             "message": {
                 "message_id": 1,
-                "date": 1700000000,
+                "date": int(time.time()),
                 "from": {"id": TG_USER, "is_bot": False, "first_name": "A", "language_code": "ar"},
                 "chat": {"id": TG_USER, "type": "private"},
                 "text": "topic: أين أجد طبيبا لطفلي",
@@ -207,9 +208,11 @@ def publish_change(gw: Gateway) -> int:
 
 @pytest.mark.postgres
 def test_opt_in_everywhere_then_a_published_change_reaches_each_subscriber_once(
-    gateway: Gateway, engine: Engine
+    gateway: Gateway, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gw, world = gateway, gateway.world
+    status_url = "https://dalil.example.org/webhooks/twilio/status"
+    monkeypatch.setenv("DALIL_ALERT_TWILIO_STATUS_URL", status_url)
     subscribe_everywhere(gw)
     with Session(engine) as session:
         subs = {s.channel: s for s in session.scalars(select(Subscription))}
@@ -256,7 +259,6 @@ def test_opt_in_everywhere_then_a_published_change_reaches_each_subscriber_once(
     assert client.post(f"/api/v1/admin/alerts/{alert['id']}/send", headers=h).status_code == 200
     before = (len(world.whatsapp), len(world.telegram), len(world.twilio))
 
-    status_url = "https://dalil.example.org/webhooks/twilio/status"
     run_outbox(gw.settings, engine, twilio_status_url=status_url)
     run_outbox(gw.settings, engine)  # a second pass (a restart) sends nothing again
 
@@ -326,6 +328,15 @@ def test_opt_in_everywhere_then_a_published_change_reaches_each_subscriber_once(
         },
     )
     assert forged.status_code == 403
+    # Signed for a host of the attacker's choosing: the configured URL decides, not the headers.
+    evil = callback.replace("https://dalil.example.org", "https://evil.example.com")
+    evil_signature = RequestValidator("twilio-auth-token").compute_signature(evil, params)
+    forged_host = client.post(
+        path,
+        data=params,
+        headers={"X-Twilio-Signature": evil_signature, "X-Forwarded-Host": "evil.example.com"},
+    )
+    assert forged_host.status_code == 403
     assert (
         client.post(
             path,
@@ -506,7 +517,7 @@ def test_stop_words_work_on_every_channel(gateway: Gateway, engine: Engine) -> N
             "update_id": 9,
             "message": {
                 "message_id": 9,
-                "date": 1700000000,
+                "date": int(time.time()),
                 "from": {"id": TG_USER, "is_bot": False, "first_name": "A", "language_code": "ar"},
                 "chat": {"id": TG_USER, "type": "private"},
                 "text": "توقف",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from fakes.gateway import TG_TOKEN, Harness, sender_of, wait_for
@@ -20,7 +21,7 @@ def update(update_id: int, **message: object) -> dict:
             "message_id": update_id + 1000,
             "from": {"id": CHAT, "is_bot": False, "first_name": "A", "language_code": "fr"},
             "chat": {"id": CHAT, "type": "private"},
-            "date": 1700000000,
+            "date": int(time.time()),
             **message,
         },
     }

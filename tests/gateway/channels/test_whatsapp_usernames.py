@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from typing import Any
 
 import psycopg
@@ -60,7 +61,7 @@ def wa_user_message(
     if bsuid:
         contact["user_id"] = bsuid
     return _envelope(
-        {"contacts": [contact], "messages": [{**ids, "timestamp": "1717000000", **message}]}
+        {"contacts": [contact], "messages": [{**ids, "timestamp": str(int(time.time())), **message}]}
     )
 
 
@@ -175,7 +176,7 @@ def test_a_status_carrying_only_a_bsuid_is_accepted(harness: Harness) -> None:
     status = {
         "id": "wamid.out1",
         "status": "read",
-        "timestamp": "1717000001",
+        "timestamp": str(int(time.time()) + 1),
         "recipient_user_id": BSUID,
         "recipient_id": "",
     }
@@ -211,7 +212,7 @@ def test_a_bsuid_change_reported_by_a_system_message_keeps_the_conversation(
         "from": "",
         "from_user_id": BSUID,
         "id": "wamid.SYS1",
-        "timestamp": "1717000100",
+        "timestamp": str(int(time.time()) + 100),
         "type": "system",
         "system": {
             "body": "User Amina changed from an old id to a new one",

@@ -85,11 +85,11 @@ async def test_handover_goes_to_the_inbox_and_back(database_url: str, engine: En
                               data={"csrf_token": token, "text": "Bonjour, je suis Fatima de l'association."})
             assert sent.status_code == 303
             # The web chat fetches the reply once.
-            polled = staff.get(f"/api/v1/chat/{WEB_ID}/inbox").json()
+            polled = staff.post("/api/v1/chat/inbox", json={"sender": WEB_ID}).json()
             assert polled == {"handover": True, "messages": [{"text": "Bonjour, je suis Fatima de l'association."}]}
-            assert staff.get(f"/api/v1/chat/{WEB_ID}/inbox").json()["messages"] == []
+            assert staff.post("/api/v1/chat/inbox", json={"sender": WEB_ID}).json()["messages"] == []
             assert staff.post(f"/staff/handovers/{handover_id}/close", data={"csrf_token": token}).status_code == 303
-            assert staff.get(f"/api/v1/chat/{WEB_ID}/inbox").json()["handover"] is False
+            assert staff.post("/api/v1/chat/inbox", json={"sender": WEB_ID}).json()["handover"] is False
 
         back = await service.handle(turn("merci"))
         assert back.messages[0].text == "Réponse du bot." and fake.received[-1] == "merci"
