@@ -7,6 +7,7 @@ received are drawn there and the positions of their words compared.
 
 from __future__ import annotations
 
+import time as clock
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -98,7 +99,7 @@ def sent_card(harness: Harness, channel: str) -> str:
     else:
         harness.telegram({
             "update_id": 9,
-            "message": {"message_id": 9, "date": 1700000000, "text": "card",
+            "message": {"message_id": 9, "date": int(clock.time()), "text": "card",
                         "from": {"id": 5, "is_bot": False, "first_name": "A"},
                         "chat": {"id": 5, "type": "private"}},
         })  # fmt: skip
