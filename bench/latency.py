@@ -75,7 +75,7 @@ class Level:
 
 async def handover_or_empty(http: httpx.AsyncClient, gateway_url: str, sender: str) -> str:
     """After a silent answer: "handover" (and back to the bot) if a person holds the conversation."""
-    polled = await http.get(f"{gateway_url}/api/v1/chat/{sender}/inbox")
+    polled = await http.post(f"{gateway_url}/api/v1/chat/inbox", json={"sender": sender})
     if polled.status_code != 200 or not polled.json().get("handover"):
         return "empty"
     # The load measures the bot: leave the handover (the request stays in the staff inbox).

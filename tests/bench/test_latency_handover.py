@@ -28,8 +28,9 @@ async def test_a_silent_answer_is_told_apart_and_the_conversation_goes_back_to_t
     held = {"s-held": True, "s-broken": False}
 
     def handler(request: httpx.Request) -> httpx.Response:
-        if request.method == "GET":
-            sender = request.url.path.split("/")[-2]
+        if request.url.path == "/api/v1/chat/inbox":
+            # The web sender id travels in the body, never in the URL.
+            sender = json.loads(request.content)["sender"]
             return httpx.Response(200, json={"handover": held[sender], "messages": []})
         posted.append(json.loads(request.content)["text"])
         return httpx.Response(200, json={"language": "fr", "messages": [{"text": "ok"}]})

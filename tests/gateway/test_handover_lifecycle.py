@@ -164,11 +164,11 @@ def test_nobody_answers_in_time_then_the_silence_closes_it_on_the_web(
     assert later.notified == 1
     again = portal.call(sweep_at, full_gateway, utcnow() + timedelta(minutes=12), WebOnlySender())
     assert again.notified == 0, "told once"
-    polled = client.get("/api/v1/chat/b-wait/inbox").json()
+    polled = client.post("/api/v1/chat/inbox", json={"sender": "b-wait"}).json()
     assert polled == {"handover": True, "messages": [{"text": no_reply_notice("fr")}]}
     closed = portal.call(sweep_at, full_gateway, utcnow() + timedelta(hours=25), WebOnlySender())
     assert closed.closed == 1
-    polled = client.get("/api/v1/chat/b-wait/inbox").json()
+    polled = client.post("/api/v1/chat/inbox", json={"sender": "b-wait"}).json()
     assert polled == {"handover": False, "messages": [{"text": closed_notice("fr", 24)}]}
     handover = the_handover(migrated_url, web_sender(full_gateway, "b-wait"))
     assert handover.status == "closed" and handover.close_reason == "inactive"
