@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.types import DomainDict
 
 from actions.common import DalilAction, Reply
 from actions.payloads import another_question_button, person_button, topic_button
+from actions.route import ActionRouteInform
 from actions.topics import TOPICS
 from dalil.i18n import gettext
+
+# A follow-up names a city or a status in a few words ("and in Tanger?", "y en Tánger?").
+FOLLOW_UP_MAX_WORDS = 4
+
+
+def is_follow_up(tracker: Tracker) -> bool:
+    """A short message that only adds a city or a status to the topic being discussed."""
+    if tracker.get_slot("topic") not in TOPICS:
+        return False
+    message = tracker.latest_message or {}
+    text = message.get("text")
+    entities = [e for e in message.get("entities") or [] if e.get("entity") in ("city", "status")]
+    if not isinstance(text, str) or text.startswith("/") or not entities:
+        return False
+    rest = text
+    for found in sorted(entities, key=lambda e: -int(e.get("start") or 0)):
+        start, end = found.get("start"), found.get("end")
+        if isinstance(start, int) and isinstance(end, int):
+            rest = rest[:start] + " " + rest[end:]
+    return len(re.findall(r"\w+", rest)) <= FOLLOW_UP_MAX_WORDS
 
 
 def likely_topics(tracker: Tracker, limit: int = 2) -> list[str]:
@@ -36,7 +59,10 @@ class ActionClarify(DalilAction):
     insight_kind = "clarify"
 
     async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        """Offer the likely topics, else the menu, and always a person."""
+        """Continue the topic for a short follow-up; else offer the likely topics, else the
+        menu, and always a person."""
+        if is_follow_up(tracker):
+            return await ActionRouteInform(self.services).respond(reply, tracker, domain)
         language = reply.language
         topics = likely_topics(tracker)
         if topics:

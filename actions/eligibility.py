@@ -22,6 +22,7 @@ from actions.payloads import (
     person_button,
     where_button,
 )
+from actions.service_points import answer_with_places, topic_and_city_asked
 from actions.topics import checked_on, freshness_notice, notices, resolve_topic
 from dalil.i18n import _, gettext, status_title, topic_title
 from knowledge.repository import EligibilityView, get_eligibility
@@ -70,6 +71,19 @@ class ValidateEligibilityForm(KeepsLanguage, FormValidationAction):
         """The action's name in the domain."""
         return "validate_eligibility_form"
 
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Nothing to ask when the opening message named a topic and a city ("must I go to
+        Rabat for asylum? I am in Oujda"): `action_check_eligibility` answers it at once."""
+        if latest_intent(tracker) == "check_eligibility" and topic_and_city_asked(tracker):
+            return []
+        return domain_slots
+
     def validate_status(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -103,6 +117,10 @@ class ActionCheckEligibility(DalilAction):
         """Answer from the eligibility rules; forget `need` so the next check asks again."""
         status = tracker.get_slot("status")
         need = tracker.get_slot("need")
+        asked = topic_and_city_asked(tracker)
+        if latest_intent(tracker) == "check_eligibility" and asked is not None:
+            # Where and how, there: the topic's answer and the places, not a status form.
+            return [*await answer_with_places(self, reply, tracker, *asked), SlotSet("need", None)]
         if status not in STATUSES:
             reply.response("utter_ask_status")
             return []

@@ -6,12 +6,18 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
 
-from actions.common import DalilAction, Reply, entity, message_metadata
+from actions.common import DalilAction, Reply, entity
 from actions.eligibility import check_eligibility
 from actions.payloads import STATUSES
-from actions.service_points import LOCATION, list_points, page_offset
+from actions.service_points import (
+    answer_with_places,
+    city_asked,
+    list_points,
+    page_offset,
+    topic_and_city_asked,
+    travel_notice,
+)
 from actions.topics import TOPICS, answer_topic, resolve_topic, send_details
-from knowledge.cities import resolve_city
 
 
 class ActionRouteInform(DalilAction):
@@ -33,17 +39,22 @@ class ActionRouteInform(DalilAction):
 
         topic_entity = resolve_topic(entity(tracker, "topic"))
         topic = topic_entity if topic_entity in TOPICS else tracker.get_slot("topic")
-        raw_city = entity(tracker, "city")
-        city = resolve_city(raw_city) if raw_city else None
+        # A city named, or a location shared without text (a bare `/inform`, docs/internals.md).
+        city = city_asked(tracker)
         status = entity(tracker, "status")
 
-        if city is None and isinstance(message_metadata(tracker).get("location"), dict):
-            # A location shared without text arrives as a bare `/inform` (docs/internals.md).
-            city = LOCATION
         if city is not None:
+            asked = topic_and_city_asked(tracker)
+            if asked is not None:
+                # The topic is named in this very message: its answer, then the places.
+                return await answer_with_places(self, reply, tracker, asked[0], city)
             events: list[EventType] = [SlotSet("city", city)]
             if topic in TOPICS:
+                # "and in Tanger?": the places for the topic already being discussed.
                 tracker.slots.update({"city": city, "topic": topic})
+                notice = travel_notice(reply.language, topic, city, tracker)
+                if notice:
+                    reply.say(notice)
                 return [
                     *events,
                     SlotSet("topic", topic),

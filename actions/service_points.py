@@ -19,6 +19,7 @@ from actions.common import (
     DalilAction,
     KeepsLanguage,
     Reply,
+    entity,
     latest_intent,
     message_metadata,
     shared_location,
@@ -27,14 +28,25 @@ from actions.common import (
 from actions.payloads import another_question_button, more_button, person_button
 from actions.topics import (
     TOPICS,
+    answer_topic,
     checked_on,
     fact_freshness,
     freshness_notice,
     resolve_topic,
     topic_named_in,
 )
-from dalil.i18n import BABEL_LOCALES, gettext, isolate, join, ngettext, status_title, topic_title
-from knowledge.cities import city_name, resolve_city
+from dalil.i18n import (
+    BABEL_LOCALES,
+    gettext,
+    isolate,
+    join,
+    ngettext,
+    rtl_lines,
+    status_title,
+    topic_title,
+)
+from knowledge.cities import cities, cities_named_in, city_name, resolve_city
+from knowledge.geo import haversine_km
 from knowledge.opening import MOROCCO, WEEKDAYS, OpeningHours, is_open
 from knowledge.repository import (
     Phone,
@@ -49,6 +61,11 @@ log = logging.getLogger(__name__)
 
 # The `city` slot's value when the user shared a location instead of naming a city.
 LOCATION = "__location__"
+# Where UNHCR and the national offices are: a person naming it beside another city is asking
+# whether to travel there from the other one, where they are.
+CAPITAL = "rabat"
+# A shared location this close to Rabat's centre (Salé, Témara) needs no travel warning.
+NEAR_CAPITAL_KM = 30.0
 
 
 def format_phone(number: str, language: str) -> str:
@@ -156,7 +173,84 @@ def point_text(
     )
     if stale:
         lines.append(stale)
-    return "\n".join(lines)
+    return rtl_lines("\n".join(lines), language)
+
+
+def city_asked(tracker: Tracker) -> str | None:
+    """The city the latest message asks about, `LOCATION` for a shared location, or None.
+
+    A `city` entity first, else a city named in the text by an exact spelling. When several
+    are named ("Do I have to go to Rabat? I am in Oujda"), the last one that is not the
+    capital: that is where the person is.
+    """
+    named = [
+        c for c in (resolve_city(str(v)) for v in tracker.get_latest_entity_values("city")) if c
+    ]
+    text = (tracker.latest_message or {}).get("text")
+    if not named and isinstance(text, str) and not text.startswith("/"):
+        named = cities_named_in(text)
+    if named:
+        elsewhere = [c for c in named if c != CAPITAL]
+        return (elsewhere or named)[-1]
+    if isinstance(message_metadata(tracker).get("location"), dict):
+        return LOCATION
+    return None
+
+
+def topic_and_city_asked(tracker: Tracker) -> tuple[str, str] | None:
+    """(topic, city) when the latest typed message names both ("ayuda legal en Tánger")."""
+    text = (tracker.latest_message or {}).get("text")
+    if not isinstance(text, str) or text.startswith("/"):
+        return None
+    topic_id = resolve_topic(entity(tracker, "topic")) or topic_named_in(text)
+    city_id = city_asked(tracker)
+    if topic_id in TOPICS and city_id is not None:
+        return topic_id, city_id
+    return None
+
+
+def near_capital(tracker: Tracker, city_id: str | None) -> bool:
+    """Whether the person is in Rabat or, for a shared location, within a short trip of it."""
+    if city_id != LOCATION:
+        return city_id == CAPITAL
+    location = shared_location(tracker)
+    capital = cities().get(CAPITAL)
+    if location is None or capital is None:
+        return False
+    return haversine_km(*location, capital.lat, capital.lon) <= NEAR_CAPITAL_KM
+
+
+def travel_notice(
+    language: str, topic_id: str | None, city_id: str | None, tracker: Tracker
+) -> str | None:
+    """For asylum outside Rabat: the first step needs no journey, and the journey has a risk."""
+    if topic_id != "asylum" or city_id is None or near_capital(tracker, city_id):
+        return None
+    # Translators: said with the asylum answer to someone outside Rabat. Travelling without
+    # papers exposes people to arrest; UNHCR registers requests by phone and WhatsApp.
+    return gettext(
+        language,
+        "You do not have to travel to Rabat first to ask for asylum: you can ask UNHCR to "
+        "register you by phone or WhatsApp (the numbers above). Travelling without papers can "
+        "expose you to arrest on the way. The places below can help you where you are.",
+    )
+
+
+async def answer_with_places(
+    action: DalilAction, reply: Reply, tracker: Tracker, topic_id: str, city_id: str
+) -> list[EventType]:
+    """A topic question naming a city or sent with a location: the short answer, then the
+    places for that topic there (shared with `action_answer_topic`)."""
+    await answer_topic(action, reply, topic_id, tracker.get_slot("status"))
+    notice = travel_notice(reply.language, topic_id, city_id, tracker)
+    if notice:
+        reply.say(notice)
+    tracker.slots.update({"topic": topic_id, "city": city_id})
+    return [
+        SlotSet("topic", topic_id),
+        SlotSet("city", city_id),
+        *await list_points(action, reply, tracker, offset=0),
+    ]
 
 
 class ValidateServicePointForm(KeepsLanguage, FormValidationAction):
@@ -229,7 +323,15 @@ class ActionServicePoints(DalilAction):
         return "action_service_points"
 
     async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        """List the places for the slots' topic and city."""
+        """List the places for the slots' topic and city; when one typed message asked for
+        both ("where can I see a doctor in Oujda?"), the topic's short answer comes first."""
+        topic_id = tracker.get_slot("topic")
+        asked = topic_and_city_asked(tracker)
+        if latest_intent(tracker) == "find_service_point" and asked and asked[0] == topic_id:
+            await answer_topic(self, reply, topic_id, tracker.get_slot("status"))
+            notice = travel_notice(reply.language, topic_id, tracker.get_slot("city"), tracker)
+            if notice:
+                reply.say(notice)
         return await list_points(self, reply, tracker, offset=0)
 
 

@@ -279,11 +279,17 @@ class ActionAnswerTopic(DalilAction):
         return "action_answer_topic"
 
     async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        """Answer the topic the user asked about."""
+        """Answer the topic the user asked about, with the places in the city they named."""
+        # Imported here: service_points builds on this module's answers.
+        from actions.service_points import answer_with_places, city_asked
+
         topic_id = topic_of(tracker)
         if topic_id is None:
             reply.response("utter_capabilities")
             return []
+        city_id = city_asked(tracker)
+        if city_id is not None:
+            return await answer_with_places(self, reply, tracker, topic_id, city_id)
         await answer_topic(self, reply, topic_id, tracker.get_slot("status"))
         offer_alerts(reply, topic_id, tracker.get_slot("city"))
         return [SlotSet("topic", topic_id)]

@@ -34,6 +34,7 @@ BABEL_LOCALES: dict[str, str] = {"fr": "fr_MA", "ar": "ar_MA", "en": "en_GB", "e
 LRI = "\u2066"  # left-to-right isolate: digits, phone numbers, hours
 FSI = "\u2068"  # first-strong isolate: names whose direction depends on their script
 PDI = "\u2069"  # pop directional isolate
+RLM = "\u200f"  # right-to-left mark: a strong right-to-left character that is not shown
 
 
 @cache
@@ -88,6 +89,21 @@ def isolate(text: str, language: str, *, direction: Literal["ltr", "auto"] = "lt
     if not text or coerce_language(language) not in RTL_LANGUAGES:
         return text
     return f"{LRI if direction == 'ltr' else FSI}{text}{PDI}"
+
+
+def rtl_lines(text: str, language: str) -> str:
+    """Start with a right-to-left mark each line of a right-to-left text that opens with an
+    isolate (a Latin name, a number).
+
+    Messaging apps take a line's direction from its first strong letter, and the content of
+    an isolate does not count: without the mark, a line such as "CHU Ibn Sina" alone would be
+    laid out left to right in an Arabic message.
+    """
+    if coerce_language(language) not in RTL_LANGUAGES:
+        return text
+    return "\n".join(
+        RLM + line if line.startswith((LRI, FSI)) else line for line in text.split("\n")
+    )
 
 
 def format_date(value: date, language: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -32,6 +33,8 @@ class GatewaySettings(BaseSettings):
     action_server_url: str = "http://127.0.0.1:5055"
 
     pseudonym_key: SecretStr = SecretStr("")
+    # Where /admin/review writes the questions an editor labelled; `make train` reads bot/data.
+    review_dir: Path = ROOT / "bot" / "data" / "nlu" / "reviewed"
     max_text_length: int = Field(default=4096, ge=1)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
 

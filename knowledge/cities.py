@@ -108,6 +108,29 @@ def resolve_city(text: str) -> str | None:
     return best[0] if best else None
 
 
+def cities_named_in(text: str) -> list[str]:
+    """The cities a sentence names by one of their exact spellings, in the order it names them.
+
+    No fuzzy matching here: in a whole sentence, a near-spelling is more often another word.
+    """
+    words = normalize(text).split()
+    table = _spellings()
+    found: list[tuple[int, str]] = []
+    taken: set[int] = set()
+    for n in range(min(3, len(words)), 0, -1):
+        for start in range(len(words) - n + 1):
+            span = set(range(start, start + n))
+            gram = " ".join(words[start : start + n])
+            if gram in table and gram not in WHOLE_TEXT_ONLY and not span & taken:
+                taken |= span
+                found.append((start, table[gram]))
+    ordered: list[str] = []
+    for _start, city_id in sorted(found):
+        if city_id not in ordered:
+            ordered.append(city_id)
+    return ordered
+
+
 def city_name(city_id: str, language: str) -> str:
     """The city's name in `language`, falling back to French, then to the id."""
     city = cities().get(city_id)

@@ -654,3 +654,9 @@ def api_session(auth: AuthDep) -> dict[str, Any]:
     if auth.user is None:
         raise HTTPException(401, detail="Log in first.")
     return {"email": auth.user.email, "role": auth.user.role, "csrf_token": auth.session.csrf}
+
+
+# The review loop has its own module; its pages share this router's prefix and tags.
+from gateway.admin import review  # noqa: E402
+
+router.include_router(review.router)

@@ -14,8 +14,8 @@ from fastapi.templating import Jinja2Templates
 from redis import Redis
 from sqlalchemy.orm import Session
 
-from dalil.i18n import gettext, status_title, topic_title
-from dalil.languages import LANGUAGES, RTL_LANGUAGES, coerce_language
+from dalil.i18n import gettext, language_name, status_title, topic_title
+from dalil.languages import LANGUAGES, RTL_LANGUAGES, Language, coerce_language
 from gateway.admin.models import AdminSession, AdminUser, aware, utcnow
 from gateway.admin.security import (
     CSRF_FIELD,
@@ -33,6 +33,7 @@ from gateway.admin.security import (
     password_stamp,
     session_key,
 )
+from gateway.routers.web import negotiate
 from gateway.settings import GatewaySettings
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -177,7 +178,9 @@ def require(permission: str) -> Any:
             if _wants_json(request):
                 raise HTTPException(status_code=401, detail="Log in first.")
             target = request.url.path
-            raise HTTPException(status_code=303, headers={"Location": f"/admin/login?next={target}"})
+            raise HTTPException(
+                status_code=303, headers={"Location": f"/admin/login?next={target}"}
+            )
         if not auth.can(permission):
             raise HTTPException(status_code=403, detail="Your role does not allow this.")
         return auth
@@ -219,17 +222,36 @@ def set_session_cookie(response: Response, data: SessionData, sec: Security) -> 
     )
 
 
+UI_LANGUAGE_COOKIE = "dalil_ui_lang"
+UI_LANGUAGE_PARAM = "ui"
+
+
+def ui_language(request: Request) -> Language:
+    """The staff member's language: `?ui=`, else the cookie it set, else Accept-Language, else English."""
+    for chosen in (
+        request.query_params.get(UI_LANGUAGE_PARAM),
+        request.cookies.get(UI_LANGUAGE_COOKIE),
+    ):
+        if chosen in LANGUAGES:
+            return coerce_language(chosen)
+    return negotiate(request.headers.get("accept-language")) or "en"
+
+
 def render(
     request: Request,
     auth: Auth,
     template: str,
     *,
     status_code: int = 200,
-    language: str = "en",
+    page_language: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    """Render a page with the session's CSRF token, and store a new session if there was none."""
-    lang = coerce_language(language, default="en")
+    """Render a page with the session's CSRF token, and store a new session if there was none.
+
+    The page is in `page_language` when the page itself chooses it (the checker's language),
+    else in the staff member's language (`ui_language`).
+    """
+    lang = coerce_language(page_language or ui_language(request), default="en")
     response = templates.TemplateResponse(
         request,
         template,
@@ -240,11 +262,24 @@ def render(
             "lang": lang,
             "dir": "rtl" if lang in RTL_LANGUAGES else "ltr",
             "t": lambda message, **params: gettext(lang, message, **params),
+            "ui_param": UI_LANGUAGE_PARAM,
+            "ui_languages": [(code, language_name(code)) for code in LANGUAGES],
             "self_publish_allowed": security(request).allow_self_publish,
             **context,
         },
         status_code=status_code,
     )
+    chosen = request.query_params.get(UI_LANGUAGE_PARAM)
+    if chosen in LANGUAGES:
+        response.set_cookie(
+            UI_LANGUAGE_COOKIE,
+            coerce_language(chosen),
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=security(request).secure_cookies,
+            path="/",
+        )
     response.headers["Cache-Control"] = "no-store"
     if auth.fresh:
         set_session_cookie(response, auth.session, security(request))

@@ -81,7 +81,7 @@ def checker_page(
         _check_choice("city", city, [c for c, _ in cities])
         sheet = entitlement_sheet(session, status=status, city_id=city, language=lang, need=need)
     return render(
-        request, auth, "staff/checker.html", language=lang,
+        request, auth, "staff/checker.html", page_language=lang,
         sheet=sheet, share=share_text(sheet) if sheet else "", statuses=STATUSES, topics=TOPICS,
         cities=cities, status=status or "", city=city or "", need=need or "",
         entitled_label=entitled_label, city_name=city_name,

@@ -20,7 +20,7 @@
     const t = UI[language] || UI.fr;
     const root = document.documentElement;
     root.lang = language;
-    root.dir = RTL.has(language) ? "rtl" : "ltr";
+    root.dir = direction(language);
     picker.value = language;
     document.title = t.title;
     $("language-label").textContent = t.language;
@@ -34,6 +34,7 @@
     locate.title = t.location;
     restart.textContent = t.new_conversation;
   }
+  const direction = (language) => (RTL.has(language) ? "rtl" : "ltr");
   const text = (key) => (UI[document.documentElement.lang] || UI.fr)[key];
 
   function bubble(content, who, buttons, extraClass) {
@@ -43,7 +44,16 @@
     label.className = "sr-only";
     label.textContent = text(who === "user" ? "you" : "bot") + " ";
     const body = document.createElement("span");
-    body.dir = "auto";
+    // The bot writes in the conversation's language: its direction must not follow the first
+    // word, which may be a Latin name ("CHU Ibn Sina") inside an Arabic card. What the person
+    // types may be in any script, so it keeps "auto".
+    const language = document.documentElement.lang;
+    if (who === "user") {
+      body.dir = "auto";
+    } else {
+      body.lang = language;
+      body.dir = direction(language);
+    }
     body.textContent = content;
     li.append(label, body);
     if (buttons && buttons.length) {
@@ -52,7 +62,8 @@
       for (const b of buttons) {
         const el = document.createElement("button");
         el.type = "button";
-        el.dir = "auto";
+        el.lang = language;
+        el.dir = direction(language);
         el.textContent = b.title;
         el.addEventListener("click", () => send(b.payload, b.title));
         row.appendChild(el);

@@ -55,6 +55,8 @@ class FakeWorld:
     in_flight_by_sender: dict[str, int] = field(default_factory=dict)
     max_in_flight_by_sender: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Answers Rasa gives to exact messages, before the scripted ones of `bot_answer`.
+    answers: dict[str, list[str]] = field(default_factory=dict)
 
     def rasa_texts(self, sender: str | None = None) -> list[str]:
         """The texts Rasa received, optionally for one sender, in order of arrival."""
@@ -152,6 +154,9 @@ def build_app(world: FakeWorld) -> Starlette:
             with world.lock:
                 world.in_flight -= 1
                 world.in_flight_by_sender[sender] -= 1
+        if body["message"] in world.answers:
+            texts = world.answers[body["message"]]
+            return JSONResponse([{"recipient_id": sender, "text": t} for t in texts])
         if world.form_prompt is not None:
             return JSONResponse([{"recipient_id": sender, "text": world.form_prompt}])
         return JSONResponse(bot_answer(body["sender"], body["message"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -15,8 +16,11 @@ from dalil.languages import LANGUAGES
 from dalil.settings import ROOT
 
 # The same keywords as dalil/i18n_workflow.py.
-KEYWORDS = {"_": None, "gettext": (2,), "ngettext": (2, 3)}
+KEYWORDS = {"_": None, "gettext": (2,), "ngettext": (2, 3), "t": None}
 SOURCE_DIRS = ("dalil", "actions", "gateway")
+# As babel.cfg maps them: the staff and admin pages' templates are extracted too.
+METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+OPTIONS_MAP = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "silent": "false"}}
 AR_PLURAL_FORMS = (
     "nplurals=6; plural=(n == 0 ? 0 : n == 1 ? 1 : n == 2 ? 2 : n % 100 >= 3 && n % 100 <= 10 ? 3 "
     ": n % 100 >= 11 && n % 100 <= 99 ? 4 : 5);"
@@ -34,7 +38,7 @@ def extracted_ids() -> set[str | tuple[str, str]]:
     ids: set[str | tuple[str, str]] = set()
     for folder in SOURCE_DIRS:
         for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / folder, method_map=METHOD_MAP, options_map=OPTIONS_MAP, keywords=KEYWORDS
         ):
             ids.add(message if isinstance(message, str) else (message[0], message[1]))
     return ids
@@ -61,6 +65,30 @@ def test_code_marks_messages(code_ids: set[str | tuple[str, str]]) -> None:
     assert "Talk to a person" in code_ids
     assert any(isinstance(m, tuple) for m in code_ids)
     assert len(code_ids) > 50
+
+
+def test_staff_and_admin_templates_are_extracted(code_ids: set[str | tuple[str, str]]) -> None:
+    """The pages' `t("…")` texts reach the catalogs (babel.cfg maps the templates)."""
+    assert {"Log out", "What is this person entitled to?", "Hand back to the bot"} <= code_ids
+
+
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<script.*?</script>|<style.*?</style>", re.S)
+_SHOWN_ATTRIBUTE = re.compile(r'(?:aria-label|title|placeholder|alt)="([^"]*)"')
+
+
+@pytest.mark.parametrize(
+    "page",
+    sorted((ROOT / "gateway" / "templates").rglob("*.html")),
+    ids=lambda p: p.name,
+)
+def test_templates_show_no_untranslated_words(page: Path) -> None:
+    """Every word a staff member reads on a page goes through `t()`, so it can be translated."""
+    source = page.read_text(encoding="utf-8")
+    shown = [value for value in _SHOWN_ATTRIBUTE.findall(source) if "{{" not in value]
+    # Tags and character references (`&lt;`) are markup, not words a person reads.
+    text = re.sub(r"<[^>]+>|&#?\w+;", " ", _JINJA.sub(" ", source))
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]+", text) if w != "Dalil"]
+    assert not words and not [v for v in shown if re.search("[A-Za-z]{2}", v)], (words, shown)
 
 
 def test_template_is_current(code_ids: set[str | tuple[str, str]]) -> None:

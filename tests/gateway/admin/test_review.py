@@ -1,0 +1,104 @@
+"""The review loop: grouped questions, a label, and NLU YAML written only on export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from admin_harness import csrf_of, login, make_settings
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from gateway.admin.models import UnansweredQuestion
+from gateway.admin.review import annotate, group_questions
+from gateway.admin.unanswered import record_unanswered
+from gateway.app import create_app
+
+
+@pytest.fixture
+def reviewed(tmp_path: Path) -> Path:
+    """The review folder of this test."""
+    return tmp_path / "reviewed"
+
+
+@pytest.fixture
+def review_client(database_url: str, reviewed: Path) -> Iterator[TestClient]:
+    """A gateway writing reviewed examples into the test's own folder."""
+    settings = make_settings(database_url, review_dir=reviewed)
+    with TestClient(create_app(settings), follow_redirects=False) as made:
+        yield made
+
+
+def _question(
+    id_: int, text: str, language: str = "fr", intent: str | None = None
+) -> UnansweredQuestion:
+    return UnansweredQuestion(
+        id=id_, text=text, language=language, reason="fallback", intent=intent
+    )
+
+
+def test_similar_questions_of_one_language_are_grouped() -> None:
+    groups = group_questions([
+        _question(1, "où trouver un avocat gratuit à Oujda", intent="ask_legal_aid"),
+        _question(2, "je cherche un avocat gratuit", intent="ask_employment"),
+        _question(3, "avocat gratuit ?", intent="ask_legal_aid"),
+        _question(4, "quelle heure est-il", intent="out_of_scope"),
+        _question(5, "avocat gratuit", language="es"),
+    ])  # fmt: skip
+    assert [[q.id for q in g.questions] for g in groups] == [[1, 2, 3], [4], [5]]
+    assert groups[0].guess == "ask_legal_aid"
+
+
+def test_entities_are_written_inline_as_rasa_reads_them() -> None:
+    assert (
+        annotate("aide  juridique à oujda ?", [("city", "Oujda")])
+        == "aide juridique à [oujda](city) ?"
+    )
+
+
+def test_a_labelled_group_is_exported_only_on_request(
+    review_client: TestClient, engine: Engine, reviewed: Path
+) -> None:
+    with Session(engine) as session:
+        for text in ("avocat gratuit à Oujda, mon tel 0612345678", "un avocat gratuit svp"):
+            record_unanswered(session, text=text, language="fr", reason="fallback",
+                              intent="ask_employment", confidence=0.3)  # fmt: skip
+        record_unanswered(
+            session, text="محامي بالمجان فوجدة", language="ar", reason="low_confidence"
+        )
+        session.commit()
+    login(review_client, "editor")
+    page = review_client.get("/admin/review")
+    assert page.status_code == 200
+    assert "avocat gratuit à Oujda, mon tel [PHONE]" in page.text  # scrubbed when recorded
+    assert not reviewed.exists()  # looking is not exporting
+
+    with Session(engine) as session:
+        ids = [q.id for q in session.query(UnansweredQuestion).filter_by(language="fr")]
+    token = csrf_of(page.text)
+    refused = review_client.post("/admin/review/export",
+                                 data={"csrf_token": token, "intent": "ask_nothing", "ids": ids})  # fmt: skip
+    assert refused.status_code == 422 and not reviewed.exists()
+
+    done = review_client.post(
+        "/admin/review/export",
+        data={
+            "csrf_token": token,
+            "intent": "ask_legal_aid",
+            "ids": ids,
+            "entities": "city: Oujda",
+        },
+    )
+    assert done.status_code == 303
+    written = reviewed / "fr" / "ask_legal_aid.yml"
+    nlu = yaml.safe_load(written.read_text(encoding="utf-8"))["nlu"]
+    assert nlu[0]["intent"] == "ask_legal_aid"
+    examples = nlu[0]["examples"].splitlines()
+    assert "- avocat gratuit à [Oujda](city), mon tel [PHONE]" in examples
+    assert "- un avocat gratuit svp" in examples
+    # The exported questions leave the queue; the Arabic one is still waiting.
+    left = review_client.get("/admin/review").text
+    assert "un avocat gratuit svp" not in left and "محامي بالمجان فوجدة" in left
