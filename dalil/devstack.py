@@ -160,7 +160,9 @@ class Stack:
                 "--endpoints", str(self.endpoints_file()),
                 "--credentials", str(ROOT / "bot" / "credentials.yml"),
             ],
-            ROOT / "bot", self.env(), self.workdir / f"{name}.log",
+            # Warnings printed while Rasa imports its libraries would be text lines in its
+            # JSON log (docs/operations.md); later ones go through logging as JSON.
+            ROOT / "bot", {**self.env(), "PYTHONWARNINGS": "ignore"}, self.workdir / f"{name}.log",
         )
 
     def start(self) -> None:
