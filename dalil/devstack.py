@@ -22,6 +22,8 @@ import yaml
 from dalil.settings import ROOT
 
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
+# Rasa is started through `rasa_main` (JSON logs from its first line).
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
@@ -155,14 +157,12 @@ class Stack:
         return Process(
             name,
             [
-                str(RASA_BIN), "run", "--enable-api", "--auth-token", self.rasa_token,
+                str(RASA_PYTHON), "-m", "rasa_main", "run", "--enable-api", "--auth-token", self.rasa_token,
                 "-i", "127.0.0.1", "-p", str(port), "-m", str(self.model),
                 "--endpoints", str(self.endpoints_file()),
                 "--credentials", str(ROOT / "bot" / "credentials.yml"),
             ],
-            # Warnings printed while Rasa imports its libraries would be text lines in its
-            # JSON log (docs/operations.md); later ones go through logging as JSON.
-            ROOT / "bot", {**self.env(), "PYTHONWARNINGS": "ignore"}, self.workdir / f"{name}.log",
+            ROOT / "bot", self.env(), self.workdir / f"{name}.log",
         )
 
     def start(self) -> None:
