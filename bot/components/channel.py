@@ -28,9 +28,7 @@ class DalilRestInput(RestInput):
         json_logging.install()
         return cls()
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Registered after Sanic set up its own text handlers: take them over again.
 
         Each message handled writes one `message` line (its duration in ms, no text), so that

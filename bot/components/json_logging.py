@@ -63,7 +63,11 @@ class JsonFormatter(logging.Formatter):
         if cid:
             payload["cid"] = cid
         payload.update(
-            {k: v for k, v in record.__dict__.items() if k not in _RESERVED and not k.startswith("_")}
+            {
+                k: v
+                for k, v in record.__dict__.items()
+                if k not in _RESERVED and not k.startswith("_")
+            }
         )
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
@@ -88,8 +92,7 @@ def install() -> None:
         handler.addFilter(CorrelationFilter())
     handler.setLevel(logging.INFO)
     root.handlers[:] = [handler]
-    if root.level == logging.NOTSET or root.level < logging.INFO:
-        root.setLevel(logging.INFO)
+    root.setLevel(logging.INFO)
     for name in _SANIC_LOGGERS:
         sanic_logger = logging.getLogger(name)
         sanic_logger.handlers.clear()
