@@ -16,7 +16,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dalil.i18n import gettext, isolate
+from dalil.i18n import gettext
+from knowledge.emergency import reminder_numbers
 
 
 class RateLimiter(Protocol):
@@ -226,8 +227,7 @@ def too_many_messages(language: str) -> str:
         language,
         "You are sending many messages at once. Please wait a moment, then write again. "
         "In an emergency, call the police on {police} or an ambulance on {ambulance}.",
-        police=isolate("19", language),
-        ambulance=isolate("150", language),
+        **reminder_numbers(language),
     )
 
 
@@ -237,6 +237,5 @@ def handovers_busy(language: str) -> str:
         language,
         "Our partners cannot take another conversation right now. Please ask again later. "
         "In an emergency, call the police on {police} or an ambulance on {ambulance}.",
-        police=isolate("19", language),
-        ambulance=isolate("150", language),
+        **reminder_numbers(language),
     )

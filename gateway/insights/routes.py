@@ -11,10 +11,10 @@ from fastapi import HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRouter
 
-from dalil.languages import LANGUAGES, RTL_LANGUAGES, coerce_language
+from dalil.languages import LANGUAGES, RTL_LANGUAGES
 from gateway.admin.audit import audit
 from gateway.admin.models import utcnow
-from gateway.admin.web import Auth, DbDep, client_ip, render, require
+from gateway.admin.web import Auth, DbDep, client_ip, render, require, ui_language
 from gateway.admin.web import templates as admin_templates
 from gateway.insights import report
 from gateway.insights.events import local_day
@@ -74,12 +74,12 @@ def insights_page(
     channel: Text = "",
     city: Text = "",
     by: Annotated[str, Query(pattern="^(day|week)$")] = "day",
-    lang: Annotated[str, Query(max_length=2)] = "en",
 ) -> Response:
     """The insights page: aggregates only, small cells suppressed."""
     filters = _filters(start, end, language, channel, city)
     built = report.build(session, filters, today=local_day(utcnow()), by=by)
-    page_language = coerce_language(lang, default="en")
+    # In the staff member's language, chosen like on every staff and admin page (`?ui=`).
+    page_language = ui_language(request)
     query: dict[str, Any] = {
         "start": filters.start.isoformat(),
         "end": filters.end.isoformat(),
@@ -92,7 +92,7 @@ def insights_page(
         request,
         auth,
         "admin/insights.html",
-        language=page_language,
+        page_language=page_language,
         report=built,
         options=report.options(session),
         by=by,

@@ -11,6 +11,7 @@ from fakes.providers import FakeWorld, build_app
 from fakes.server import LoopbackServer
 
 from gateway.app import create_app
+from knowledge.emergency import reminder_numbers
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -128,13 +129,18 @@ def _sender(page) -> str:
     return str(page.evaluate("localStorage.getItem('dalil.sender')"))
 
 
-def test_after_delete_my_data_and_on_new_conversation_the_chat_takes_a_new_id(site, browser) -> None:
+def test_after_delete_my_data_and_on_new_conversation_the_chat_takes_a_new_id(
+    site, browser
+) -> None:
     """On a shared phone, the next person must not continue (or read) the last one's conversation."""
     url, world = site
     context = browser.new_context(locale="fr-FR", viewport=PHONE)
     page = context.new_page()
     violations: list[str] = []
-    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(url)
@@ -175,10 +181,16 @@ def test_a_client_over_the_limit_reads_a_polite_message(browser, tmp_path) -> No
         for text in ("hola", "otra vez"):
             page.locator("#text").fill(text)
             page.keyboard.press("Enter")
-        page.locator(".msg.bot.error").wait_for()
-        assert page.locator(".msg.bot.error").inner_text().strip().endswith(
-            "Está enviando muchos mensajes a la vez. Espere un momento y vuelva a escribir. "
-            "En caso de emergencia, llame a la policía al 19 o a una ambulancia al 150."
+        page.locator(".msg.bot.error").wait_for(timeout=60_000)
+        assert (
+            page.locator(".msg.bot.error")
+            .inner_text()
+            .strip()
+            .endswith(
+                "Está enviando muchos mensajes a la vez. Espere un momento y vuelva a escribir. "
+                "En caso de emergencia, llame a la policía al {police} o a una ambulancia al "
+                "{ambulance}.".format(**reminder_numbers("es"))
+            )
         )
         context.close()
     finally:

@@ -81,12 +81,12 @@ def test_insights_page_in_french_and_arabic_matches_the_events(
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.goto(f"{stack.url}/admin/insights?lang=fr")
+            page.goto(f"{stack.url}/admin/insights?ui=fr")
             page.get_by_label("E-mail address").fill(EMAILS["staff"])
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Log in").click()
             page.wait_for_url("**/admin/insights")
-            page.goto(f"{stack.url}/admin/insights?lang=fr")
+            page.goto(f"{stack.url}/admin/insights?ui=fr")
             assert page.locator("h1").inner_text() == "Statistiques"
             assert page.locator("html").get_attribute("dir") == "ltr"
 
@@ -114,7 +114,7 @@ def test_insights_page_in_french_and_arabic_matches_the_events(
             )
             page.screenshot(path=str(tmp_path / "insights-fr.png"), full_page=True)
 
-            page.goto(f"{stack.url}/admin/insights?lang=ar&language=ar")
+            page.goto(f"{stack.url}/admin/insights?ui=ar&language=ar")
             assert page.locator("html").get_attribute("dir") == "rtl"
             assert page.locator("h1").inner_text() == "الإحصاءات"
             arabic = shown(page, "topic")
