@@ -28,10 +28,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dalil.devstack import Stack
+from gateway.alerts.texts import SUBSCRIBE_PREFIX
 from gateway.channels.base import delayed_message
 from gateway.channels.whatsapp import WhatsAppChannel
 from gateway.conversation import apology, to_messages
 from gateway.inbox.models import DONE, InboundMessage
+from gateway.insights.events import FEEDBACK_PAYLOAD
 from gateway.privacy import pseudonym
 from knowledge.db import make_engine
 
@@ -42,12 +44,26 @@ PER_SENDER = 20
 # Twenty different things people ask, in the four languages: consecutive messages differ, so
 # the order Rasa saw them in can be read back from its tracker.
 TEXTS = [
-    "Bonjour", "je cherche un logement a rabat", "mon fils peut aller a l'ecole ?",
-    "comment avoir la carte de sejour", "merci beaucoup", "je veux demander l'asile",
-    "أريد العلاج في المستشفى", "كيف أحصل على بطاقة الإقامة", "شكرا جزيلا", "مرحبا",
-    "how can I find a job", "I need a lawyer", "hello", "thank you",
-    "necesito ayuda para volver a mi pais", "hola", "quiero trabajar en Marruecos",
-    "are you a robot?", "what can you do", "formation professionnelle pour adultes",
+    "Bonjour",
+    "je cherche un logement a rabat",
+    "mon fils peut aller a l'ecole ?",
+    "comment avoir la carte de sejour",
+    "merci beaucoup",
+    "je veux demander l'asile",
+    "أريد العلاج في المستشفى",
+    "كيف أحصل على بطاقة الإقامة",
+    "شكرا جزيلا",
+    "مرحبا",
+    "how can I find a job",
+    "I need a lawyer",
+    "hello",
+    "thank you",
+    "necesito ayuda para volver a mi pais",
+    "hola",
+    "quiero trabajar en Marruecos",
+    "are you a robot?",
+    "what can you do",
+    "formation professionnelle pour adultes",
 ]
 
 
@@ -60,8 +76,11 @@ def webhook(sender: int, index: int) -> bytes:
     """The body Meta would POST for message `index` of `sender` (escaped as Meta sends it)."""
     text = TEXTS[(sender + index) % len(TEXTS)]
     message = {
-        "from": wa_id(sender), "id": f"wamid.rel.{sender}.{index}", "timestamp": str(int(time.time()) + index),
-        "type": "text", "text": {"body": text},
+        "from": wa_id(sender),
+        "id": f"wamid.rel.{sender}.{index}",
+        "timestamp": str(int(time.time()) + index),
+        "type": "text",
+        "text": {"body": text},
     }
     value = {
         "messaging_product": "whatsapp",
@@ -113,9 +132,14 @@ async def post_all(stack: Stack, plans: dict[int, list[list[int]]]) -> list[int]
     async def post(http: httpx.AsyncClient, sender: int, index: int) -> None:
         body = webhook(sender, index)
         signature = "sha256=" + hmac.new(WA_SECRET.encode(), body, hashlib.sha256).hexdigest()
-        response = await http.post(url, content=body, headers={
-            "Content-Type": "application/json", "X-Hub-Signature-256": signature,
-        })
+        response = await http.post(
+            url,
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": signature,
+            },
+        )
         statuses.append(response.status_code)
 
     async def sender_task(http: httpx.AsyncClient, sender: int) -> None:
@@ -137,6 +161,20 @@ def rendered(stack_world: FakeWorld) -> dict[str, list[dict[str, Any]]]:
             if received.body.get("type") in {"text", "interactive"}:
                 by_recipient[received.body["to"]].append(received.body)
     return by_recipient
+
+
+def button_ids(body: dict[str, Any]) -> list[str]:
+    """The payloads of a send request's reply buttons or list rows."""
+    if body["type"] != "interactive":
+        return []
+    action = body["interactive"].get("action", {})
+    ids = [b["reply"]["id"] for b in action.get("buttons", [])]
+    return ids + [row["id"] for sec in action.get("sections", []) for row in sec.get("rows", [])]
+
+
+def gateway_prompt(body: dict[str, Any]) -> bool:
+    """A question the gateway adds after a topic answer (feedback, alert offer), not Rasa's."""
+    return any(i.startswith((FEEDBACK_PAYLOAD, SUBSCRIBE_PREFIX)) for i in button_ids(body))
 
 
 def body_text(body: dict[str, Any]) -> str:
@@ -171,7 +209,8 @@ def tracker_turns(stack: Stack, sender: str) -> list[tuple[str, str, list[dict[s
     """
     response = httpx.get(
         f"{stack.rasa_url}/conversations/{sender}/tracker",
-        params={"token": stack.rasa_token, "include_events": "ALL"}, timeout=30,
+        params={"token": stack.rasa_token, "include_events": "ALL"},
+        timeout=30,
     )
     response.raise_for_status()
     turns: list[tuple[str, str, list[dict[str, Any]]]] = []
@@ -251,10 +290,13 @@ def test_every_message_answered_once_in_order_through_duplicates_disorder_and_a_
 
     def rows() -> list[InboundMessage]:
         with Session(engine) as session:
-            return list(session.scalars(
-                select(InboundMessage).where(InboundMessage.channel == "whatsapp")
-                .order_by(InboundMessage.id)
-            ))
+            return list(
+                session.scalars(
+                    select(InboundMessage)
+                    .where(InboundMessage.channel == "whatsapp")
+                    .order_by(InboundMessage.id)
+                )
+            )
 
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline:
@@ -269,8 +311,13 @@ def test_every_message_answered_once_in_order_through_duplicates_disorder_and_a_
     assert all(r.status == DONE for r in inbox), "no message lost or given up on"
 
     channel = WhatsAppChannel(
-        httpx.AsyncClient(), verify_token="-", app_secret="-", access_token="-",
-        phone_number_id=WA_PHONE_ID, base_url="http://unused", version="v0",
+        httpx.AsyncClient(),
+        verify_token="-",
+        app_secret="-",
+        access_token="-",
+        phone_number_id=WA_PHONE_ID,
+        base_url="http://unused",
+        version="v0",
     )
     notices = {delayed_message(lang) for lang in ("fr", "ar", "en", "es")}
     sent = rendered(world)
@@ -280,9 +327,9 @@ def test_every_message_answered_once_in_order_through_duplicates_disorder_and_a_
         sender = pseudonym("wa", wa_id(s), key=PSEUDONYM_KEY)
         arrival = first_arrival(plans[s])
         mine = [r for r in inbox if r.sender == sender]
-        assert [r.provider_message_id for r in mine] == [
-            f"wamid.rel.{s}.{i}" for i in arrival
-        ], "stored once each, in order of first arrival"
+        assert [r.provider_message_id for r in mine] == [f"wamid.rel.{s}.{i}" for i in arrival], (
+            "stored once each, in order of first arrival"
+        )
 
         turns, repeated = last_of_repeats(tracker_turns(stack, sender))
         repeats += repeated
@@ -290,11 +337,16 @@ def test_every_message_answered_once_in_order_through_duplicates_disorder_and_a_
             f"sender {s}: Rasa handled each message once, in order"
         )
         got = sent[wa_id(s)]
-        answers = [b for b in got if body_text(b) not in notices]
-        told_of_delay += len(got) - len(answers)
+        prompts = [b for b in got if gateway_prompt(b)]
+        feedback = [
+            tuple(button_ids(b)) for b in prompts if button_ids(b)[0].startswith(FEEDBACK_PAYLOAD)
+        ]
+        assert len(set(feedback)) == len(feedback), f"sender {s}: feedback asked once per topic"
+        answers = [b for b in got if body_text(b) not in notices and not gateway_prompt(b)]
+        told_of_delay += len(got) - len(answers) - len(prompts)
         expected = expected_bodies(channel, wa_id(s), turns)
-        assert answers == expected, f"sender {s}: each answer sent once, in order\n" + first_difference(
-            answers, expected
+        assert answers == expected, (
+            f"sender {s}: each answer sent once, in order\n" + first_difference(answers, expected)
         )
     # Only a message Rasa was handling when it was killed can be handled twice (at most one
     # per worker), and its user still got one answer.
