@@ -179,8 +179,11 @@ def test_a_client_over_the_limit_reads_a_polite_message(browser, tmp_path) -> No
         page = context.new_page()
         page.goto(gateway.url)
         for text in ("hola", "otra vez"):
+            # One message at a time, as a person writes: the page ignores Enter while it waits.
+            answered = page.locator(".msg.bot").count()
             page.locator("#text").fill(text)
             page.keyboard.press("Enter")
+            page.locator(".msg.bot").nth(answered).wait_for(timeout=60_000)
         page.locator(".msg.bot.error").wait_for(timeout=60_000)
         assert (
             page.locator(".msg.bot.error")
