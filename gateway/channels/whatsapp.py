@@ -32,7 +32,7 @@ from gateway.schemas import Location, Message
 
 log = logging.getLogger(__name__)
 
-# Limits from Meta's interactive message docs (see /work/shared/channels.md §5).
+# Limits from Meta's Cloud API interactive message reference (reply buttons, list messages).
 MAX_BUTTONS = 3
 BUTTON_TITLE = 20
 MAX_ROWS = 10
