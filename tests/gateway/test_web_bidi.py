@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, time
-from pathlib import Path
 
 import pytest
+from fakes.browser import ARGS, CHROMIUM
 from fakes.gateway import create_tables, settings_for
 from fakes.providers import FakeWorld, build_app
 from fakes.server import LoopbackServer
@@ -21,15 +21,6 @@ from knowledge.opening import MOROCCO, OpeningHours
 from knowledge.repository import Phone, ServicePointView, Source
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 360, "height": 740}
 
 # A card whose first word is Latin: the case that used to be laid out left to right.

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes.browser import ARGS, CHROMIUM
 from fakes.gateway import create_tables, settings_for
 from fakes.providers import FakeWorld, build_app
 from fakes.server import LoopbackServer
@@ -14,15 +15,6 @@ from gateway.app import create_app
 from knowledge.emergency import reminder_numbers
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 360, "height": 740}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import uvicorn
 from admin_harness import EMAILS, PASSWORD, make_settings
+from fakes.browser import ARGS, CHROMIUM
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -17,9 +17,6 @@ from dalil.devstack import free_port
 from gateway.app import create_app
 from knowledge.repository import find_service_points
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 NEW_NUMBER = "+212537771234"
 
 pytestmark = [

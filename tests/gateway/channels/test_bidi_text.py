@@ -10,9 +10,9 @@ from __future__ import annotations
 import time as clock
 from collections.abc import Iterator
 from datetime import date, datetime, time
-from pathlib import Path
 
 import pytest
+from fakes.browser import ARGS, CHROMIUM
 from fakes.gateway import Harness, wa_text, wait_for
 
 from actions.service_points import format_phone, point_text
@@ -21,9 +21,6 @@ from knowledge.opening import MOROCCO, OpeningHours
 from knowledge.repository import Phone, ServicePointView, Source
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 
 POINT = ServicePointView(
     id="foo-oujda",

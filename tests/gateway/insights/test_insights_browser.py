@@ -7,21 +7,12 @@ from pathlib import Path
 
 import pytest
 from admin_harness import EMAILS, PASSWORD
+from fakes.browser import ARGS, CHROMIUM
 from scripted import Stack
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from gateway.insights.models import TurnEvent
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [
     pytest.mark.browser,
