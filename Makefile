@@ -14,7 +14,7 @@ PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 CONTENT := $(shell find knowledge/content -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: help setup run test test-fast test-reliability train eval bench lint i18n kb browser clean
+.PHONY: help setup run test test-fast test-reliability train eval bench lint format i18n kb browser clean
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -96,10 +96,14 @@ eval: $(RASA_VENV)/.installed $(VENV)/.installed ## Train on the training data, 
 bench: setup train ## Reproduce docs/benchmarks.md
 	$(BIN)/python -m bench
 
-lint: $(VENV)/.installed ## ruff and mypy
+lint: $(VENV)/.installed ## ruff check, ruff format --check and mypy: fails on any finding
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check . || true
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+format: $(VENV)/.installed ## Format the tree and apply ruff's safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 clean: ## Remove generated files (keeps the venvs)
 	rm -rf var bot/models bot/results .pytest_cache .mypy_cache .ruff_cache

@@ -32,6 +32,7 @@ from knowledge.served import record_served
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+
 class KnowledgeUnavailable(Exception):
     """The knowledge base could not be read (down, slow, or broken)."""
 
@@ -124,7 +125,9 @@ class Reply:
         # For the gateway's turn events: topic, ids of the facts shown, whether it may be rated.
         self.notes: dict[str, Any] = {}
 
-    def note(self, *, topic: str | None = None, facts: list[str] | None = None, rateable: bool = False) -> None:
+    def note(
+        self, *, topic: str | None = None, facts: list[str] | None = None, rateable: bool = False
+    ) -> None:
         """Describe what this answer showed (never the text): see gateway/insights/events.py."""
         if topic:
             self.notes["topic"] = topic
@@ -194,7 +197,8 @@ class DalilAction(Action, metaclass=ABCMeta):
         except Exception as exc:
             KNOWLEDGE_ERRORS.labels(action=self.name()).inc()
             log.warning(
-                "knowledge base unavailable", extra={"action": self.name(), "error": type(exc).__name__}
+                "knowledge base unavailable",
+                extra={"action": self.name(), "error": type(exc).__name__},
             )
             raise KnowledgeUnavailable(str(exc)) from exc
 

@@ -24,8 +24,12 @@ def _nlu(args: argparse.Namespace) -> dict[str, Any]:
     from dalil.devstack import latest_model
 
     reuse = latest_model() if args.reuse_model else None
-    return nlu.run(common.ROOT / "var" / "bench" / "nlu", reuse_model=reuse,
-                   baseline=not args.no_baseline, reuse_baseline=args.reuse_baseline)
+    return nlu.run(
+        common.ROOT / "var" / "bench" / "nlu",
+        reuse_model=reuse,
+        baseline=not args.no_baseline,
+        reuse_baseline=args.reuse_baseline,
+    )
 
 
 def _language(args: argparse.Namespace) -> dict[str, Any]:
@@ -76,15 +80,20 @@ def main() -> None:
     """Run the parts asked for, store each result, then rewrite the page."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("parts", nargs="*", choices=[*PARTS, "report"], help="default: all")
-    parser.add_argument("--quick", action="store_true", help="fewer messages and points (smoke run)")
     parser.add_argument(
-        "--reuse-model", action="store_true",
+        "--quick", action="store_true", help="fewer messages and points (smoke run)"
+    )
+    parser.add_argument(
+        "--reuse-model",
+        action="store_true",
         help="nlu: evaluate the model `make train` serves instead of training ours again",
     )
-    parser.add_argument("--no-baseline", action="store_true",
-                        help="nlu: skip training Rasa's default pipeline")
     parser.add_argument(
-        "--stock-action-check", action="store_true",
+        "--no-baseline", action="store_true", help="nlu: skip training Rasa's default pipeline"
+    )
+    parser.add_argument(
+        "--stock-action-check",
+        action="store_true",
         help="latency: with Rasa's own per-call schema check (stored as latency-stock)",
     )
     parser.add_argument(
@@ -93,7 +102,8 @@ def main() -> None:
         help="latency: with Rasa's SQLTrackerStore (stored as latency-stock-tracker)",
     )
     parser.add_argument(
-        "--reuse-baseline", action="store_true",
+        "--reuse-baseline",
+        action="store_true",
         help="nlu: evaluate the default model an earlier run trained (var/bench/nlu/default/)",
     )
     args = parser.parse_args()

@@ -42,7 +42,9 @@ async def profile(model: str, endpoints: str, messages: list[list[str]], out: st
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
 
-    agent = await load_agent(model_path=model, endpoints=AvailableEndpoints.read_endpoints(endpoints))
+    agent = await load_agent(
+        model_path=model, endpoints=AvailableEndpoints.read_endpoints(endpoints)
+    )
     if not agent.is_ready():
         raise SystemExit(f"could not load {model}")
     for i, (_, text) in enumerate(messages[:20]):
@@ -60,8 +62,11 @@ async def profile(model: str, endpoints: str, messages: list[list[str]], out: st
         for (suffix, function), part in PARTS.items():
             if name == function and path.endswith(suffix):
                 shares[part] = max(shares.get(part, 0.0), round(100 * row[3] / total, 1))
-    return {"messages": len(messages) - 20, "profiled_seconds": round(total, 2),
-            "percent_of_rasa_time": shares}
+    return {
+        "messages": len(messages) - 20,
+        "profiled_seconds": round(total, 2),
+        "percent_of_rasa_time": shares,
+    }
 
 
 def _ms_per_turn(profiler: cProfile.Profile, turns: int) -> dict[str, float]:
@@ -74,13 +79,16 @@ def _ms_per_turn(profiler: cProfile.Profile, turns: int) -> dict[str, float]:
     return parts
 
 
-async def profile_long(model: str, endpoints: str, messages: list[list[str]], out: str,
-                       turns: int) -> dict:
+async def profile_long(
+    model: str, endpoints: str, messages: list[list[str]], out: str, turns: int
+) -> dict:
     """One conversation of `turns` messages: ms per turn in each part, first vs last 30 turns."""
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
 
-    agent = await load_agent(model_path=model, endpoints=AvailableEndpoints.read_endpoints(endpoints))
+    agent = await load_agent(
+        model_path=model, endpoints=AvailableEndpoints.read_endpoints(endpoints)
+    )
     if not agent.is_ready():
         raise SystemExit(f"could not load {model}")
     for i in range(5):
@@ -95,8 +103,11 @@ async def profile_long(model: str, endpoints: str, messages: list[list[str]], ou
         if profiler is not None:
             profiler.disable()
     profilers[f"turns {turns - 29}-{turns}"].dump_stats(out)
-    return {"turns": turns, "store": type(agent.tracker_store).__name__,
-            "ms_per_turn": {n: _ms_per_turn(p, 30) for n, p in profilers.items()}}
+    return {
+        "turns": turns,
+        "store": type(agent.tracker_store).__name__,
+        "ms_per_turn": {n: _ms_per_turn(p, 30) for n, p in profilers.items()},
+    }
 
 
 def main() -> None:
@@ -107,7 +118,9 @@ def main() -> None:
     with open(messages_file, encoding="utf-8") as handle:
         messages = json.load(handle)
     if len(sys.argv) > 5:
-        print(json.dumps(asyncio.run(profile_long(model, endpoints, messages, out, int(sys.argv[5])))))
+        print(
+            json.dumps(asyncio.run(profile_long(model, endpoints, messages, out, int(sys.argv[5]))))
+        )
     else:
         print(json.dumps(asyncio.run(profile(model, endpoints, messages, out))))
 

@@ -28,33 +28,52 @@ def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m bench.hotspots", description=__doc__)
     parser.add_argument("--messages", type=int, default=220, help="how many (20 warm up)")
-    parser.add_argument("--long", type=int, default=0, metavar="TURNS",
-                        help="profile one conversation of TURNS turns (at least 60)")
-    parser.add_argument("--stock-tracker-store", action="store_true",
-                        help="with --long: Rasa's SQLTrackerStore instead of Dalil's")
+    parser.add_argument(
+        "--long",
+        type=int,
+        default=0,
+        metavar="TURNS",
+        help="profile one conversation of TURNS turns (at least 60)",
+    )
+    parser.add_argument(
+        "--stock-tracker-store",
+        action="store_true",
+        help="with --long: Rasa's SQLTrackerStore instead of Dalil's",
+    )
     args = parser.parse_args()
     workdir = ROOT / "var" / "bench" / "profile"
     workdir.mkdir(parents=True, exist_ok=True)
     database_url = latency.prepare_kb(workdir)
     sample = workdir / "messages.json"
     texts = (
-        [["fr", text] for text in longconv.SCRIPT] if args.long
-        else messages.sample(args.messages)
+        [["fr", text] for text in longconv.SCRIPT] if args.long else messages.sample(args.messages)
     )
     sample.write_text(json.dumps(texts, ensure_ascii=False))
     (workdir / "rasa-tracker.db").unlink(missing_ok=True)
     store = (
         {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "rasa-tracker.db")}
-        if args.stock_tracker_store else None
+        if args.stock_tracker_store
+        else None
     )
-    with running_stack(workdir, database_url, extra_env=dict(latency.STACK_ENV),
-                       tracker_store=store) as stack:
+    with running_stack(
+        workdir, database_url, extra_env=dict(latency.STACK_ENV), tracker_store=store
+    ) as stack:
         endpoints = stack.endpoints_file()
         result = subprocess.run(
-            [str(ENGINE_PYTHON), str(ROOT / "bench" / "engine_profile.py"), str(stack.model),
-             str(endpoints), str(sample), str(workdir / "rasa.prof"),
-             *([str(max(60, args.long))] if args.long else [])],
-            cwd=ROOT / "bot", env=engine_env(), capture_output=True, text=True, check=False,
+            [
+                str(ENGINE_PYTHON),
+                str(ROOT / "bench" / "engine_profile.py"),
+                str(stack.model),
+                str(endpoints),
+                str(sample),
+                str(workdir / "rasa.prof"),
+                *([str(max(60, args.long))] if args.long else []),
+            ],
+            cwd=ROOT / "bot",
+            env=engine_env(),
+            capture_output=True,
+            text=True,
+            check=False,
         )
     if result.returncode:
         raise SystemExit(f"the profiled engine failed:\n{result.stderr[-3000:]}")

@@ -21,7 +21,11 @@ def run() -> dict[str, Any]:
     if not SCRIPT.exists():
         raise FileNotFoundError(f"{SCRIPT.relative_to(ROOT)} is not there yet")
     done = subprocess.run(
-        [sys.executable, str(SCRIPT)], cwd=ROOT, capture_output=True, text=True, check=True,
+        [sys.executable, str(SCRIPT)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
         timeout=600,
     )
     output = done.stdout.strip()

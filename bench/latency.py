@@ -105,7 +105,11 @@ def senders(stack: Stack, apology: str) -> dict[str, Send]:
     async def rasa_rest(http: httpx.AsyncClient, sender: str, text: str, language: str) -> str:
         response = await http.post(
             f"{stack.rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": text, "metadata": {**metadata, "language": language}},
+            json={
+                "sender": sender,
+                "message": text,
+                "metadata": {**metadata, "language": language},
+            },
         )
         response.raise_for_status()
         return "ok" if response.json() else "empty"
@@ -131,7 +135,9 @@ async def run_level(
     """`concurrency` conversations share out `messages`; each sends its turns in sequence."""
     level = Level()
     deadline = time.monotonic() + time_limit
-    limits = httpx.Limits(max_connections=concurrency + 5, max_keepalive_connections=concurrency + 5)
+    limits = httpx.Limits(
+        max_connections=concurrency + 5, max_keepalive_connections=concurrency + 5
+    )
 
     async def conversation(index: int, http: httpx.AsyncClient) -> None:
         sender = f"bench-{tag}-{concurrency}-{index}-{time.time_ns()}"
@@ -169,7 +175,9 @@ def prepare_kb(workdir: Path) -> str:
     (workdir / "knowledge.db").unlink(missing_ok=True)
     subprocess.run(
         [str(ROOT / ".venv" / "bin" / "dalil"), "kb", "import"],
-        check=True, cwd=ROOT, env={"DALIL_DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
+        check=True,
+        cwd=ROOT,
+        env={"DALIL_DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
         capture_output=True,
     )
     return database_url
@@ -188,17 +196,24 @@ async def measure(stack: Stack, *, quick: bool) -> dict[str, Any]:
     results: dict[str, Any] = {"levels": {}, "messages_per_level": per_level}
     async with sampler.running():
         # Warm every path (model caches, connection pools, the first tracker) before timing.
-        await run_level(send["gateway"], sample(10, seed=1), concurrency=2, tag="warm",
-                        time_limit=60)
-        await run_level(send["rasa_rest"], sample(10, seed=1), concurrency=2, tag="warm",
-                        time_limit=60)
+        await run_level(
+            send["gateway"], sample(10, seed=1), concurrency=2, tag="warm", time_limit=60
+        )
+        await run_level(
+            send["rasa_rest"], sample(10, seed=1), concurrency=2, tag="warm", time_limit=60
+        )
         for concurrency in LEVELS:
             messages = sample(per_level[concurrency], seed=concurrency)
             row = {}
             for target in TARGETS:
                 cpu_before = {name: tree_cpu_seconds(pid) for name, pid in pids.items()}
-                level = await run_level(send[target], messages, concurrency=concurrency,
-                                        tag=target, time_limit=time_limit)
+                level = await run_level(
+                    send[target],
+                    messages,
+                    concurrency=concurrency,
+                    tag=target,
+                    time_limit=time_limit,
+                )
                 row[target] = level.summary()
                 # CPU each process spent per answered message: what each part costs, measured
                 # by the kernel (a sampling profiler could not see into Rasa's TensorFlow).
@@ -243,5 +258,3 @@ def run(
         figures["stock_action_check"] = stock_action_check
         figures["tracker_store"] = "stock" if stock_tracker_store else "bounded"
     return figures
-
-

@@ -41,16 +41,23 @@ def train(config: Path, out: Path, *, nlu_only: bool, log: Path) -> float:
     if nlu_only:
         args = ["train", "nlu", "--config", str(config), "--nlu", "data"]
     else:
-        args = ["train", "--config", str(config), "--domain", "domain", "--data", "data",
-                "--skip-validation"]
+        args = [
+            "train",
+            "--config",
+            str(config),
+            "--domain",
+            "domain",
+            "--data",
+            "data",
+            "--skip-validation",
+        ]
     command = [str(RASA_BIN), *args, "--out", str(out), "--fixed-model-name", "model"]
     cache = out / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     env = {**engine_env(), "RASA_CACHE_DIRECTORY": str(cache)}
     started = time.monotonic()
     with log.open("wb") as sink:
-        subprocess.run(command, cwd=BOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                       check=True)
+        subprocess.run(command, cwd=BOT, env=env, stdout=sink, stderr=subprocess.STDOUT, check=True)
     seconds = time.monotonic() - started
     shutil.rmtree(cache, ignore_errors=True)
     record = {"train_seconds": round(seconds, 1), "commit": machine()["commit"]}
@@ -62,8 +69,9 @@ def predict(model: Path, out: Path, log: Path) -> list[dict[str, str]]:
     """The model's intent for every held-out example (run in the engine venv)."""
     command = [str(ENGINE_PYTHON), str(PREDICT), str(model), str(out), *map(str, test_files())]
     with log.open("ab") as sink:
-        subprocess.run(command, cwd=BOT, env=engine_env(), stdout=sink, stderr=subprocess.STDOUT,
-                       check=True)
+        subprocess.run(
+            command, cwd=BOT, env=engine_env(), stdout=sink, stderr=subprocess.STDOUT, check=True
+        )
     rows: list[dict[str, str]] = json.loads(out.read_text())
     return rows
 
@@ -110,7 +118,10 @@ def confusions(rows: list[dict[str, str]], top: int = 8) -> list[dict[str, Any]]
 
 
 def run(
-    workdir: Path, *, reuse_model: Path | None = None, baseline: bool = True,
+    workdir: Path,
+    *,
+    reuse_model: Path | None = None,
+    baseline: bool = True,
     reuse_baseline: bool = False,
 ) -> dict[str, Any]:
     """Train (or reuse) our model, train the baseline, evaluate both; return the figures.
@@ -123,8 +134,9 @@ def run(
     workdir.mkdir(parents=True, exist_ok=True)
     figures: dict[str, Any] = {"test_files": [p.name for p in test_files()]}
     if reuse_model is None:
-        seconds = train(BOT / "config.yml", workdir / "ours", nlu_only=False,
-                        log=workdir / "train-ours.log")
+        seconds = train(
+            BOT / "config.yml", workdir / "ours", nlu_only=False, log=workdir / "train-ours.log"
+        )
         ours_model = workdir / "ours" / "model.tar.gz"
         figures["train_seconds_full_model_ours"] = round(seconds, 1)
     else:
@@ -144,10 +156,15 @@ def run(
                 if record.get("commit"):
                     figures["default_model_commit"] = record["commit"]
             figures["default_model_trained"] = time.strftime(
-                "%Y-%m-%d %H:%M UTC", time.gmtime(default_model.stat().st_mtime))
+                "%Y-%m-%d %H:%M UTC", time.gmtime(default_model.stat().st_mtime)
+            )
         else:
-            seconds = train(DEFAULT_CONFIG, workdir / "default", nlu_only=True,
-                            log=workdir / "train-default.log")
+            seconds = train(
+                DEFAULT_CONFIG,
+                workdir / "default",
+                nlu_only=True,
+                log=workdir / "train-default.log",
+            )
             figures["train_seconds_nlu_only_default"] = round(seconds, 1)
         default = predict(default_model, workdir / "default.json", workdir / "predict.log")
         figures["default"] = per_language(default)

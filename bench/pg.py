@@ -45,6 +45,8 @@ def import_knowledge(database_url: str) -> None:
     """Migrate the database and load knowledge/content into it (`dalil kb import`)."""
     subprocess.run(
         [str(ROOT / ".venv" / "bin" / "dalil"), "kb", "import"],
-        check=True, cwd=ROOT, capture_output=True,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
         env={"DALIL_DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
     )

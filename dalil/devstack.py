@@ -57,7 +57,11 @@ class Process:
         """Start the process in its own process group."""
         log = self.log_path.open("ab")
         self.popen = subprocess.Popen(
-            self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            self.command,
+            cwd=self.cwd,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -157,12 +161,27 @@ class Stack:
         return Process(
             name,
             [
-                str(RASA_PYTHON), "-m", "rasa_main", "run", "--enable-api", "--auth-token", self.rasa_token,
-                "-i", "127.0.0.1", "-p", str(port), "-m", str(self.model),
-                "--endpoints", str(self.endpoints_file()),
-                "--credentials", str(ROOT / "bot" / "credentials.yml"),
+                str(RASA_PYTHON),
+                "-m",
+                "rasa_main",
+                "run",
+                "--enable-api",
+                "--auth-token",
+                self.rasa_token,
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-m",
+                str(self.model),
+                "--endpoints",
+                str(self.endpoints_file()),
+                "--credentials",
+                str(ROOT / "bot" / "credentials.yml"),
             ],
-            ROOT / "bot", self.env(), self.workdir / f"{name}.log",
+            ROOT / "bot",
+            self.env(),
+            self.workdir / f"{name}.log",
         )
 
     def start(self) -> None:
@@ -172,14 +191,34 @@ class Stack:
         self.processes = {
             "actions": Process(
                 "actions",
-                [str(APP_PYTHON), "-m", "actions.serve", "--actions", "actions", "-p", str(self.actions_port)],
-                ROOT, env, self.workdir / "actions.log",
+                [
+                    str(APP_PYTHON),
+                    "-m",
+                    "actions.serve",
+                    "--actions",
+                    "actions",
+                    "-p",
+                    str(self.actions_port),
+                ],
+                ROOT,
+                env,
+                self.workdir / "actions.log",
             ),
             "gateway": Process(
                 "gateway",
-                [str(APP_PYTHON), "-m", "uvicorn", "gateway.main:app", "--host", "127.0.0.1",
-                 "--port", str(self.gateway_port)],
-                ROOT, env, self.workdir / "gateway.log",
+                [
+                    str(APP_PYTHON),
+                    "-m",
+                    "uvicorn",
+                    "gateway.main:app",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.gateway_port),
+                ],
+                ROOT,
+                env,
+                self.workdir / "gateway.log",
             ),
             "rasa": self.rasa_process(),
         }

@@ -47,6 +47,7 @@ def correlation(cid: str | None) -> Iterator[str | None]:
     finally:
         CORRELATION_ID.reset(token)
 
+
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 

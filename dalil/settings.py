@@ -13,4 +13,6 @@ def refuse_placeholder(value: SecretStr | None, *, name: str, environment: str) 
     if environment == "development" or value is None:
         return
     if value.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS:
-        raise ValueError(f"{name} must be set to a real secret when DALIL_ENVIRONMENT={environment}")
+        raise ValueError(
+            f"{name} must be set to a real secret when DALIL_ENVIRONMENT={environment}"
+        )

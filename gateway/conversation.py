@@ -195,9 +195,7 @@ class ConversationService:
             if danger is not None:
                 return await self.danger_reply(language, degraded=True)
             return Reply(language=language, messages=[apology(language)], degraded=True)
-        reply = Reply(
-            language=language, messages=messages, commands=commands, notes=notes_of(raw)
-        )
+        reply = Reply(language=language, messages=messages, commands=commands, notes=notes_of(raw))
         if danger is not None and EMERGENCY_COMMAND not in commands and not exemptible(danger):
             # The model missed it (inside a form, say): the numbers come first all the same.
             numbers = await self.emergency.message(language)

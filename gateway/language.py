@@ -648,7 +648,8 @@ async def choose_language_off_loop(
     call at a time)."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(
-        None, functools.partial(choose_language, text, explicit=explicit, current=current, hint=hint)
+        None,
+        functools.partial(choose_language, text, explicit=explicit, current=current, hint=hint),
     )
 
 

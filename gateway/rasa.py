@@ -22,7 +22,9 @@ class RasaClient:
         self._base_url = base_url.rstrip("/")
         self._token = token
 
-    async def send(self, *, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    async def send(
+        self, *, sender: str, text: str, metadata: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """Send one user message through the REST channel and return the bot's messages."""
         started = time.perf_counter()
         try:

@@ -19,9 +19,13 @@ class ChatRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    sender: str = Field(min_length=1, max_length=128, description="An opaque id for the conversation.")
+    sender: str = Field(
+        min_length=1, max_length=128, description="An opaque id for the conversation."
+    )
     text: str = Field(min_length=1, max_length=4096, description="What the user wrote.")
-    language: Language | None = Field(default=None, description="The user's explicit choice, if any.")
+    language: Language | None = Field(
+        default=None, description="The user's explicit choice, if any."
+    )
     location: Location | None = None
 
     @field_validator("text")

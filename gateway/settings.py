@@ -116,6 +116,7 @@ class GatewaySettings(BaseSettings):
     def _empty_token_is_none(cls, value: object) -> object:
         # compose passes `${DALIL_METRICS_TOKEN:-}`: empty means "no token", not a weak one.
         return None if value == "" else value
+
     # Handover lifecycle (gateway/staff/lifecycle.py): when the user is told nobody answered,
     # and when a silent handover closes by itself.
     handover_reply_minutes: float = Field(default=10.0, gt=0)

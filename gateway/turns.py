@@ -71,7 +71,12 @@ class RedisTurnLock:
     """Several processes: a Redis lock per conversation that expires after `lease_seconds`."""
 
     def __init__(
-        self, redis: Redis, *, prefix: str, lease_seconds: float, wait_seconds: float,
+        self,
+        redis: Redis,
+        *,
+        prefix: str,
+        lease_seconds: float,
+        wait_seconds: float,
         poll_seconds: float = 0.02,
     ) -> None:
         self._redis = redis

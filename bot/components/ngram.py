@@ -95,9 +95,7 @@ class NgramIntentBlender(IntentClassifier, GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit the vectorizers and the regression on the (normalised) intent examples."""
-        examples = [
-            e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)
-        ]
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         if len({e.get(INTENT) for e in examples}) < 2:
             log.debug("fewer than two intents: the n-gram blender stays untrained")
             return self._resource

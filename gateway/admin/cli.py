@@ -56,7 +56,9 @@ def create(
                 typer.echo(f"{email} exists already; use --update to change it", err=True)
                 raise typer.Exit(1)
             if user is None:
-                user = AdminUser(email=email, role=role, password_hash=hash_password(password), active=True)
+                user = AdminUser(
+                    email=email, role=role, password_hash=hash_password(password), active=True
+                )
                 session.add(user)
                 action = "user_created"
             else:
@@ -65,7 +67,14 @@ def create(
                 user.active = True
                 action = "user_updated"
             session.flush()
-            audit(session, actor=None, actor_email="cli", action=action, target=f"user:{email}", role=role)
+            audit(
+                session,
+                actor=None,
+                actor_email="cli",
+                action=action,
+                target=f"user:{email}",
+                role=role,
+            )
             session.commit()
     finally:
         engine.dispose()

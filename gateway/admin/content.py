@@ -66,7 +66,9 @@ def published_service_point(session: Session, *, point_id: str) -> dict[str, Any
     return None if point is None else service_point_doc(point).model_dump(mode="json")
 
 
-def published(session: Session, *, kind: str, entity_id: str, language: str | None) -> dict[str, Any] | None:
+def published(
+    session: Session, *, kind: str, entity_id: str, language: str | None
+) -> dict[str, Any] | None:
     """The published document a draft of `kind` edits."""
     if kind == TOPIC_TRANSLATION:
         return published_topic_translation(session, topic_id=entity_id, language=language or "")
@@ -82,7 +84,9 @@ def _errors(exc: ValidationError) -> str:
     )
 
 
-def validate(session: Session, *, kind: str, entity_id: str, language: str | None, payload: dict[str, Any]) -> dict[str, Any]:
+def validate(
+    session: Session, *, kind: str, entity_id: str, language: str | None, payload: dict[str, Any]
+) -> dict[str, Any]:
     """The payload checked against the content schema and our rules; raises ContentProblem."""
     if kind == TOPIC_TRANSLATION:
         if entity_id not in TOPICS or session.get(Topic, entity_id) is None:
@@ -171,14 +175,20 @@ def create_draft(
     return draft
 
 
-def update_draft(session: Session, draft: Draft, *, user: AdminUser, payload: dict[str, Any], note: str) -> Draft:
+def update_draft(
+    session: Session, draft: Draft, *, user: AdminUser, payload: dict[str, Any], note: str
+) -> Draft:
     """Change a draft that is not submitted yet (its author or an admin)."""
     if draft.status != "draft":
         raise NotAllowed("only a draft that is not submitted can be changed")
     if draft.author_id != user.id and user.role != "admin":
         raise NotAllowed("only the author or an admin can change a draft")
     draft.payload = validate(
-        session, kind=draft.kind, entity_id=draft.entity_id, language=draft.language, payload=payload
+        session,
+        kind=draft.kind,
+        entity_id=draft.entity_id,
+        language=draft.language,
+        payload=payload,
     )
     draft.note = note
     draft.updated_at = utcnow()
@@ -215,7 +225,11 @@ def publish_draft(session: Session, draft: Draft, *, user: AdminUser) -> Revisio
     if draft.status != "submitted":
         raise NotAllowed(f"a {draft.status} draft cannot be published; submit it first")
     clean = validate(
-        session, kind=draft.kind, entity_id=draft.entity_id, language=draft.language, payload=draft.payload
+        session,
+        kind=draft.kind,
+        entity_id=draft.entity_id,
+        language=draft.language,
+        payload=draft.payload,
     )
     revision = _apply_and_record(
         session,
@@ -270,7 +284,9 @@ def _apply_and_record(
 ) -> Revision:
     before = published(session, kind=kind, entity_id=entity_id, language=language)
     if kind == TOPIC_TRANSLATION:
-        _apply_topic_translation(session, topic_id=entity_id, language=language or "", document=document)
+        _apply_topic_translation(
+            session, topic_id=entity_id, language=language or "", document=document
+        )
     else:
         _apply_service_point(session, document=document)
     session.flush()
@@ -292,17 +308,26 @@ def _apply_and_record(
     return revision
 
 
-def _apply_topic_translation(session: Session, *, topic_id: str, language: str, document: dict[str, Any]) -> None:
+def _apply_topic_translation(
+    session: Session, *, topic_id: str, language: str, document: dict[str, Any]
+) -> None:
     doc = TopicTranslationDoc.model_validate(document)
     row = session.scalar(
         select(TopicTranslation).where(
             TopicTranslation.topic_id == topic_id, TopicTranslation.language == language
         )
     )
-    old_source = None if row is None else (row.short_answer, row.details, dict(row.by_status or {}), row.legal_basis)
+    old_source = (
+        None
+        if row is None
+        else (row.short_answer, row.details, dict(row.by_status or {}), row.legal_basis)
+    )
     # A published edit is reviewed text: it is current in its own language.
     write_topic_translation(
-        session, topic_id=topic_id, language=language, doc=doc.model_copy(update={"status": "current"})
+        session,
+        topic_id=topic_id,
+        language=language,
+        doc=doc.model_copy(update={"status": "current"}),
     )
     changed = old_source != (doc.short_answer, doc.details, dict(doc.by_status), doc.legal_basis)
     if language == SOURCE_LANGUAGE and changed:

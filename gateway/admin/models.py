@@ -69,9 +69,7 @@ class Draft(AdminBase):
 
     __tablename__ = "kb_drafts"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('draft', 'submitted', 'published', 'rejected')", name="status"
-        ),
+        CheckConstraint("status IN ('draft', 'submitted', 'published', 'rejected')", name="status"),
         CheckConstraint("kind IN ('topic_translation', 'service_point')", name="kind"),
         Index("ix_kb_drafts_status", "status"),
     )

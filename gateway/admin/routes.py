@@ -119,7 +119,11 @@ def login(
         audit(session, actor=None, actor_email=email, action="login_blocked", ip=ip)
         session.commit()
         refused = render(
-            request, auth, "admin/login.html", status_code=429, next=next,
+            request,
+            auth,
+            "admin/login.html",
+            status_code=429,
+            next=next,
             error="Too many failed attempts. Wait a moment and try again.",
         )
         refused.headers["Retry-After"] = str(max(1, math.ceil(wait)))
@@ -131,7 +135,11 @@ def login(
         audit(session, actor=None, actor_email=email, action="login_failed", ip=ip)
         session.commit()
         return render(
-            request, auth, "admin/login.html", status_code=401, next=next,
+            request,
+            auth,
+            "admin/login.html",
+            status_code=401,
+            next=next,
             error="Wrong e-mail address or password.",
         )
     sec.limiter.succeeded(account=email, ip=ip)
@@ -145,7 +153,9 @@ def login(
     fresh.sid = new_session_id()
     session.add(
         AdminSession(
-            id=session_key(fresh.sid), user_id=user.id, ip=ip,
+            id=session_key(fresh.sid),
+            user_id=user.id,
+            ip=ip,
             expires_at=utcnow() + timedelta(seconds=sec.codec.max_age),
         )
     )
@@ -191,7 +201,12 @@ def sessions_page(request: Request, auth: Users, session: DbDep) -> Response:
     ).all()
     current = session_key(auth.session.sid) if auth.session.sid else ""
     return render(
-        request, auth, "admin/sessions.html", sessions=rows, authors=_authors(session), current=current
+        request,
+        auth,
+        "admin/sessions.html",
+        sessions=rows,
+        authors=_authors(session),
+        current=current,
     )
 
 
@@ -204,8 +219,13 @@ def end_session(request: Request, auth: Users, session: DbDep, key: str) -> Resp
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         row.revoked_by = _user(auth).id
-        audit(session, actor=auth.user, action="session_revoked", target=f"user:{row.user_id}",
-              ip=client_ip(request))
+        audit(
+            session,
+            actor=auth.user,
+            action="session_revoked",
+            target=f"user:{row.user_id}",
+            ip=client_ip(request),
+        )
     session.commit()
     return RedirectResponse("/admin/sessions", status_code=303)
 
@@ -230,26 +250,45 @@ def topics_page(request: Request, auth: Content, session: DbDep) -> Response:
         select(Draft).where(Draft.status.in_(("draft", "submitted"))).order_by(Draft.id.desc())
     ).all()
     return render(
-        request, auth, "admin/topics.html",
-        matrix=translation_matrix(session), drafts=pending, authors=_authors(session),
+        request,
+        auth,
+        "admin/topics.html",
+        matrix=translation_matrix(session),
+        drafts=pending,
+        authors=_authors(session),
     )
 
 
-@router.get("/admin/topics/{topic_id}/{language}", response_class=HTMLResponse, include_in_schema=False)
-def edit_topic_page(request: Request, auth: Content, session: DbDep, topic_id: str, language: str) -> Response:
+@router.get(
+    "/admin/topics/{topic_id}/{language}", response_class=HTMLResponse, include_in_schema=False
+)
+def edit_topic_page(
+    request: Request, auth: Content, session: DbDep, topic_id: str, language: str
+) -> Response:
     """The edit form of one language of a topic, with the French source alongside."""
     if topic_id not in TOPICS or language not in LANGUAGES:
         raise HTTPException(404)
-    current = published(session, kind=TOPIC_TRANSLATION, entity_id=topic_id, language=language) or {}
+    current = (
+        published(session, kind=TOPIC_TRANSLATION, entity_id=topic_id, language=language) or {}
+    )
     source = published(session, kind=TOPIC_TRANSLATION, entity_id=topic_id, language="fr")
     return render(
-        request, auth, "admin/edit_topic.html",
-        topic_id=topic_id, language=language, doc=current, source=source,
-        sources_text=sources_to_text(current.get("sources", [])), statuses=STATUSES, error=None,
+        request,
+        auth,
+        "admin/edit_topic.html",
+        topic_id=topic_id,
+        language=language,
+        doc=current,
+        source=source,
+        sources_text=sources_to_text(current.get("sources", [])),
+        statuses=STATUSES,
+        error=None,
     )
 
 
-@router.post("/admin/topics/{topic_id}/{language}", include_in_schema=False, dependencies=[CsrfChecked])
+@router.post(
+    "/admin/topics/{topic_id}/{language}", include_in_schema=False, dependencies=[CsrfChecked]
+)
 async def save_topic_draft(
     request: Request, auth: Content, session: DbDep, topic_id: str, language: str
 ) -> Response:
@@ -258,31 +297,57 @@ async def save_topic_draft(
     payload = topic_translation_from_form(form)
     try:
         draft = create_draft(
-            session, user=_user(auth), kind=TOPIC_TRANSLATION, entity_id=topic_id,
-            language=language, payload=payload, note=form.get("note", ""),
+            session,
+            user=_user(auth),
+            kind=TOPIC_TRANSLATION,
+            entity_id=topic_id,
+            language=language,
+            payload=payload,
+            note=form.get("note", ""),
         )
     except ContentProblem as exc:
         source = published(session, kind=TOPIC_TRANSLATION, entity_id=topic_id, language="fr")
         return render(
-            request, auth, "admin/edit_topic.html", status_code=422,
-            topic_id=topic_id, language=language, doc=payload, source=source,
-            sources_text=form.get("sources", ""), statuses=STATUSES, error=str(exc),
+            request,
+            auth,
+            "admin/edit_topic.html",
+            status_code=422,
+            topic_id=topic_id,
+            language=language,
+            doc=payload,
+            source=source,
+            sources_text=form.get("sources", ""),
+            statuses=STATUSES,
+            error=str(exc),
         )
-    audit(session, actor=auth.user, action="draft_created", target=_target(draft), ip=client_ip(request), draft=draft.id)
+    audit(
+        session,
+        actor=auth.user,
+        action="draft_created",
+        target=_target(draft),
+        ip=client_ip(request),
+        draft=draft.id,
+    )
     session.commit()
     return RedirectResponse(f"/admin/drafts/{draft.id}", status_code=303)
 
 
 @router.get("/admin/service-points", response_class=HTMLResponse, include_in_schema=False)
-def service_points_page(request: Request, auth: Content, session: DbDep, city: str | None = None) -> Response:
+def service_points_page(
+    request: Request, auth: Content, session: DbDep, city: str | None = None
+) -> Response:
     """Service points, by city."""
     query = select(ServicePoint).order_by(ServicePoint.city_id, ServicePoint.name)
     if city:
         query = query.where(ServicePoint.city_id == city)
     cities = session.scalars(select(City.id).order_by(City.id)).all()
     return render(
-        request, auth, "admin/service_points.html",
-        points=session.scalars(query).all(), cities=cities, city=city or "",
+        request,
+        auth,
+        "admin/service_points.html",
+        points=session.scalars(query).all(),
+        cities=cities,
+        city=city or "",
     )
 
 
@@ -295,17 +360,30 @@ def _point_form_context(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.get("/admin/service-points/{point_id}", response_class=HTMLResponse, include_in_schema=False)
+@router.get(
+    "/admin/service-points/{point_id}", response_class=HTMLResponse, include_in_schema=False
+)
 def edit_point_page(request: Request, auth: Content, session: DbDep, point_id: str) -> Response:
     """The edit form of a service point."""
     doc = published(session, kind=SERVICE_POINT, entity_id=point_id, language=None)
     if doc is None:
         raise HTTPException(404)
-    return render(request, auth, "admin/edit_point.html", point_id=point_id, error=None, **_point_form_context(doc))
+    return render(
+        request,
+        auth,
+        "admin/edit_point.html",
+        point_id=point_id,
+        error=None,
+        **_point_form_context(doc),
+    )
 
 
-@router.post("/admin/service-points/{point_id}", include_in_schema=False, dependencies=[CsrfChecked])
-async def save_point_draft(request: Request, auth: Content, session: DbDep, point_id: str) -> Response:
+@router.post(
+    "/admin/service-points/{point_id}", include_in_schema=False, dependencies=[CsrfChecked]
+)
+async def save_point_draft(
+    request: Request, auth: Content, session: DbDep, point_id: str
+) -> Response:
     """Save the form as a draft."""
     base = published(session, kind=SERVICE_POINT, entity_id=point_id, language=None)
     if base is None:
@@ -314,16 +392,34 @@ async def save_point_draft(request: Request, auth: Content, session: DbDep, poin
     payload = service_point_from_form(point_id, form, base)
     try:
         draft = create_draft(
-            session, user=_user(auth), kind=SERVICE_POINT, entity_id=point_id,
-            language=None, payload=payload, note=form.get("note", ""),
+            session,
+            user=_user(auth),
+            kind=SERVICE_POINT,
+            entity_id=point_id,
+            language=None,
+            payload=payload,
+            note=form.get("note", ""),
         )
     except ContentProblem as exc:
         context = _point_form_context(payload)
         context.update(phones_text=form.get("phones", ""), hours_text=form.get("hours", ""))
         return render(
-            request, auth, "admin/edit_point.html", status_code=422, point_id=point_id, error=str(exc), **context
+            request,
+            auth,
+            "admin/edit_point.html",
+            status_code=422,
+            point_id=point_id,
+            error=str(exc),
+            **context,
         )
-    audit(session, actor=auth.user, action="draft_created", target=_target(draft), ip=client_ip(request), draft=draft.id)
+    audit(
+        session,
+        actor=auth.user,
+        action="draft_created",
+        target=_target(draft),
+        ip=client_ip(request),
+        draft=draft.id,
+    )
     session.commit()
     return RedirectResponse(f"/admin/drafts/{draft.id}", status_code=303)
 
@@ -347,24 +443,39 @@ def _draft(session: Session, draft_id: int) -> Draft:
 
 
 @router.get("/admin/drafts", response_class=HTMLResponse, include_in_schema=False)
-def drafts_page(request: Request, auth: Content, session: DbDep, status: str = "submitted") -> Response:
+def drafts_page(
+    request: Request, auth: Content, session: DbDep, status: str = "submitted"
+) -> Response:
     """Drafts by status (submitted ones first: they wait for an admin)."""
-    drafts = session.scalars(select(Draft).where(Draft.status == status).order_by(Draft.id.desc())).all()
-    return render(request, auth, "admin/drafts.html", drafts=drafts, status=status, authors=_authors(session))
+    drafts = session.scalars(
+        select(Draft).where(Draft.status == status).order_by(Draft.id.desc())
+    ).all()
+    return render(
+        request, auth, "admin/drafts.html", drafts=drafts, status=status, authors=_authors(session)
+    )
 
 
 @router.get("/admin/drafts/{draft_id}", response_class=HTMLResponse, include_in_schema=False)
 def draft_page(request: Request, auth: Content, session: DbDep, draft_id: int) -> Response:
     """A draft: what it changes compared with what is published now."""
     draft = _draft(session, draft_id)
-    current = published(session, kind=draft.kind, entity_id=draft.entity_id, language=draft.language)
+    current = published(
+        session, kind=draft.kind, entity_id=draft.entity_id, language=draft.language
+    )
     return render(
-        request, auth, "admin/draft.html",
-        draft=draft, lines=diff(current, draft.payload), authors=_authors(session), error=None,
+        request,
+        auth,
+        "admin/draft.html",
+        draft=draft,
+        lines=diff(current, draft.payload),
+        authors=_authors(session),
+        error=None,
     )
 
 
-def _draft_step(request: Request, auth: Auth, session: Session, draft_id: int, step: str) -> Response:
+def _draft_step(
+    request: Request, auth: Auth, session: Session, draft_id: int, step: str
+) -> Response:
     draft = _draft(session, draft_id)
     user = _user(auth)
     try:
@@ -374,19 +485,42 @@ def _draft_step(request: Request, auth: Auth, session: Session, draft_id: int, s
             reject_draft(draft, user=user)
         else:
             check_four_eyes(
-                author_id=draft.author_id, publisher_id=user.id,
+                author_id=draft.author_id,
+                publisher_id=user.id,
                 allow_self_publish=security(request).allow_self_publish,
             )
             revision = publish_draft(session, draft, user=user)
-            audit(session, actor=user, action="revision_published", target=_target(draft),
-                  ip=client_ip(request), draft=draft.id, revision=revision.id)
+            audit(
+                session,
+                actor=user,
+                action="revision_published",
+                target=_target(draft),
+                ip=client_ip(request),
+                draft=draft.id,
+                revision=revision.id,
+            )
     except ContentProblem as exc:
         session.rollback()
-        return render(request, auth, "admin/draft.html", status_code=422, draft=draft,
-                      lines=diff(draft.base_payload, draft.payload), authors=_authors(session), error=str(exc))
+        return render(
+            request,
+            auth,
+            "admin/draft.html",
+            status_code=422,
+            draft=draft,
+            lines=diff(draft.base_payload, draft.payload),
+            authors=_authors(session),
+            error=str(exc),
+        )
     except (NotAllowed, OwnDraft) as exc:
         raise HTTPException(status_code=403, detail=str(exc)) from exc
-    audit(session, actor=user, action=f"draft_{step}", target=_target(draft), ip=client_ip(request), draft=draft.id)
+    audit(
+        session,
+        actor=user,
+        action=f"draft_{step}",
+        target=_target(draft),
+        ip=client_ip(request),
+        draft=draft.id,
+    )
     session.commit()
     return RedirectResponse(f"/admin/drafts/{draft.id}", status_code=303)
 
@@ -397,7 +531,9 @@ def submit(request: Request, auth: Content, session: DbDep, draft_id: int) -> Re
     return _draft_step(request, auth, session, draft_id, "submit")
 
 
-@router.post("/admin/drafts/{draft_id}/publish", include_in_schema=False, dependencies=[CsrfChecked])
+@router.post(
+    "/admin/drafts/{draft_id}/publish", include_in_schema=False, dependencies=[CsrfChecked]
+)
 def publish(request: Request, auth: Publisher, session: DbDep, draft_id: int) -> Response:
     """Publish a submitted draft: users see it at their next question."""
     return _draft_step(request, auth, session, draft_id, "publish")
@@ -414,15 +550,23 @@ def reject(request: Request, auth: Publisher, session: DbDep, draft_id: int) -> 
 
 @router.get("/admin/revisions", response_class=HTMLResponse, include_in_schema=False)
 def revisions_page(
-    request: Request, auth: Content, session: DbDep, entity: str | None = None, limit: int = Query(100, le=500)
+    request: Request,
+    auth: Content,
+    session: DbDep,
+    entity: str | None = None,
+    limit: int = Query(100, le=500),
 ) -> Response:
     """Published revisions, newest first."""
     query = select(Revision).order_by(Revision.id.desc()).limit(limit)
     if entity:
         query = query.where(Revision.entity_id == entity)
     return render(
-        request, auth, "admin/revisions.html",
-        revisions=session.scalars(query).all(), authors=_authors(session), entity=entity or "",
+        request,
+        auth,
+        "admin/revisions.html",
+        revisions=session.scalars(query).all(),
+        authors=_authors(session),
+        entity=entity or "",
     )
 
 
@@ -433,13 +577,21 @@ def revision_page(request: Request, auth: Content, session: DbDep, revision_id: 
     if revision is None:
         raise HTTPException(404)
     return render(
-        request, auth, "admin/revision.html",
-        revision=revision, lines=diff(revision.before, revision.after), authors=_authors(session),
+        request,
+        auth,
+        "admin/revision.html",
+        revision=revision,
+        lines=diff(revision.before, revision.after),
+        authors=_authors(session),
     )
 
 
-@router.post("/admin/revisions/{revision_id}/rollback", include_in_schema=False, dependencies=[CsrfChecked])
-def rollback_revision(request: Request, auth: Publisher, session: DbDep, revision_id: int) -> Response:
+@router.post(
+    "/admin/revisions/{revision_id}/rollback", include_in_schema=False, dependencies=[CsrfChecked]
+)
+def rollback_revision(
+    request: Request, auth: Publisher, session: DbDep, revision_id: int
+) -> Response:
     """Put back what a revision replaced, as a new revision."""
     revision = session.get(Revision, revision_id)
     if revision is None:
@@ -448,14 +600,23 @@ def rollback_revision(request: Request, auth: Publisher, session: DbDep, revisio
         new = rollback(session, revision, user=_user(auth))
     except NotAllowed as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from exc
-    audit(session, actor=auth.user, action="revision_rolled_back", target=_target(revision),
-          ip=client_ip(request), revision=revision.id, new_revision=new.id)
+    audit(
+        session,
+        actor=auth.user,
+        action="revision_rolled_back",
+        target=_target(revision),
+        ip=client_ip(request),
+        revision=revision.id,
+        new_revision=new.id,
+    )
     session.commit()
     return RedirectResponse(f"/admin/revisions/{new.id}", status_code=303)
 
 
 @router.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
-def audit_page(request: Request, auth: Auditor, session: DbDep, limit: int = Query(200, le=1000)) -> Response:
+def audit_page(
+    request: Request, auth: Auditor, session: DbDep, limit: int = Query(200, le=1000)
+) -> Response:
     """Who did what and when."""
     entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()
     return render(request, auth, "admin/audit.html", entries=entries)
@@ -472,8 +633,12 @@ def recheck_page(request: Request, auth: Content, session: DbDep) -> Response:
         session, today=today(), stale_after_days=settings.kb_stale_after_days
     )
     return render(
-        request, auth, "admin/recheck.html", items=items,
-        stale_after_days=settings.kb_stale_after_days, window=recheck.SERVED_WINDOW_DAYS,
+        request,
+        auth,
+        "admin/recheck.html",
+        items=items,
+        stale_after_days=settings.kb_stale_after_days,
+        window=recheck.SERVED_WINDOW_DAYS,
     )
 
 
@@ -501,25 +666,41 @@ def confirm_fact(
 
 @router.get("/admin/unanswered", response_class=HTMLResponse, include_in_schema=False)
 def unanswered_page(
-    request: Request, auth: Reviewer, session: DbDep, language: str | None = None, topic: str | None = None
+    request: Request,
+    auth: Reviewer,
+    session: DbDep,
+    language: str | None = None,
+    topic: str | None = None,
 ) -> Response:
     """Questions the bot could not answer, with counts by language and topic."""
     return render(
-        request, auth, "admin/unanswered.html",
+        request,
+        auth,
+        "admin/unanswered.html",
         counts=unanswered.counts(session),
         questions=unanswered.open_questions(session, language=language, topic=topic),
-        language_filter=language or "", topic_filter=topic or "", topics=TOPICS,
+        language_filter=language or "",
+        topic_filter=topic or "",
+        topics=TOPICS,
     )
 
 
-@router.post("/admin/unanswered/{question_id}/handled", include_in_schema=False, dependencies=[CsrfChecked])
+@router.post(
+    "/admin/unanswered/{question_id}/handled", include_in_schema=False, dependencies=[CsrfChecked]
+)
 def mark_handled(request: Request, auth: Reviewer, session: DbDep, question_id: int) -> Response:
     """Take a question out of the queue."""
     question = session.get(UnansweredQuestion, question_id)
     if question is None:
         raise HTTPException(404)
     unanswered.mark_handled(question, user=_user(auth))
-    audit(session, actor=auth.user, action="unanswered_handled", target=f"unanswered:{question.id}", ip=client_ip(request))
+    audit(
+        session,
+        actor=auth.user,
+        action="unanswered_handled",
+        target=f"unanswered:{question.id}",
+        ip=client_ip(request),
+    )
     session.commit()
     return RedirectResponse("/admin/unanswered", status_code=303)
 
@@ -529,12 +710,24 @@ async def export_training(request: Request, auth: Reviewer, session: DbDep) -> R
     """The chosen questions as a Rasa NLU YAML snippet for an intent."""
     form = await request.form()
     intent = str(form.get("intent") or "").strip()
-    valid_intents = {f"ask_{t}" for t in TOPICS if t != "emergency_numbers"} | {"emergency", "out_of_scope"}
+    valid_intents = {f"ask_{t}" for t in TOPICS if t != "emergency_numbers"} | {
+        "emergency",
+        "out_of_scope",
+    }
     if intent not in valid_intents:
         raise HTTPException(422, detail=f"intent must be one of {sorted(valid_intents)}")
     ids = [int(i) for i in form.getlist("ids") if isinstance(i, str) and i.isdigit()]
-    questions = session.scalars(select(UnansweredQuestion).where(UnansweredQuestion.id.in_(ids))).all()
-    audit(session, actor=auth.user, action="unanswered_exported", target=intent, ip=client_ip(request), ids=ids)
+    questions = session.scalars(
+        select(UnansweredQuestion).where(UnansweredQuestion.id.in_(ids))
+    ).all()
+    audit(
+        session,
+        actor=auth.user,
+        action="unanswered_exported",
+        target=intent,
+        ip=client_ip(request),
+        ids=ids,
+    )
     session.commit()
     return PlainTextResponse(
         unanswered.training_example(list(questions), intent=intent),
@@ -549,8 +742,14 @@ api = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
 def _draft_json(draft: Draft) -> dict[str, Any]:
     return {
-        "id": draft.id, "kind": draft.kind, "entity_id": draft.entity_id, "language": draft.language,
-        "status": draft.status, "author_id": draft.author_id, "note": draft.note, "payload": draft.payload,
+        "id": draft.id,
+        "kind": draft.kind,
+        "entity_id": draft.entity_id,
+        "language": draft.language,
+        "status": draft.status,
+        "author_id": draft.author_id,
+        "note": draft.note,
+        "payload": draft.payload,
     }
 
 
@@ -566,7 +765,10 @@ def api_topics(auth: Content, session: DbDep) -> list[dict[str, Any]]:
 @api.get("/drafts")
 def api_drafts(auth: Content, session: DbDep, status: str = "submitted") -> list[dict[str, Any]]:
     """Drafts with a given status."""
-    return [_draft_json(d) for d in session.scalars(select(Draft).where(Draft.status == status).order_by(Draft.id))]
+    return [
+        _draft_json(d)
+        for d in session.scalars(select(Draft).where(Draft.status == status).order_by(Draft.id))
+    ]
 
 
 @api.post("/drafts", status_code=201, dependencies=[CsrfChecked])
@@ -582,11 +784,25 @@ def api_create_draft(
 ) -> dict[str, Any]:
     """Save a draft (a TopicTranslationDoc or ServicePointDoc payload)."""
     try:
-        draft = create_draft(session, user=_user(auth), kind=kind, entity_id=entity_id,
-                             language=language, payload=payload, note=note)
+        draft = create_draft(
+            session,
+            user=_user(auth),
+            kind=kind,
+            entity_id=entity_id,
+            language=language,
+            payload=payload,
+            note=note,
+        )
     except ContentProblem as exc:
         raise HTTPException(422, detail=str(exc)) from exc
-    audit(session, actor=auth.user, action="draft_created", target=_target(draft), ip=client_ip(request), draft=draft.id)
+    audit(
+        session,
+        actor=auth.user,
+        action="draft_created",
+        target=_target(draft),
+        ip=client_ip(request),
+        draft=draft.id,
+    )
     session.commit()
     return _draft_json(draft)
 
@@ -608,12 +824,21 @@ def api_update_draft(
         raise HTTPException(422, detail=str(exc)) from exc
     except NotAllowed as exc:
         raise HTTPException(403, detail=str(exc)) from exc
-    audit(session, actor=auth.user, action="draft_updated", target=_target(draft), ip=client_ip(request), draft=draft.id)
+    audit(
+        session,
+        actor=auth.user,
+        action="draft_updated",
+        target=_target(draft),
+        ip=client_ip(request),
+        draft=draft.id,
+    )
     session.commit()
     return _draft_json(draft)
 
 
-def _api_step(request: Request, auth: Auth, session: Session, draft_id: int, step: str) -> dict[str, Any]:
+def _api_step(
+    request: Request, auth: Auth, session: Session, draft_id: int, step: str
+) -> dict[str, Any]:
     response = _draft_step(request, auth, session, draft_id, step)
     if response.status_code == 422:
         raise HTTPException(422, detail="The draft no longer validates; see the draft page.")
@@ -641,8 +866,16 @@ def api_unanswered(auth: Reviewer, session: DbDep, language: str | None = None) 
         "by_language": counts.by_language,
         "by_topic": {k or "": v for k, v in counts.by_topic.items()},
         "questions": [
-            {"id": q.id, "text": q.text, "language": q.language, "reason": q.reason, "intent": q.intent,
-             "confidence": q.confidence, "topic": q.topic, "created_at": q.created_at.isoformat()}
+            {
+                "id": q.id,
+                "text": q.text,
+                "language": q.language,
+                "reason": q.reason,
+                "intent": q.intent,
+                "confidence": q.confidence,
+                "topic": q.topic,
+                "created_at": q.created_at.isoformat(),
+            }
             for q in unanswered.open_questions(session, language=language)
         ],
     }

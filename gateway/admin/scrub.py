@@ -37,12 +37,16 @@ _NAME = re.compile(
     re.IGNORECASE | re.UNICODE,
 )
 # Words that end a name: "my name is Awa and I need…" keeps "and I need".
-_STOP_WORDS = frozenset({"and", "et", "y", "و", "i", "je", "yo", "from", "de", "من", "but", "mais", "pero"})
+_STOP_WORDS = frozenset(
+    {"and", "et", "y", "و", "i", "je", "yo", "from", "de", "من", "but", "mais", "pero"}
+)
 
 
 def _scrub_phones(text: str) -> str:
     # Morocco by default, so a national number (06…) is caught as well as an international one (+212 6…).
-    matches = list(phonenumbers.PhoneNumberMatcher(text, "MA", leniency=phonenumbers.Leniency.POSSIBLE))
+    matches = list(
+        phonenumbers.PhoneNumberMatcher(text, "MA", leniency=phonenumbers.Leniency.POSSIBLE)
+    )
     for match in reversed(matches):
         text = text[: match.start] + PHONE + text[match.end :]
     return text

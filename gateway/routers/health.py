@@ -33,7 +33,9 @@ def _database_ready(request: Request) -> bool:
     return True
 
 
-@router.get("/readyz", responses={503: {"description": "A part Dalil needs is down; `failing` names it."}})
+@router.get(
+    "/readyz", responses={503: {"description": "A part Dalil needs is down; `failing` names it."}}
+)
 async def readyz(request: Request) -> JSONResponse:
     """Rasa, the action server and the database are all reachable."""
     state = request.app.state

@@ -63,7 +63,8 @@ def ui_strings(language: str) -> dict[str, str]:
         ),
         "new_conversation": gettext(language, "New conversation"),
         "too_many": gettext(
-            language, "You are sending many messages at once. Please wait a moment, then write again."
+            language,
+            "You are sending many messages at once. Please wait a moment, then write again.",
         ),
         "you": gettext(language, "You:"),
         "bot": gettext(language, "Dalil:"),

@@ -65,7 +65,9 @@ def _hours(point: ServicePointView, language: str) -> str:
     names = get_day_names("abbreviated", locale=language)
     days: dict[int, list[str]] = {}
     for interval in point.hours:
-        days.setdefault(interval.weekday, []).append(f"{interval.opens:%H:%M}–{interval.closes:%H:%M}")
+        days.setdefault(interval.weekday, []).append(
+            f"{interval.opens:%H:%M}–{interval.closes:%H:%M}"
+        )
     return "; ".join(f"{names[d]} {', '.join(v)}" for d, v in sorted(days.items()))
 
 
@@ -81,14 +83,18 @@ def _place(point: ServicePointView, language: str) -> Place:
     )
 
 
-def _entitlement(session: Session, rule: EligibilityView, *, city_id: str, language: str) -> Entitlement:
+def _entitlement(
+    session: Session, rule: EligibilityView, *, city_id: str, language: str
+) -> Entitlement:
     where = rule.where_topic_id or rule.topic_id
     points = find_service_points(session, city_id=city_id, topic_id=where, limit=POINTS_PER_NEED)
     places_city = None
     if not points:
         other = nearest_city_with(session, city_id=city_id, topic_id=where)
         if other and other != city_id:
-            points = find_service_points(session, city_id=other, topic_id=where, limit=POINTS_PER_NEED)
+            points = find_service_points(
+                session, city_id=other, topic_id=where, limit=POINTS_PER_NEED
+            )
             places_city = other
     answer = get_topic_answer(session, topic_id=rule.topic_id, language=language)
     summary = ""
@@ -122,7 +128,7 @@ def entitlement_sheet(
 
 
 def entitled_label(language: str, entitled: str) -> str:
-    """"Yes", "No" or "Under conditions", in `language`."""
+    """ "Yes", "No" or "Under conditions", in `language`."""
     labels = {
         # Translators: on the staff's entitlement sheet: the person has this right.
         "yes": gettext(language, "Yes"),

@@ -81,10 +81,20 @@ def checker_page(
         _check_choice("city", city, [c for c, _ in cities])
         sheet = entitlement_sheet(session, status=status, city_id=city, language=lang, need=need)
     return render(
-        request, auth, "staff/checker.html", page_language=lang,
-        sheet=sheet, share=share_text(sheet) if sheet else "", statuses=STATUSES, topics=TOPICS,
-        cities=cities, status=status or "", city=city or "", need=need or "",
-        entitled_label=entitled_label, city_name=city_name,
+        request,
+        auth,
+        "staff/checker.html",
+        page_language=lang,
+        sheet=sheet,
+        share=share_text(sheet) if sheet else "",
+        statuses=STATUSES,
+        topics=TOPICS,
+        cities=cities,
+        status=status or "",
+        city=city or "",
+        need=need or "",
+        entitled_label=entitled_label,
+        city_name=city_name,
     )
 
 
@@ -92,7 +102,9 @@ def checker_page(
 def entitlements_api(
     auth: Staff,
     session: DbDep,
-    status: Annotated[str, Query(description="refugee, asylum_seeker, regular_migrant, undocumented or minor")],
+    status: Annotated[
+        str, Query(description="refugee, asylum_seeker, regular_migrant, undocumented or minor")
+    ],
     city: Annotated[str, Query(description="A canonical city id, e.g. tanger")],
     lang: Language = "fr",
     need: Annotated[str | None, Query(description="A topic id, to check one need only")] = None,
@@ -119,8 +131,14 @@ def entitlements_api(
                 "uncertain": e.uncertain,
                 "service_points_city": e.places_city or city,
                 "service_points": [
-                    {"name": p.name, "address": p.address, "city": p.city_id, "phones": list(p.phones),
-                     "hours": p.hours, "description": p.description}
+                    {
+                        "name": p.name,
+                        "address": p.address,
+                        "city": p.city_id,
+                        "phones": list(p.phones),
+                        "hours": p.hours,
+                        "description": p.description,
+                    }
                     for p in e.places
                 ],
             }
@@ -149,9 +167,15 @@ def _handover(session: Any, handover_id: int) -> Handover:
 @router.get("/staff/handovers", response_class=HTMLResponse, include_in_schema=False)
 def handovers_page(request: Request, auth: Staff, session: DbDep) -> Response:
     """Conversations waiting for a person: urgent ones first, then the longest wait first."""
-    items = [(h, handover_messages(session, h.id), waiting_since(h)) for h in open_handovers(session)]
+    items = [
+        (h, handover_messages(session, h.id), waiting_since(h)) for h in open_handovers(session)
+    ]
     return render(
-        request, auth, "staff/handovers.html", items=items, topic_title=topic_title,
+        request,
+        auth,
+        "staff/handovers.html",
+        items=items,
+        topic_title=topic_title,
         counts=handover_counts(session),
     )
 
@@ -183,13 +207,20 @@ def handover_page(request: Request, auth: Staff, session: DbDep, handover_id: in
     """One conversation, with a reply form."""
     handover = _handover(session, handover_id)
     return render(
-        request, auth, "staff/handover.html",
-        handover=handover, messages=handover_messages(session, handover.id), error=None, topic_title=topic_title,
+        request,
+        auth,
+        "staff/handover.html",
+        handover=handover,
+        messages=handover_messages(session, handover.id),
+        error=None,
+        topic_title=topic_title,
         close_reason=CLOSE_REASONS.get(handover.close_reason or "", handover.close_reason),
     )
 
 
-@router.post("/staff/handovers/{handover_id}/reply", include_in_schema=False, dependencies=[CsrfChecked])
+@router.post(
+    "/staff/handovers/{handover_id}/reply", include_in_schema=False, dependencies=[CsrfChecked]
+)
 async def reply(
     request: Request,
     auth: Staff,
@@ -206,29 +237,51 @@ async def reply(
     try:
         delivered = await user_sender(request).send_to_user(handover, message.text)
     except Exception as exc:  # a provider outage must not lose the reply; the page says so
-        log.warning("staff reply not delivered", extra={"channel": handover.channel, "reason": str(exc)[:200]})
+        log.warning(
+            "staff reply not delivered",
+            extra={"channel": handover.channel, "reason": str(exc)[:200]},
+        )
         session.rollback()
         return render(
-            request, auth, "staff/handover.html", status_code=502, handover=handover,
-            messages=handover_messages(session, handover.id), topic_title=topic_title,
-            error="The message could not be delivered. Try again in a minute.", close_reason=None,
+            request,
+            auth,
+            "staff/handover.html",
+            status_code=502,
+            handover=handover,
+            messages=handover_messages(session, handover.id),
+            topic_title=topic_title,
+            error="The message could not be delivered. Try again in a minute.",
+            close_reason=None,
         )
     if delivered:
         message.delivered_at = message.created_at
-    audit(session, actor=auth.user, action="handover_reply", target=f"handover:{handover.id}", ip=client_ip(request))
+    audit(
+        session,
+        actor=auth.user,
+        action="handover_reply",
+        target=f"handover:{handover.id}",
+        ip=client_ip(request),
+    )
     session.commit()
     return RedirectResponse(f"/staff/handovers/{handover.id}", status_code=303)
 
 
-@router.post("/staff/handovers/{handover_id}/close", include_in_schema=False, dependencies=[CsrfChecked])
+@router.post(
+    "/staff/handovers/{handover_id}/close", include_in_schema=False, dependencies=[CsrfChecked]
+)
 def hand_back(request: Request, auth: Staff, session: DbDep, handover_id: int) -> Response:
     """Hand the conversation back to the bot."""
     handover = _handover(session, handover_id)
     assert auth.user is not None
     if handover.status == "open":
         close_handover(session, handover, staff=auth.user)
-        audit(session, actor=auth.user, action="handover_closed", target=f"handover:{handover.id}",
-              ip=client_ip(request))
+        audit(
+            session,
+            actor=auth.user,
+            action="handover_closed",
+            target=f"handover:{handover.id}",
+            ip=client_ip(request),
+        )
         session.commit()
     return RedirectResponse("/staff/handovers", status_code=303)
 
@@ -238,11 +291,20 @@ def handovers_api(auth: Staff, session: DbDep) -> list[dict[str, Any]]:
     """Open handovers with their messages."""
     return [
         {
-            "id": h.id, "channel": h.channel, "language": h.language, "reason": h.reason, "topic": h.topic,
-            "opened_at": h.opened_at.isoformat(), "urgent": h.urgent, "bot_answers": h.bot_active,
-            "after_hours": h.after_hours, "waiting_seconds": int(waiting_since(h)),
-            "messages": [{"author": m.author, "text": m.text, "language": m.language}
-                         for m in handover_messages(session, h.id)],
+            "id": h.id,
+            "channel": h.channel,
+            "language": h.language,
+            "reason": h.reason,
+            "topic": h.topic,
+            "opened_at": h.opened_at.isoformat(),
+            "urgent": h.urgent,
+            "bot_answers": h.bot_active,
+            "after_hours": h.after_hours,
+            "waiting_seconds": int(waiting_since(h)),
+            "messages": [
+                {"author": m.author, "text": m.text, "language": m.language}
+                for m in handover_messages(session, h.id)
+            ],
         }
         for h in open_handovers(session)
     ]
@@ -255,7 +317,9 @@ def _desk_form(session: Any) -> dict[str, Any]:
     spans = desk_spans(session)
     hours = {
         day: ", ".join(
-            f"{x.opens.strftime('%H:%M')}-{x.closes.strftime('%H:%M')}" for x in spans if x.weekday == day
+            f"{x.opens.strftime('%H:%M')}-{x.closes.strftime('%H:%M')}"
+            for x in spans
+            if x.weekday == day
         )
         for day in range(7)
     }
@@ -266,7 +330,9 @@ def _desk_form(session: Any) -> dict[str, Any]:
 @router.get("/staff/desk", response_class=HTMLResponse, include_in_schema=False)
 def desk_page(request: Request, auth: Admin, session: DbDep) -> Response:
     """When the staff desk answers handovers: hours per weekday and closed days."""
-    return render(request, auth, "staff/desk.html", weekdays=WEEKDAYS, error=None, **_desk_form(session))
+    return render(
+        request, auth, "staff/desk.html", weekdays=WEEKDAYS, error=None, **_desk_form(session)
+    )
 
 
 @router.post("/staff/desk", include_in_schema=False, dependencies=[CsrfChecked])
@@ -282,12 +348,24 @@ async def save_desk_page(request: Request, auth: Admin, session: DbDep) -> Respo
                 closed.append((date.fromisoformat(day), note.strip()))
     except ValueError as exc:
         return render(
-            request, auth, "staff/desk.html", status_code=422, weekdays=WEEKDAYS, error=str(exc),
-            hours={d: str(form.get(f"day{d}", "")) for d in range(7)}, closed=str(form.get("closed", "")),
+            request,
+            auth,
+            "staff/desk.html",
+            status_code=422,
+            weekdays=WEEKDAYS,
+            error=str(exc),
+            hours={d: str(form.get(f"day{d}", "")) for d in range(7)},
+            closed=str(form.get("closed", "")),
         )
     save_desk(session, spans=spans, closed=closed)
     assert auth.user is not None
-    audit(session, actor=auth.user, action="desk_hours_changed", target="staff_desk", ip=client_ip(request))
+    audit(
+        session,
+        actor=auth.user,
+        action="desk_hours_changed",
+        target="staff_desk",
+        ip=client_ip(request),
+    )
     session.commit()
     return RedirectResponse("/staff/desk", status_code=303)
 
@@ -311,7 +389,9 @@ def web_chat_inbox(request: Request, session: DbDep, body: InboxRequest) -> dict
     settings: GatewaySettings = request.app.state.settings
     key = pseudonym("web", body.sender, key=settings.pseudonym_key.get_secret_value())
     messages = fetch_web_messages(session, key)
-    active = session.scalar(select(Handover.id).where(Handover.sender == key, Handover.status == "open"))
+    active = session.scalar(
+        select(Handover.id).where(Handover.sender == key, Handover.status == "open")
+    )
     session.commit()
     return {"handover": active is not None, "messages": [{"text": m.text} for m in messages]}
 

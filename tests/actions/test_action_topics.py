@@ -152,4 +152,6 @@ async def test_a_topic_answer_asks_the_gateway_to_offer_alerts(
     tracker = make_tracker(text="?", intent="ask_health_care", slots={"city": city})
     messages, _ = await run_action(ActionAnswerTopic(services), tracker)
     # Other custom payloads (the insight note, docs/insights.md) are not gateway commands.
-    assert [m["custom"]["dalil"] for m in messages if "dalil" in (m.get("custom") or {})] == [command]
+    assert [m["custom"]["dalil"] for m in messages if "dalil" in (m.get("custom") or {})] == [
+        command
+    ]

@@ -8,29 +8,58 @@ import pytest
 
 from bench import report
 
-MACHINE = {"date": "2026-11-29 12:00 UTC", "cpu": "test cpu", "cores": 2, "memory_gib": 1.0,
-           "python": "3.11", "load_average_at_start": [0.1], "commit": "abc1234"}
+MACHINE = {
+    "date": "2026-11-29 12:00 UTC",
+    "cpu": "test cpu",
+    "cores": 2,
+    "memory_gib": 1.0,
+    "python": "3.11",
+    "load_average_at_start": [0.1],
+    "commit": "abc1234",
+}
 
 
 def _row(rasa_ms: float, per_second: float) -> dict[str, Any]:
-    return {"messages": 10, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0, "per_second": per_second,
-            "errors": 0, "empty": 0, "apology": 0, "cpu_ms_per_message": {"rasa": rasa_ms}}
+    return {
+        "messages": 10,
+        "p50_ms": 1.0,
+        "p95_ms": 2.0,
+        "p99_ms": 3.0,
+        "per_second": per_second,
+        "errors": 0,
+        "empty": 0,
+        "apology": 0,
+        "cpu_ms_per_message": {"rasa": rasa_ms},
+    }
 
 
 def _figures(rasa_ms: float, per_second: float) -> dict[str, Any]:
-    return {"levels": {"1": {"rasa_rest": _row(rasa_ms, per_second),
-                             "gateway": _row(rasa_ms + 1, per_second - 1)}},
-            "messages_per_level": {"1": 10}, "model": "m.tar.gz"}
+    return {
+        "levels": {
+            "1": {
+                "rasa_rest": _row(rasa_ms, per_second),
+                "gateway": _row(rasa_ms + 1, per_second - 1),
+            }
+        },
+        "messages_per_level": {"1": 10},
+        "model": "m.tar.gz",
+    }
 
 
 def test_both_runs_are_shown_side_by_side_when_the_stock_run_exists(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     records = {
-        "latency": {"machine": MACHINE, "command": "python -m bench latency",
-                    "figures": _figures(33.4, 26.5)},
-        "latency-stock": {"machine": MACHINE, "command": "python -m bench latency --stock-action-check",
-                          "figures": _figures(68.2, 12.8)},
+        "latency": {
+            "machine": MACHINE,
+            "command": "python -m bench latency",
+            "figures": _figures(33.4, 26.5),
+        },
+        "latency-stock": {
+            "machine": MACHINE,
+            "command": "python -m bench latency --stock-action-check",
+            "figures": _figures(68.2, 12.8),
+        },
     }
     monkeypatch.setattr(report, "load", records.get)
     section = report.latency_section()
@@ -40,7 +69,12 @@ def test_both_runs_are_shown_side_by_side_when_the_stock_run_exists(
 
 
 def test_without_a_stock_run_there_is_no_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
-    records = {"latency": {"machine": MACHINE, "command": "python -m bench latency",
-                           "figures": _figures(33.4, 26.5)}}
+    records = {
+        "latency": {
+            "machine": MACHINE,
+            "command": "python -m bench latency",
+            "figures": _figures(33.4, 26.5),
+        }
+    }
     monkeypatch.setattr(report, "load", records.get)
     assert "cached validator" not in report.latency_section()

@@ -10,13 +10,22 @@ import pytest
 
 from bench import nlu, report
 
-MACHINE = {"date": "2026-11-29 12:00 UTC", "cpu": "test cpu", "cores": 2, "memory_gib": 1.0,
-           "python": "3.11", "load_average_at_start": [0.1], "commit": "abc1234"}
+MACHINE = {
+    "date": "2026-11-29 12:00 UTC",
+    "cpu": "test cpu",
+    "cores": 2,
+    "memory_gib": 1.0,
+    "python": "3.11",
+    "load_average_at_start": [0.1],
+    "commit": "abc1234",
+}
 
 
 def _rows(predicted: str) -> list[dict[str, str]]:
-    return [{"file": "fr", "gold": "greet", "predicted": predicted},
-            {"file": "ar", "gold": "thank", "predicted": "thank"}]
+    return [
+        {"file": "fr", "gold": "greet", "predicted": predicted},
+        {"file": "ar", "gold": "thank", "predicted": "thank"},
+    ]
 
 
 def test_a_trained_baseline_is_evaluated_again_without_retraining(
@@ -75,12 +84,17 @@ def _record(figures: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_the_page_shows_both_columns_and_says_the_baseline_was_reused(
-    monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     scores = nlu.per_language(_rows("greet"))
-    figures = {"ours": scores, "default": nlu.per_language(_rows("thank")),
-               "ours_model": "m.tar.gz", "train_seconds_nlu_only_default": 4321.0,
-               "default_model_trained": "2026-11-29 14:00 UTC", "default_model_commit": "d9b5d2b"}
+    figures = {
+        "ours": scores,
+        "default": nlu.per_language(_rows("thank")),
+        "ours_model": "m.tar.gz",
+        "train_seconds_nlu_only_default": 4321.0,
+        "default_model_trained": "2026-11-29 14:00 UTC",
+        "default_model_commit": "d9b5d2b",
+    }
     monkeypatch.setattr(report, "load", lambda part: _record(figures))
 
     section = report.nlu_section()
@@ -93,7 +107,7 @@ def test_the_page_shows_both_columns_and_says_the_baseline_was_reused(
 
 
 def test_the_training_time_of_ours_is_shown_when_it_was_trained(
-    monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     figures = {"ours": nlu.per_language(_rows("greet")), "train_seconds_full_model_ours": 181.4}
     monkeypatch.setattr(report, "load", lambda part: _record(figures))

@@ -22,8 +22,12 @@ CASES = {
         "responses": [{"text": "Bonjour", "buttons": [{"title": "Oui", "payload": "/affirm"}]}],
     },
     "empty": {},
-    "form events": {"events": [{"event": "active_loop", "name": None}, {"event": "followup",
-                                                                          "name": "action_x"}]},
+    "form events": {
+        "events": [
+            {"event": "active_loop", "name": None},
+            {"event": "followup", "name": "action_x"},
+        ]
+    },
     "unknown event": {"events": [{"event": "no_such_event"}]},
     "events not a list": {"events": {"event": "slot"}},
     "slot without name": {"events": [{"event": "slot", "value": 1}]},
@@ -39,10 +43,20 @@ def outcome(validate: object, result: dict) -> str:
         return error.message
 
 
-print(json.dumps({"installed": RemoteAction._validate_action_result is action_schema.validate_action_result}))
+print(
+    json.dumps(
+        {"installed": RemoteAction._validate_action_result is action_schema.validate_action_result}
+    )
+)
 for name, result in CASES.items():
-    print(json.dumps({
-        "case": name,
-        "ours": outcome(RemoteAction._validate_action_result, result),
-        "rasa": outcome(action_schema.ORIGINAL or RemoteAction._validate_action_result, result),
-    }))
+    print(
+        json.dumps(
+            {
+                "case": name,
+                "ours": outcome(RemoteAction._validate_action_result, result),
+                "rasa": outcome(
+                    action_schema.ORIGINAL or RemoteAction._validate_action_result, result
+                ),
+            }
+        )
+    )

@@ -21,7 +21,10 @@ def test_outside_the_engine_installing_is_a_no_op() -> None:
 def test_in_the_engine_it_is_installed_and_accepts_and_refuses_what_rasa_does() -> None:
     result = subprocess.run(
         [str(ENGINE_PYTHON), str(Path(__file__).with_name("engine_action_schema.py"))],
-        capture_output=True, text=True, check=True, timeout=300,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert lines[0] == {"installed": True}
@@ -38,7 +41,10 @@ def test_in_the_engine_it_is_installed_and_accepts_and_refuses_what_rasa_does() 
 def test_the_stock_check_can_be_kept_to_measure_it() -> None:
     result = subprocess.run(
         [str(ENGINE_PYTHON), str(Path(__file__).with_name("engine_action_schema.py"))],
-        capture_output=True, text=True, check=True, timeout=300,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
         env={**os.environ, action_schema.STOCK_ENV: "1"},
     )
     first = next(line for line in result.stdout.splitlines() if line.startswith("{"))

@@ -7,7 +7,10 @@ from components.blend import blend_rankings
 
 
 def test_the_linear_model_can_overturn_a_hesitant_learned_choice() -> None:
-    learned = [{"name": "ask_residence_permit", "confidence": 0.5}, {"name": "ask_asylum", "confidence": 0.4}]
+    learned = [
+        {"name": "ask_residence_permit", "confidence": 0.5},
+        {"name": "ask_asylum", "confidence": 0.4},
+    ]
     linear = {"ask_asylum": 0.9, "ask_residence_permit": 0.05, "greet": 0.05}
     ranking = blend_rankings(learned, linear, weight=0.3)
     assert [r["name"] for r in ranking] == ["ask_asylum", "ask_residence_permit", "greet"]
@@ -16,7 +19,10 @@ def test_the_linear_model_can_overturn_a_hesitant_learned_choice() -> None:
 
 def test_an_intent_missing_from_a_truncated_ranking_counts_as_zero() -> None:
     ranking = blend_rankings([{"name": "thank", "confidence": 1.0}], {"deny": 1.0}, weight=0.6)
-    assert ranking == [{"name": "thank", "confidence": 0.6}, {"name": "deny", "confidence": pytest.approx(0.4)}]
+    assert ranking == [
+        {"name": "thank", "confidence": 0.6},
+        {"name": "deny", "confidence": pytest.approx(0.4)},
+    ]
 
 
 def test_weight_one_keeps_the_learned_order_and_ties_are_broken_by_name() -> None:

@@ -28,7 +28,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     database_url = f"sqlite:///{workdir / 'knowledge.db'}"
     subprocess.run(
         [str(ROOT / ".venv" / "bin" / "dalil"), "kb", "import"],
-        check=True, cwd=ROOT, env={"DALIL_DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
+        check=True,
+        cwd=ROOT,
+        env={"DALIL_DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
     )
     with running_stack(workdir, database_url) as started:
         yield started

@@ -22,19 +22,35 @@ PASSWORD = "a long enough e2e password"
 
 def _account(stack: Stack, email: str, role: str) -> None:
     subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "dalil"), "admin", "create", "--email", email, "--role", role,
-         "--password-stdin"],
-        input=f"{PASSWORD}\n", text=True, check=True, cwd=ROOT,
-        env={"DALIL_DATABASE_URL": stack.database_url, "DALIL_ENVIRONMENT": "test",
-             "PATH": "/usr/bin:/bin"},
+        [
+            str(ROOT / ".venv" / "bin" / "dalil"),
+            "admin",
+            "create",
+            "--email",
+            email,
+            "--role",
+            role,
+            "--password-stdin",
+        ],
+        input=f"{PASSWORD}\n",
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={
+            "DALIL_DATABASE_URL": stack.database_url,
+            "DALIL_ENVIRONMENT": "test",
+            "PATH": "/usr/bin:/bin",
+        },
     )
 
 
 def _logged_in(stack: Stack, email: str) -> httpx.Client:
     client = httpx.Client(base_url=stack.gateway_url, follow_redirects=False, timeout=30)
     page = client.get("/admin/login").text
-    response = client.post("/admin/login", data={
-        "email": email, "password": PASSWORD, "csrf_token": CSRF.search(page).group(1)})
+    response = client.post(
+        "/admin/login",
+        data={"email": email, "password": PASSWORD, "csrf_token": CSRF.search(page).group(1)},
+    )
     assert response.status_code == 303, response.text
     return client
 
@@ -44,7 +60,9 @@ def _form(client: httpx.Client, path: str) -> dict[str, str]:
     page = client.get(path).text
     data = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
     data.update(re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S))
-    data.update({name: "on" for name in re.findall(r'<input type="checkbox" name="([^"]+)" checked', page)})
+    data.update(
+        {name: "on" for name in re.findall(r'<input type="checkbox" name="([^"]+)" checked', page)}
+    )
     return {k: html.unescape(v) for k, v in data.items()}
 
 
@@ -64,7 +82,9 @@ def test_a_published_phone_correction_reaches_the_next_chat_answer(
     saved = editor.post(f"/admin/service-points/{point.id}", data=form)
     assert saved.status_code == 303, saved.text
     draft = saved.headers["location"]
-    assert editor.post(f"{draft}/submit", data={"csrf_token": form["csrf_token"]}).status_code == 303
+    assert (
+        editor.post(f"{draft}/submit", data={"csrf_token": form["csrf_token"]}).status_code == 303
+    )
 
     chat = conversation("admin-edit", "fr")
     before = chat.say("où demander l'asile à Rabat ?")

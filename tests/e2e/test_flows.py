@@ -140,14 +140,20 @@ def test_service_point_flow_asks_the_city_then_lists_real_points(
 def test_service_points_near_a_shared_location(conversation, kb: Session, language: str) -> None:
     chat = conversation("near", language)
     oujda = {"lat": 34.6814, "lon": -1.9086}
-    text = chat.say({"fr": "où aller pour demander l'asile près de moi",
-                     "ar": "فين نمشي نطلب اللجوء قريب مني",
-                     "en": "where can I ask for asylum near me",
-                     "es": "donde pido asilo cerca de mi"}[language], location=oujda)
+    text = chat.say(
+        {
+            "fr": "où aller pour demander l'asile près de moi",
+            "ar": "فين نمشي نطلب اللجوء قريب مني",
+            "en": "where can I ask for asylum near me",
+            "es": "donde pido asilo cerca de mi",
+        }[language],
+        location=oujda,
+    )
     if not any(ch.isdigit() for ch in text):
         text = chat.say("📍", location=oujda)
-    nearest = repository.nearest_service_points(kb, lat=oujda["lat"], lon=oujda["lon"],
-                                                topic_id="asylum", limit=3)
+    nearest = repository.nearest_service_points(
+        kb, lat=oujda["lat"], lon=oujda["lon"], topic_id="asylum", limit=3
+    )
     assert any(p.name in text for p, _ in nearest), text
 
 
@@ -166,8 +172,9 @@ def test_eligibility_flow_explains_what_applies(conversation, kb: Session, langu
     chat.say(question)
     chat.say(status)
     text = chat.say(need)
-    (rule,) = repository.get_eligibility(kb, status="refugee", topic_id="health_care",
-                                         language=language)
+    (rule,) = repository.get_eligibility(
+        kb, status="refugee", topic_id="health_care", language=language
+    )
     assert _start(rule.conditions) in _flat(text), text
 
 

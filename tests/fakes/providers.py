@@ -232,8 +232,10 @@ def _whatsapp_refusal(world: FakeWorld, body: dict[str, Any], who: str) -> dict[
     """Meta's errors for a closed customer-service window and for a refused template."""
     if body.get("type") == "template":
         if world.whatsapp_template_error is not None:
-            return {"message": "(#132001) Template name does not exist in the translation",
-                    "code": world.whatsapp_template_error}
+            return {
+                "message": "(#132001) Template name does not exist in the translation",
+                "code": world.whatsapp_template_error,
+            }
         return None
     if who in world.whatsapp_closed:
         return {"message": "(#131047) Re-engagement message", "code": 131047}

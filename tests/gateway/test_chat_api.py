@@ -68,8 +68,9 @@ def test_malformed_json_is_a_422_not_a_500(client: TestClient) -> None:
 
 
 def test_oversized_body_is_refused(client: TestClient) -> None:
-    response = client.post("/api/v1/chat", content=b"x" * (300 * 1024),
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/chat", content=b"x" * (300 * 1024), headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 413
 
 

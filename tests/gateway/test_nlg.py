@@ -58,7 +58,9 @@ def nlg_app() -> FastAPI:
 
     app = FastAPI()
     app.include_router(router)
-    app.state.settings = GatewaySettings(environment="test", rasa_token=NLG_TOKEN, pseudonym_key="k")
+    app.state.settings = GatewaySettings(
+        environment="test", rasa_token=NLG_TOKEN, pseudonym_key="k"
+    )
     return app
 
 
@@ -70,7 +72,12 @@ def client() -> TestClient:
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"Authorization": "Bearer wrong"}, {"Authorization": NLG_TOKEN}, {"Authorization": "Basic x"}],
+    [
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": NLG_TOKEN},
+        {"Authorization": "Basic x"},
+    ],
 )
 def test_nlg_refuses_callers_without_rasas_token(headers: dict[str, str]) -> None:
     """Anyone reaching /nlg could otherwise read every response and probe the action server."""

@@ -180,7 +180,9 @@ def _pending(database_url: str) -> int:
     engine = create_engine(database_url)
     with engine.connect() as connection:
         count = connection.execute(
-            select(func.count()).select_from(InboundMessage).where(InboundMessage.status == "pending")
+            select(func.count())
+            .select_from(InboundMessage)
+            .where(InboundMessage.status == "pending")
         ).scalar_one()
     engine.dispose()
     return int(count)

@@ -29,6 +29,7 @@ from gateway.turns import LocalTurnLock, RedisTurnLock, turn_lock
 
 __all__ = ["database_url", "harness", "redis_prefix", "world_and_url"]
 
+
 async def _overlaps(lock: LocalTurnLock | RedisTurnLock, senders: list[str]) -> list[str]:
     """Run a 50 ms turn for each sender at once; the log of starts and ends."""
     events: list[str] = []
@@ -100,8 +101,13 @@ async def _two_processes(prefix: str, **kwargs: float) -> AsyncIterator[tuple[Re
     clients = [Redis.from_url(REDIS_URL), Redis.from_url(REDIS_URL)]
     try:
         yield tuple(
-            RedisTurnLock(c, prefix=prefix, lease_seconds=kwargs.get("lease", 10),
-                          wait_seconds=kwargs.get("wait", 5)) for c in clients
+            RedisTurnLock(
+                c,
+                prefix=prefix,
+                lease_seconds=kwargs.get("lease", 10),
+                wait_seconds=kwargs.get("wait", 5),
+            )
+            for c in clients
         )
     finally:
         for c in clients:
@@ -133,7 +139,9 @@ def test_two_processes_take_a_conversations_turns_one_after_the_other(redis_pref
 
 
 @pytest.mark.redis
-def test_a_turn_longer_than_the_lease_lets_the_next_one_in_and_ends_quietly(redis_prefix: str) -> None:
+def test_a_turn_longer_than_the_lease_lets_the_next_one_in_and_ends_quietly(
+    redis_prefix: str,
+) -> None:
     async def scenario() -> float:
         async with _two_processes(redis_prefix, lease=0.2, wait=5) as (a, b):
             started = time.monotonic()
@@ -198,8 +206,13 @@ def test_two_gateways_send_rasa_one_message_of_a_conversation_at_a_time(
 ) -> None:
     world, url = world_and_url
     world.rasa_delay = (0.05, 0.1)
-    settings = settings_for(url, database_url, redis_url=REDIS_URL, redis_key_prefix=redis_prefix,
-                            rate_limit_per_minute=1000)
+    settings = settings_for(
+        url,
+        database_url,
+        redis_url=REDIS_URL,
+        redis_key_prefix=redis_prefix,
+        rate_limit_per_minute=1000,
+    )
     with running_gateway(settings) as a, running_gateway(settings) as b:
         jobs = [(a if i % 2 else b, f"m{i}") for i in range(8)]
         with ThreadPoolExecutor(max_workers=8) as pool:

@@ -80,7 +80,10 @@ def run_operation(operation: Any) -> dict[str, str]:
 
     @given(case=operation.as_strategy())
     @settings(
-        max_examples=15, deadline=None, derandomize=True, database=None,
+        max_examples=15,
+        deadline=None,
+        derandomize=True,
+        database=None,
         suppress_health_check=list(HealthCheck),
     )
     def check(case: schemathesis.Case) -> None:

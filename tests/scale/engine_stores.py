@@ -32,16 +32,22 @@ async def main(path: str, sender: str) -> None:
         await store.save(tracker)
         issued = locks.get_or_create_lock(sender).last_issued
     read = await store.retrieve(sender)
-    print(json.dumps({
-        "tracker_store": type(store).__name__,
-        "inner_store": type(getattr(store, "_tracker_store", store)).__name__,
-        "lock_store": type(locks).__name__,
-        "lock_ticket_issued": issued,
-        "texts": [e.text for e in read.events if isinstance(e, UserUttered)] if read else None,
-        "action_url": endpoints.action.url if endpoints.action else None,
-        "nlg_url": endpoints.nlg.url if endpoints.nlg else None,
-        "nlg_headers": endpoints.nlg.headers if endpoints.nlg else None,
-    }))
+    print(
+        json.dumps(
+            {
+                "tracker_store": type(store).__name__,
+                "inner_store": type(getattr(store, "_tracker_store", store)).__name__,
+                "lock_store": type(locks).__name__,
+                "lock_ticket_issued": issued,
+                "texts": [e.text for e in read.events if isinstance(e, UserUttered)]
+                if read
+                else None,
+                "action_url": endpoints.action.url if endpoints.action else None,
+                "nlg_url": endpoints.nlg.url if endpoints.nlg else None,
+                "nlg_headers": endpoints.nlg.headers if endpoints.nlg else None,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

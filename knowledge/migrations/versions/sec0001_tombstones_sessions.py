@@ -42,7 +42,9 @@ def upgrade() -> None:
             ["user_id"], ["admin_users.id"], name=op.f("fk_admin_sessions_user_id_admin_users")
         ),
         sa.ForeignKeyConstraint(
-            ["revoked_by"], ["admin_users.id"], name=op.f("fk_admin_sessions_revoked_by_admin_users")
+            ["revoked_by"],
+            ["admin_users.id"],
+            name=op.f("fk_admin_sessions_revoked_by_admin_users"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_admin_sessions")),
     )

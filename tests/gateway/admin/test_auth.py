@@ -38,7 +38,9 @@ ROLE_PERMISSIONS = {
 
 
 @pytest.mark.parametrize("role", ["admin", "editor", "staff"])
-def test_each_role_reaches_its_pages_and_is_refused_the_others(client: TestClient, role: str) -> None:
+def test_each_role_reaches_its_pages_and_is_refused_the_others(
+    client: TestClient, role: str
+) -> None:
     login(client, role)
     for method, path, permission in PAGES:
         response = client.request(method, path)
@@ -60,15 +62,32 @@ def test_editor_cannot_publish_nor_roll_back(client: TestClient) -> None:
     token = login(client, "editor")
     draft = client.post(
         "/api/v1/admin/drafts",
-        json={"kind": "topic_translation", "entity_id": "housing", "language": "en",
-              "payload": {"short_answer": "Edited."}},
+        json={
+            "kind": "topic_translation",
+            "entity_id": "housing",
+            "language": "en",
+            "payload": {"short_answer": "Edited."},
+        },
         headers={"X-CSRF-Token": token},
     )
     assert draft.status_code == 201
     draft_id = draft.json()["id"]
-    assert client.post(f"/api/v1/admin/drafts/{draft_id}/submit", headers={"X-CSRF-Token": token}).status_code == 200
-    assert client.post(f"/api/v1/admin/drafts/{draft_id}/publish", headers={"X-CSRF-Token": token}).status_code == 403
-    assert client.post(f"/admin/drafts/{draft_id}/publish", data={"csrf_token": token}).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/admin/drafts/{draft_id}/submit", headers={"X-CSRF-Token": token}
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            f"/api/v1/admin/drafts/{draft_id}/publish", headers={"X-CSRF-Token": token}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/admin/drafts/{draft_id}/publish", data={"csrf_token": token}).status_code
+        == 403
+    )
     assert client.post("/admin/revisions/1/rollback", data={"csrf_token": token}).status_code == 403
 
 
@@ -81,7 +100,9 @@ def test_staff_cannot_create_drafts(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("token", [None, "", "forged-token"])
-def test_a_post_without_the_session_csrf_token_is_refused(client: TestClient, engine: Engine, token: str | None) -> None:
+def test_a_post_without_the_session_csrf_token_is_refused(
+    client: TestClient, engine: Engine, token: str | None
+) -> None:
     login(client, "editor")
     data = {"short_answer": "Changed without a token."}
     if token is not None:
@@ -90,19 +111,28 @@ def test_a_post_without_the_session_csrf_token_is_refused(client: TestClient, en
     assert response.status_code == 403
     api = client.post(
         "/api/v1/admin/drafts",
-        json={"kind": "topic_translation", "entity_id": "housing", "language": "en", "payload": {"short_answer": "x"}},
+        json={
+            "kind": "topic_translation",
+            "entity_id": "housing",
+            "language": "en",
+            "payload": {"short_answer": "x"},
+        },
         headers={} if token is None else {"X-CSRF-Token": token},
     )
     assert api.status_code == 403
     with Session(engine) as session:
-        assert session.scalar(select(AuditEntry).where(AuditEntry.action == "draft_created")) is None
+        assert (
+            session.scalar(select(AuditEntry).where(AuditEntry.action == "draft_created")) is None
+        )
 
 
 def test_another_sessions_token_does_not_work(client: TestClient, database_url: str) -> None:
     login(client, "editor")
     with TestClient(create_app(make_settings(database_url)), follow_redirects=False) as other:
         foreign = login(other, "editor")
-    response = client.post("/admin/topics/housing/en", data={"csrf_token": foreign, "short_answer": "x"})
+    response = client.post(
+        "/admin/topics/housing/en", data={"csrf_token": foreign, "short_answer": "x"}
+    )
     assert response.status_code == 403
 
 
@@ -115,7 +145,8 @@ def test_login_form_needs_its_csrf_token(client: TestClient) -> None:
 def test_session_cookie_is_httponly_samesite_and_signed(client: TestClient) -> None:
     page = client.get("/admin/login")
     response = client.post(
-        "/admin/login", data={"email": EMAILS["admin"], "password": PASSWORD, "csrf_token": csrf_of(page.text)}
+        "/admin/login",
+        data={"email": EMAILS["admin"], "password": PASSWORD, "csrf_token": csrf_of(page.text)},
     )
     cookie = response.headers["set-cookie"]
     assert f"{SESSION_COOKIE}=" in cookie
@@ -130,7 +161,10 @@ def test_session_cookie_is_httponly_samesite_and_signed(client: TestClient) -> N
 
 def test_secure_cookies_in_production(database_url: str) -> None:
     settings = make_settings(
-        database_url, environment="production", rasa_token="r" * 20, pseudonym_key="p" * 20,
+        database_url,
+        environment="production",
+        rasa_token="r" * 20,
+        pseudonym_key="p" * 20,
         session_secret="s" * 40,
     )
     with TestClient(create_app(settings), follow_redirects=False) as c:
@@ -141,14 +175,20 @@ def test_placeholder_session_secret_refused_outside_development(database_url: st
     with pytest.raises(ValueError, match="DALIL_SESSION_SECRET"):
         make_settings(database_url, session_secret="change-me")
     with pytest.raises(ValueError, match="DALIL_SESSION_SECRET"):
-        make_settings(database_url, environment="production", rasa_token="r" * 20, pseudonym_key="p" * 20,
-                      session_secret=None)
+        make_settings(
+            database_url,
+            environment="production",
+            rasa_token="r" * 20,
+            pseudonym_key="p" * 20,
+            session_secret=None,
+        )
 
 
 def test_wrong_password_is_refused_and_audited(client: TestClient, engine: Engine) -> None:
     page = client.get("/admin/login")
     response = client.post(
-        "/admin/login", data={"email": EMAILS["admin"], "password": "wrong", "csrf_token": csrf_of(page.text)}
+        "/admin/login",
+        data={"email": EMAILS["admin"], "password": "wrong", "csrf_token": csrf_of(page.text)},
     )
     assert response.status_code == 401
     assert client.get("/api/v1/admin/topics").status_code == 401
@@ -160,12 +200,15 @@ def test_wrong_password_is_refused_and_audited(client: TestClient, engine: Engin
 def _attempt(client: TestClient, email: str, password: str) -> int:
     page = client.get("/admin/login")
     return client.post(
-        "/admin/login", data={"email": email, "password": password, "csrf_token": csrf_of(page.text)}
+        "/admin/login",
+        data={"email": email, "password": password, "csrf_token": csrf_of(page.text)},
     ).status_code
 
 
 def test_login_is_rate_limited_per_account(database_url: str) -> None:
-    settings = make_settings(database_url, login_max_failures_per_account=3, login_max_failures_per_ip=100)
+    settings = make_settings(
+        database_url, login_max_failures_per_account=3, login_max_failures_per_ip=100
+    )
     with TestClient(create_app(settings), follow_redirects=False) as c:
         assert [_attempt(c, EMAILS["editor"], "nope") for _ in range(3)] == [401, 401, 401]
         # Blocked now, even with the right password; other accounts still log in.
@@ -174,7 +217,9 @@ def test_login_is_rate_limited_per_account(database_url: str) -> None:
 
 
 def test_login_is_rate_limited_per_ip(database_url: str) -> None:
-    settings = make_settings(database_url, login_max_failures_per_account=100, login_max_failures_per_ip=4)
+    settings = make_settings(
+        database_url, login_max_failures_per_account=100, login_max_failures_per_ip=4
+    )
     with TestClient(create_app(settings), follow_redirects=False) as c:
         codes = [_attempt(c, f"guess{i}@dalil.test", "nope") for i in range(4)]
         assert codes == [401] * 4
@@ -191,7 +236,11 @@ def test_login_redirect_stays_on_this_site(client: TestClient) -> None:
     page = client.get("/admin/login")
     response = client.post(
         "/admin/login",
-        data={"email": EMAILS["admin"], "password": PASSWORD, "csrf_token": csrf_of(page.text),
-              "next": "//evil.example/"},
+        data={
+            "email": EMAILS["admin"],
+            "password": PASSWORD,
+            "csrf_token": csrf_of(page.text),
+            "next": "//evil.example/",
+        },
     )
     assert response.headers["location"] == "/admin/"

@@ -21,7 +21,9 @@ NEW_NUMBER = "+212537771234"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)"
+    ),
 ]
 
 
@@ -29,7 +31,9 @@ pytestmark = [
 def server(database_url: str) -> Iterator[str]:
     """The gateway served on a loopback port."""
     port = free_port()
-    config = uvicorn.Config(create_app(make_settings(database_url)), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(make_settings(database_url)), host="127.0.0.1", port=port, log_level="warning"
+    )
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -44,11 +48,17 @@ def server(database_url: str) -> Iterator[str]:
 
 def _phone(engine: Engine) -> str:
     with Session(engine) as session:
-        point = next(p for p in find_service_points(session, city_id="rabat", limit=100) if p.id == "unhcr_rabat")
+        point = next(
+            p
+            for p in find_service_points(session, city_id="rabat", limit=100)
+            if p.id == "unhcr_rabat"
+        )
         return point.phones[0].number
 
 
-def test_editor_draft_published_by_admin_reaches_the_repository(server: str, engine: Engine) -> None:
+def test_editor_draft_published_by_admin_reaches_the_repository(
+    server: str, engine: Engine
+) -> None:
     from playwright.sync_api import sync_playwright
 
     old = _phone(engine)

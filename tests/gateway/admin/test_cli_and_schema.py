@@ -22,7 +22,8 @@ def runner(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 
 def test_create_reads_the_password_from_stdin(runner: CliRunner, engine: Engine) -> None:
     result = runner.invoke(
-        app, ["admin", "create", "--email", "Nadia@NGO.test", "--role", "editor", "--password-stdin"],
+        app,
+        ["admin", "create", "--email", "Nadia@NGO.test", "--role", "editor", "--password-stdin"],
         input="a long enough passphrase\n",
     )
     assert result.exit_code == 0, result.output
@@ -31,15 +32,23 @@ def test_create_reads_the_password_from_stdin(runner: CliRunner, engine: Engine)
         assert user is not None and user.role == "editor"
         assert verify_password(user.password_hash, "a long enough passphrase")
         assert user.password_hash.startswith("$argon2id$")
-        assert session.scalar(select(AuditEntry).where(AuditEntry.target == "user:nadia@ngo.test")) is not None
+        assert (
+            session.scalar(select(AuditEntry).where(AuditEntry.target == "user:nadia@ngo.test"))
+            is not None
+        )
 
 
 def test_create_prompts_twice_without_stdin(runner: CliRunner, engine: Engine) -> None:
-    result = runner.invoke(app, ["admin", "create", "--email", "a@b.test", "--role", "staff"],
-                           input="another passphrase!\nanother passphrase!\n")
+    result = runner.invoke(
+        app,
+        ["admin", "create", "--email", "a@b.test", "--role", "staff"],
+        input="another passphrase!\nanother passphrase!\n",
+    )
     assert result.exit_code == 0, result.output
     with Session(engine) as session:
-        assert session.scalar(select(AdminUser.role).where(AdminUser.email == "a@b.test")) == "staff"
+        assert (
+            session.scalar(select(AdminUser.role).where(AdminUser.email == "a@b.test")) == "staff"
+        )
 
 
 @pytest.mark.parametrize(

@@ -31,14 +31,18 @@ def _point_form(client: TestClient, point_id: str) -> dict[str, str]:
     data: dict[str, str] = {}
     for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
         data[name] = value
-    for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+    for name, value in re.findall(
+        r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S
+    ):
         data[name] = value
     for name in re.findall(r'<input type="checkbox" name="([^"]+)" checked', html):
         data[name] = "on"
     return {k: html_lib.unescape(v) for k, v in data.items()}
 
 
-def test_an_edit_reaches_users_only_after_an_admin_publishes_it(database_url: str, engine: Engine) -> None:
+def test_an_edit_reaches_users_only_after_an_admin_publishes_it(
+    database_url: str, engine: Engine
+) -> None:
     with TestClient(_app(database_url), follow_redirects=False) as editor:
         login(editor, "editor")
         form = _point_form(editor, "unhcr_rabat")
@@ -51,19 +55,29 @@ def test_an_edit_reaches_users_only_after_an_admin_publishes_it(database_url: st
         with Session(engine) as session:  # a draft changes nothing for users
             phones = find_service_points(session, city_id="rabat", limit=50)
             assert NEW_NUMBER not in {p.number for v in phones for p in v.phones}
-        assert editor.post(f"{draft_path}/submit", data={"csrf_token": form["csrf_token"]}).status_code == 303
+        assert (
+            editor.post(f"{draft_path}/submit", data={"csrf_token": form["csrf_token"]}).status_code
+            == 303
+        )
     with TestClient(_app(database_url), follow_redirects=False) as admin:
         token = login(admin, "admin")
         assert admin.post(f"{draft_path}/publish", data={"csrf_token": token}).status_code == 303
     with Session(engine) as session:
-        point = next(p for p in find_service_points(session, city_id="rabat", limit=50) if p.id == "unhcr_rabat")
+        point = next(
+            p
+            for p in find_service_points(session, city_id="rabat", limit=50)
+            if p.id == "unhcr_rabat"
+        )
         assert point.phones[0].number == NEW_NUMBER
         revision = session.scalars(select(Revision).order_by(Revision.id.desc())).first()
         assert revision is not None and revision.entity_id == "unhcr_rabat"
         actions = [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-        assert [
-            a for a in actions if a.startswith(("draft", "revision"))
-        ] == ["draft_created", "draft_submit", "revision_published", "draft_publish"]
+        assert [a for a in actions if a.startswith(("draft", "revision"))] == [
+            "draft_created",
+            "draft_submit",
+            "revision_published",
+            "draft_publish",
+        ]
 
 
 def _app(database_url: str) -> FastAPI:
@@ -72,8 +86,16 @@ def _app(database_url: str) -> FastAPI:
 
 def _publish_topic(client: TestClient, token: str, topic: str, language: str, payload: dict) -> int:
     h = {"X-CSRF-Token": token}
-    draft = client.post("/api/v1/admin/drafts", headers=h, json={
-        "kind": "topic_translation", "entity_id": topic, "language": language, "payload": payload})
+    draft = client.post(
+        "/api/v1/admin/drafts",
+        headers=h,
+        json={
+            "kind": "topic_translation",
+            "entity_id": topic,
+            "language": language,
+            "payload": payload,
+        },
+    )
     assert draft.status_code == 201, draft.text
     draft_id = draft.json()["id"]
     assert client.post(f"/api/v1/admin/drafts/{draft_id}/submit", headers=h).status_code == 200
@@ -82,18 +104,31 @@ def _publish_topic(client: TestClient, token: str, topic: str, language: str, pa
     return int(draft_id)
 
 
-def test_editing_french_marks_the_other_languages_outdated(client: TestClient, engine: Engine) -> None:
+def test_editing_french_marks_the_other_languages_outdated(
+    client: TestClient, engine: Engine
+) -> None:
     token = login(client, "admin")
     assert set(_statuses(engine, "housing").values()) == {"current"}
-    _publish_topic(client, token, "housing", "fr", {"short_answer": "Nouvelle réponse courte vérifiée."})
-    assert _statuses(engine, "housing") == {"fr": "current", "ar": "outdated", "en": "outdated", "es": "outdated"}
+    _publish_topic(
+        client, token, "housing", "fr", {"short_answer": "Nouvelle réponse courte vérifiée."}
+    )
+    assert _statuses(engine, "housing") == {
+        "fr": "current",
+        "ar": "outdated",
+        "en": "outdated",
+        "es": "outdated",
+    }
     listing = {t["topic_id"]: t["statuses"] for t in client.get("/api/v1/admin/topics").json()}
     assert listing["housing"]["es"] == "outdated"
     assert "status-outdated" in client.get("/admin/topics").text
-    with Session(engine) as session:  # the bot answers in French rather than with a stale translation
+    with Session(
+        engine
+    ) as session:  # the bot answers in French rather than with a stale translation
         answer = get_topic_answer(session, topic_id="housing", language="es")
         assert answer is not None and answer.language == "fr" and answer.fallback
-    _publish_topic(client, token, "housing", "es", {"short_answer": "Nueva respuesta corta revisada."})
+    _publish_topic(
+        client, token, "housing", "es", {"short_answer": "Nueva respuesta corta revisada."}
+    )
     assert _statuses(engine, "housing")["es"] == "current"
     with Session(engine) as session:
         answer = get_topic_answer(session, topic_id="housing", language="es")
@@ -120,7 +155,10 @@ def test_revision_diff_and_rollback(client: TestClient, engine: Engine) -> None:
         assert after is not None and after.short_answer == before.short_answer
         newest = session.scalars(select(Revision).order_by(Revision.id.desc())).first()
         assert newest is not None and newest.rollback_of == revision_id
-        assert session.scalar(select(AuditEntry).where(AuditEntry.action == "revision_rolled_back")) is not None
+        assert (
+            session.scalar(select(AuditEntry).where(AuditEntry.action == "revision_rolled_back"))
+            is not None
+        )
 
 
 def test_invalid_phone_number_is_refused_with_the_field_named(client: TestClient) -> None:
@@ -135,13 +173,28 @@ def test_invalid_phone_number_is_refused_with_the_field_named(client: TestClient
 def test_a_draft_must_be_submitted_before_it_is_published(client: TestClient) -> None:
     token = login(client, "admin")
     h = {"X-CSRF-Token": token}
-    draft = client.post("/api/v1/admin/drafts", headers=h, json={
-        "kind": "topic_translation", "entity_id": "housing", "language": "en", "payload": {"short_answer": "x"}})
-    assert client.post(f"/api/v1/admin/drafts/{draft.json()['id']}/publish", headers=h).status_code == 403
+    draft = client.post(
+        "/api/v1/admin/drafts",
+        headers=h,
+        json={
+            "kind": "topic_translation",
+            "entity_id": "housing",
+            "language": "en",
+            "payload": {"short_answer": "x"},
+        },
+    )
+    assert (
+        client.post(f"/api/v1/admin/drafts/{draft.json()['id']}/publish", headers=h).status_code
+        == 403
+    )
 
 
 def test_audit_page_lists_who_did_what(client: TestClient) -> None:
     token = login(client, "admin")
     _publish_topic(client, token, "housing", "en", {"short_answer": "Checked answer."})
     page = client.get("/admin/audit").text
-    assert "revision_published" in page and "admin@dalil.test" in page and "topic_translation:housing:en" in page
+    assert (
+        "revision_published" in page
+        and "admin@dalil.test" in page
+        and "topic_translation:housing:en" in page
+    )

@@ -16,9 +16,17 @@ from gateway.admin.unanswered import record_unanswered, unanswered_from_tracker
 @pytest.mark.parametrize(
     ("text", "gone", "kept"),
     [
-        ("Bonjour, je m'appelle Awa Diallo, mon numéro 06 12 34 56 78", ["Awa", "Diallo", "56 78"], ["Bonjour"]),
+        (
+            "Bonjour, je m'appelle Awa Diallo, mon numéro 06 12 34 56 78",
+            ["Awa", "Diallo", "56 78"],
+            ["Bonjour"],
+        ),
         ("my name is John Smith and I need a lawyer", ["John", "Smith"], ["need a lawyer"]),
-        ("Me llamo Juan, pasaporte AB1234567, correo juan.p@example.org", ["Juan", "AB1234567", "juan.p"], ["pasaporte"]),
+        (
+            "Me llamo Juan, pasaporte AB1234567, correo juan.p@example.org",
+            ["Juan", "AB1234567", "juan.p"],
+            ["pasaporte"],
+        ),
         ("اسمي محمد وأحتاج طبيبا", ["محمد"], ["اسمي"]),
         ("call +212 537 54 54 00 or +33 6 12 34 56 78", ["537", "6 12 34"], ["call"]),
         ("ma carte de séjour W123456 a expiré", ["W123456"], ["carte de séjour"]),
@@ -38,9 +46,18 @@ def test_scrub_keeps_ordinary_numbers() -> None:
 
 def test_queue_counts_handles_and_exports(client: TestClient, engine: Engine) -> None:
     with Session(engine) as session:
-        record_unanswered(session, text="où trouver un avocat gratuit ? mon tel 0612345678", language="fr",
-                          reason="fallback", intent="ask_legal_aid", confidence=0.31, topic="legal_aid")
-        record_unanswered(session, text="¿dónde hay un abogado?", language="es", reason="out_of_scope")
+        record_unanswered(
+            session,
+            text="où trouver un avocat gratuit ? mon tel 0612345678",
+            language="fr",
+            reason="fallback",
+            intent="ask_legal_aid",
+            confidence=0.31,
+            topic="legal_aid",
+        )
+        record_unanswered(
+            session, text="¿dónde hay un abogado?", language="es", reason="out_of_scope"
+        )
         record_unanswered(session, text="/ask_housing", language="fr")  # a button, not a question
         session.commit()
     token = login(client, "editor")
@@ -51,21 +68,34 @@ def test_queue_counts_handles_and_exports(client: TestClient, engine: Engine) ->
     texts = {q["text"] for q in data["questions"]}
     assert "où trouver un avocat gratuit ? mon tel [PHONE]" in texts
     ids = [q["id"] for q in data["questions"]]
-    export = client.post("/admin/unanswered/export", data={"csrf_token": token, "intent": "ask_legal_aid", "ids": ids})
+    export = client.post(
+        "/admin/unanswered/export",
+        data={"csrf_token": token, "intent": "ask_legal_aid", "ids": ids},
+    )
     assert export.status_code == 200
     nlu = yaml.safe_load(export.text)["nlu"][0]
     assert nlu["intent"] == "ask_legal_aid"
     assert "- ¿dónde hay un abogado?" in nlu["examples"].splitlines()
-    assert client.post(f"/admin/unanswered/{ids[0]}/handled", data={"csrf_token": token}).status_code == 303
+    assert (
+        client.post(f"/admin/unanswered/{ids[0]}/handled", data={"csrf_token": token}).status_code
+        == 303
+    )
     assert client.get("/api/v1/admin/unanswered").json()["total"] == 1
 
 
 def test_tracker_of_an_out_of_scope_answer_is_recorded() -> None:
     tracker = {
-        "latest_message": {"text": "quel temps fait-il ?", "intent": {"name": "out_of_scope", "confidence": 0.93},
-                           "metadata": {"language": "fr", "channel": "web"}},
+        "latest_message": {
+            "text": "quel temps fait-il ?",
+            "intent": {"name": "out_of_scope", "confidence": 0.93},
+            "metadata": {"language": "fr", "channel": "web"},
+        },
         "slots": {"language": "fr"},
     }
     found = unanswered_from_tracker("utter_out_of_scope", tracker)
-    assert found is not None and found["reason"] == "out_of_scope" and found["intent"] == "out_of_scope"
+    assert (
+        found is not None
+        and found["reason"] == "out_of_scope"
+        and found["intent"] == "out_of_scope"
+    )
     assert unanswered_from_tracker("utter_greet", tracker) is None

@@ -61,7 +61,10 @@ def wa_user_message(
     if bsuid:
         contact["user_id"] = bsuid
     return _envelope(
-        {"contacts": [contact], "messages": [{**ids, "timestamp": str(int(time.time())), **message}]}
+        {
+            "contacts": [contact],
+            "messages": [{**ids, "timestamp": str(int(time.time())), **message}],
+        }
     )
 
 

@@ -87,6 +87,8 @@ def test_without_a_token_only_internal_addresses_may_scrape(host: str, expected:
 
 def test_an_empty_token_means_none_but_a_placeholder_is_refused_in_production() -> None:
     secrets = {"rasa_token": "r" * 24, "pseudonym_key": "p" * 24, "session_secret": "s" * 40}
-    assert GatewaySettings(environment="production", metrics_token="", **secrets).metrics_token is None
+    assert (
+        GatewaySettings(environment="production", metrics_token="", **secrets).metrics_token is None
+    )
     with pytest.raises(ValueError, match="DALIL_METRICS_TOKEN"):
         GatewaySettings(environment="production", metrics_token="change-me", **secrets)
