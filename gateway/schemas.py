@@ -1,4 +1,4 @@
-"""The chat API's request and response bodies (the contract in design.md)."""
+"""The chat API's request and response bodies: the public contract, published at /openapi.json."""
 
 from __future__ import annotations
 

@@ -97,7 +97,7 @@ def wa_sign(body: bytes, secret: str = WA_SECRET) -> str:
 
 
 def wa_message(message: dict[str, Any], *, wa_id: str = "212600000001") -> dict[str, Any]:
-    """A Cloud API `messages` webhook around one message (channels.md §5)."""
+    """A Cloud API `messages` webhook around one message (Meta's `messages` webhook; docs/channels.md)."""
     # Sent just now: the gateway refuses messages older than DALIL_MAX_MESSAGE_AGE_SECONDS.
     message = {"from": wa_id, "timestamp": str(int(time.time())), **message}
     return {

@@ -53,7 +53,7 @@ def chat(client: TestClient, sender: str, text: str = "bonjour", **headers: str)
     )
 
 
-# --- §1 the public chat API -------------------------------------------------------------------
+# --- the public chat API (docs/security.md) -------------------------------------------------------------------
 
 
 def test_rotating_sender_ids_does_not_escape_the_per_address_limit(
@@ -188,7 +188,7 @@ def test_language_detection_runs_off_the_event_loop(monkeypatch) -> None:
     assert threads and loop_thread not in threads
 
 
-# --- §3 secrets ---------------------------------------------------------------------------------
+# --- secrets ---------------------------------------------------------------------------------
 
 
 def _env_settings(monkeypatch, **env: str) -> GatewaySettings:
@@ -227,7 +227,7 @@ def test_make_run_gives_the_processes_random_keys_and_procfile_has_no_token_defa
     assert "${DALIL_RASA_TOKEN:?" in (ROOT / "deploy" / "Dockerfile").read_text()
 
 
-# --- §5 webhooks ------------------------------------------------------------------------------
+# --- webhooks ------------------------------------------------------------------------------
 
 
 def test_a_webhook_replayed_after_the_purge_is_not_answered_again(
@@ -333,7 +333,7 @@ def test_twilio_hmac_sha256_signatures_are_checked_with_the_shared_key(
     assert plain.status_code == 403
 
 
-# --- §4 and §5: pages -------------------------------------------------------------------------
+# --- the web conversation's id and pages -------------------------------------------------------------------------
 
 
 def test_api_docs_are_off_in_production_unless_enabled(world_and_url, database_url) -> None:

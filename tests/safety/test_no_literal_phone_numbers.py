@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("gateway", "actions", "dalil", "knowledge", "bench", "bot/components", "bot/scripts")
 CODE_SUFFIXES = {".py", ".html", ".js", ".yml", ".yaml", ".txt"}
 EXCLUDED = ("knowledge/content/", "knowledge/migrations/")
-# Morocco's emergency and help short codes (knowledge-sources §5), and 150, the wrong ambulance one.
+# Morocco's emergency and help short codes (knowledge/content/emergency.yml), and 150, the wrong ambulance one.
 SHORT_CODES = ("15", "19", "112", "141", "150", "177", "2511", "8350")
 _SHORT = re.compile(rf"(?<![\w.,:/-])({'|'.join(SHORT_CODES)})(?![\w.,:/%-])")
 # Words that make a short number a phone number rather than a count, a timeout or a version.

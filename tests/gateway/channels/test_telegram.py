@@ -14,7 +14,7 @@ CHAT = 777000111
 
 
 def update(update_id: int, **message: object) -> dict:
-    """A private-chat `message` update (channels.md §5)."""
+    """A private-chat `message` update (Telegram Bot API `Update` object)."""
     return {
         "update_id": update_id,
         "message": {
