@@ -9,10 +9,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.types import DomainDict
 
 from actions.common import DalilAction, Reply
-from actions.payloads import another_question_button, person_button, topic_button
 from actions.route import ActionRouteInform
 from actions.topics import TOPICS
 from dalil.i18n import gettext
+from replies.payloads import another_question_button, person_button, topic_button
 
 # A follow-up names a city or a status in a few words ("and in Tanger?", "y en Tánger?").
 FOLLOW_UP_MAX_WORDS = 4

@@ -20,7 +20,6 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.metrics import ACTION_SECONDS, KNOWLEDGE_ERRORS
-from actions.payloads import Button
 from actions.settings import get_settings
 from dalil.i18n import gettext
 from dalil.languages import Language, coerce_language
@@ -28,6 +27,7 @@ from dalil.logging import correlation
 from knowledge.db import make_engine, make_session_factory
 from knowledge.emergency import reminder_numbers
 from knowledge.served import record_served
+from replies.payloads import Button
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -15,17 +15,17 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.common import DalilAction, KeepsLanguage, Reply, latest_intent
-from actions.payloads import (
+from actions.service_points import answer_with_places, topic_and_city_asked
+from actions.topics import checked_on, freshness_notice, notices, resolve_topic
+from dalil.i18n import _, gettext, status_title, topic_title
+from knowledge.repository import EligibilityView, get_eligibility
+from replies.payloads import (
     ALL_TOPICS,
     STATUSES,
     another_question_button,
     person_button,
     where_button,
 )
-from actions.service_points import answer_with_places, topic_and_city_asked
-from actions.topics import checked_on, freshness_notice, notices, resolve_topic
-from dalil.i18n import _, gettext, status_title, topic_title
-from knowledge.repository import EligibilityView, get_eligibility
 
 VERDICTS: dict[str, str] = {
     # Translators: verdict of an eligibility check. {status} e.g. "Asylum seeker", {topic} e.g. "School".

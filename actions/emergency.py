@@ -7,9 +7,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.types import DomainDict
 
 from actions.common import DalilAction, Reply
-from actions.payloads import person_button
 from knowledge.emergency import contacts_text, fallback_text
 from knowledge.repository import get_emergency_contacts
+from replies.payloads import person_button
 
 # Tells the gateway the numbers were sent, so its own danger check does not repeat them.
 EMERGENCY_COMMAND = "emergency"

@@ -7,10 +7,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
 
 from actions.common import DalilAction, KnowledgeUnavailable, Reply
-from actions.payloads import emergency_button, leave_handover_button
 from dalil.i18n import gettext, isolate
 from knowledge.emergency import ROLES, role_number
 from knowledge.repository import get_emergency_contacts
+from replies.payloads import emergency_button, leave_handover_button
 
 
 def handover_text(language: str, police: str, ambulance: str) -> str:

@@ -7,9 +7,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
 
 from actions.common import DalilAction, Reply, entity, tracker_language
-from actions.payloads import another_question_button, language_buttons
 from dalil.i18n import gettext, language_name
 from dalil.languages import LANGUAGES, Language, coerce_language
+from replies.payloads import another_question_button, language_buttons
 
 
 def requested_language(tracker: Tracker) -> Language | None:

@@ -8,7 +8,6 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import DalilAction, Reply, entity
 from actions.eligibility import check_eligibility
-from actions.payloads import STATUSES
 from actions.service_points import (
     answer_with_places,
     city_asked,
@@ -18,6 +17,7 @@ from actions.service_points import (
     travel_notice,
 )
 from actions.topics import TOPICS, answer_topic, resolve_topic, send_details
+from replies.payloads import STATUSES
 
 
 class ActionRouteInform(DalilAction):

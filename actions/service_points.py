@@ -25,7 +25,6 @@ from actions.common import (
     shared_location,
     tracker_language,
 )
-from actions.payloads import another_question_button, more_button, person_button
 from actions.topics import (
     TOPICS,
     answer_topic,
@@ -56,6 +55,7 @@ from knowledge.repository import (
     nearest_city_with,
     nearest_service_points,
 )
+from replies.payloads import another_question_button, more_button, person_button
 
 log = logging.getLogger(__name__)
 

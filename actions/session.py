@@ -9,8 +9,8 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.types import DomainDict
 
 from actions.common import DalilAction, Reply, message_metadata
-from actions.responses import render_response
 from dalil.languages import Language, coerce_language
+from replies.responses import render_response
 
 # Slots Rasa manages itself; carrying them over would confuse the new session.
 NOT_CARRIED = frozenset({"session_started_metadata", "requested_slot", "handover_active"})

@@ -14,7 +14,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
 
 from actions.common import DalilAction, Reply, entity, latest_intent
-from actions.payloads import (
+from actions.settings import get_settings
+from dalil.i18n import format_date, gettext, status_title, topic_title
+from dalil.languages import LANGUAGES
+from knowledge.content import today
+from knowledge.repository import Source, TopicAnswer, get_topic_answer
+from knowledge.staleness import Freshness, freshness
+from replies.payloads import (
     ALL_TOPICS,
     MENU_TOPICS,
     another_question_button,
@@ -22,12 +28,6 @@ from actions.payloads import (
     person_button,
     where_button,
 )
-from actions.settings import get_settings
-from dalil.i18n import format_date, gettext, status_title, topic_title
-from dalil.languages import LANGUAGES
-from knowledge.content import today
-from knowledge.repository import Source, TopicAnswer, get_topic_answer
-from knowledge.staleness import Freshness, freshness
 
 TOPICS: frozenset[str] = frozenset(MENU_TOPICS)
 _ARTICLES = re.compile(r"^(?:la|le|les|l|el|los|las|the|a|an)\s+")

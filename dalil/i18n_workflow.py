@@ -22,7 +22,7 @@ from dalil.settings import ROOT
 # Dalil's gettext takes the language first, so Babel's default keywords do not apply.
 # `t` is the templates' helper (gateway/admin/web.py), already bound to the page's language.
 KEYWORDS = ("_", "gettext:2", "ngettext:2,3", "t")
-SOURCE_DIRS = ("dalil", "actions", "gateway")
+SOURCE_DIRS = ("dalil", "replies", "actions", "gateway")
 TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
 
 

@@ -15,10 +15,10 @@ import httpx
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from actions.payloads import person_button
-from actions.responses import render_response
 from dalil.languages import LANGUAGES, Language, coerce_language
 from gateway.conversation import apology
+from replies.payloads import person_button
+from replies.responses import render_response
 
 log = logging.getLogger(__name__)
 

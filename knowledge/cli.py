@@ -1,14 +1,13 @@
 """`dalil kb`: import, export, validate and count the knowledge base content."""
 
-import getpass
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from sqlalchemy.orm import Session
 
-from gateway.admin.audit import audit
 from knowledge.content import ContentError, load_content
 from knowledge.db import make_engine, make_session_factory, upgrade
 from knowledge.importer import (
@@ -49,19 +48,16 @@ IfEmpty = Annotated[
 ]
 
 
-def record_resolutions(session: Session, report: ImportReport) -> None:
-    """One audit row per conflicting field decided by --prefer-file/--prefer-live, in the import's transaction."""
-    for conflict in report.conflicts:
-        audit(
-            session,
-            actor=None,
-            actor_email=f"cli:{getpass.getuser()}",
-            action=f"kb_import_prefer_{report.prefer}",
-            target=conflict.item,
-            field=conflict.field,
-            live=conflict.live,
-            file=conflict.file,
-        )
+# A --prefer-file/--prefer-live decision is written to the audit log of the admin pages, a layer
+# above this one: the `dalil` command (gateway/cli.py) gives the writer with `record_resolutions_with`.
+ResolutionRecorder = Callable[[Session, ImportReport], None]
+_record_resolutions: ResolutionRecorder | None = None
+
+
+def record_resolutions_with(recorder: ResolutionRecorder) -> None:
+    """Use `recorder` to log each conflict a run decides, in the import's transaction."""
+    global _record_resolutions
+    _record_resolutions = recorder
 
 
 @kb_app.command("import")
@@ -82,6 +78,10 @@ def import_command(
         typer.echo("choose one of --prefer-file and --prefer-live", err=True)
         raise typer.Exit(2)
     prefer: Prefer | None = "file" if prefer_file else "live" if prefer_live else None
+    record_resolutions = _record_resolutions
+    if prefer is not None and record_resolutions is None:
+        typer.echo("no audit log to record the decision in: run it as `dalil kb import`", err=True)
+        raise typer.Exit(2)
     settings = _settings()
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
@@ -91,7 +91,7 @@ def import_command(
                 typer.echo("the database already holds content (it is the live source): not seeded")
                 return
             report = import_content(session, path or settings.content_dir, prefer=prefer)
-            if report.prefer is not None:
+            if record_resolutions is not None and report.prefer is not None:
                 record_resolutions(session, report)
             session.commit()
     except ContentError as exc:

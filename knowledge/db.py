@@ -1,10 +1,11 @@
 """Engines, sessions and schema migrations for the knowledge base."""
 
+from importlib import import_module
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.settings import ROOT, absolute_sqlite_url
@@ -51,3 +52,16 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the schema at `url` up to `revision` (`alembic upgrade head`)."""
     command.upgrade(alembic_config(url), revision)
+
+
+def target_metadata(config: Config) -> tuple[MetaData, ...]:
+    """Every table the chain migrates: the `module:attribute` that `alembic.ini` names.
+
+    The chain holds the tables of layers above this one, so it names their metadata instead of
+    importing them (gateway/tables.py).
+    """
+    name = config.get_main_option("target_metadata")
+    if not name:
+        raise ValueError(f"{config.config_file_name} names no target_metadata")
+    module, _, attribute = name.partition(":")
+    return tuple(getattr(import_module(module), attribute))

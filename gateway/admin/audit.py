@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from gateway.admin.models import AdminUser, AuditEntry
+from knowledge.importer import ImportReport
 
 
 def audit(
@@ -30,3 +32,18 @@ def audit(
     )
     session.add(entry)
     return entry
+
+
+def record_import_resolutions(session: Session, report: ImportReport) -> None:
+    """One row per conflicting field `dalil kb import --prefer-file/--prefer-live` decided."""
+    for conflict in report.conflicts:
+        audit(
+            session,
+            actor=None,
+            actor_email=f"cli:{getpass.getuser()}",
+            action=f"kb_import_prefer_{report.prefer}",
+            target=conflict.item,
+            field=conflict.field,
+            live=conflict.live,
+            file=conflict.file,
+        )

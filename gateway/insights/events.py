@@ -28,7 +28,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.payloads import person_button
 from dalil.i18n import gettext
 from gateway import metrics
 from gateway.admin.models import utcnow
@@ -36,6 +35,7 @@ from gateway.insights.models import FeedbackEvent, TurnEvent
 from gateway.schemas import Button, Message
 from knowledge.opening import MOROCCO
 from knowledge.schema import TOPICS
+from replies.payloads import person_button
 
 if TYPE_CHECKING:
     from gateway.conversation import Inbound, Reply

@@ -1,11 +1,15 @@
-"""Alembic environment: migrates the knowledge base at DALIL_DATABASE_URL or the configured URL."""
+"""Alembic environment: migrates the database at DALIL_DATABASE_URL or the configured URL.
+
+The chain holds every table (knowledge base, admin, gateway inbox, alerts, insights); autogenerate
+compares them all, with the metadata `alembic.ini` names (`target_metadata`).
+"""
 
 from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from knowledge.models import Base
+from knowledge.db import target_metadata as named_metadata
 from knowledge.settings import KnowledgeSettings
 
 config = context.config
@@ -15,7 +19,7 @@ if config.config_file_name is not None and not config.get_main_option("sqlalchem
     fileConfig(config.config_file_name, disable_existing_loggers=False)
     config.set_main_option("sqlalchemy.url", KnowledgeSettings().database_url.replace("%", "%%"))
 
-target_metadata = Base.metadata
+target_metadata = named_metadata(config)
 
 
 def run_migrations_offline() -> None:

@@ -13,7 +13,6 @@ from actions.emergency import ActionEmergency
 from actions.handover import ActionHandover
 from actions.language import ActionSetLanguage
 from actions.privacy import ActionDeleteMyData
-from actions.responses import render_response
 from actions.route import ActionRouteInform
 from actions.session import ActionSessionStart
 from dalil.i18n import LRI, PDI
@@ -21,6 +20,7 @@ from dalil.languages import LANGUAGES
 from gateway.staff.handover import LEAVE_PAYLOAD
 from knowledge.emergency import build_fallback, role_number
 from knowledge.repository import get_emergency_contacts
+from replies.responses import render_response
 
 # The fallback is generated from the content: every number of emergency.yml.
 FALLBACK_NUMBERS = tuple(c["number"] for c in build_fallback()["contacts"])

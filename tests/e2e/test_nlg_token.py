@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from actions.responses import render_response
 from dalil.devstack import Stack
+from replies.responses import render_response
 
 
 def test_rasa_sends_its_token_to_nlg_and_responses_are_rendered(stack: Stack) -> None:

@@ -17,7 +17,7 @@ from dalil.settings import ROOT
 
 # The same keywords as dalil/i18n_workflow.py.
 KEYWORDS = {"_": None, "gettext": (2,), "ngettext": (2, 3), "t": None}
-SOURCE_DIRS = ("dalil", "actions", "gateway")
+SOURCE_DIRS = ("dalil", "replies", "actions", "gateway")
 # As babel.cfg maps them: the staff and admin pages' templates are extracted too.
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 OPTIONS_MAP = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "silent": "false"}}

@@ -64,3 +64,14 @@ def test_import_refuses_invalid_content(database: str, tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", str(content)])
     assert result.exit_code == 1
     assert "topics/housing.yml" in result.output
+
+
+def test_a_decision_without_an_audit_log_is_refused(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the `dalil` command's audit writer, --prefer-* changes nothing and exits 2."""
+    monkeypatch.setattr("knowledge.cli._record_resolutions", None)
+    result = runner.invoke(app, ["import", "--prefer-file"])
+    assert result.exit_code == 2
+    assert "dalil kb import" in result.output
+    assert runner.invoke(app, ["stats", "--json"]).exit_code != 0  # not even migrated

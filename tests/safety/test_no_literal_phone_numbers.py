@@ -16,7 +16,16 @@ import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE_DIRS = ("gateway", "actions", "dalil", "knowledge", "bench", "bot/components", "bot/scripts")
+CODE_DIRS = (
+    "gateway",
+    "actions",
+    "replies",
+    "dalil",
+    "knowledge",
+    "bench",
+    "bot/components",
+    "bot/scripts",
+)
 CODE_SUFFIXES = {".py", ".html", ".js", ".yml", ".yaml", ".txt"}
 EXCLUDED = ("knowledge/content/", "knowledge/migrations/")
 # Morocco's emergency and help short codes (knowledge/content/emergency.yml), and 150, the wrong ambulance one.

@@ -1,17 +1,15 @@
-"""`dalil admin create`, and the migration matching the models."""
+"""`dalil admin create`."""
 
 from __future__ import annotations
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from dalil.cli import app
-from gateway.admin.models import AdminBase, AdminUser, AuditEntry
+from gateway.admin.models import AdminUser, AuditEntry
 from gateway.admin.security import verify_password
+from gateway.cli import app
 
 
 @pytest.fixture
@@ -65,19 +63,3 @@ def test_create_refuses_bad_input(runner: CliRunner, args: list[str], password: 
         base += ["--email", "new@dalil.test"]
     result = runner.invoke(app, base + args, input=password + "\n")
     assert result.exit_code != 0
-
-
-def test_migration_matches_the_models(engine: Engine) -> None:
-    ours = set(AdminBase.metadata.tables)
-
-    def include(name: str | None, kind: str, parents: dict[str, str | None]) -> bool:
-        # Only the admin tables: the knowledge and inbox tables belong to other metadata.
-        if kind == "schema":
-            return True
-        return (name in ours) if kind == "table" else parents.get("table_name") in ours
-
-    with engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"include_name": include, "compare_type": True}
-        )
-        assert compare_metadata(context, AdminBase.metadata) == []

@@ -17,6 +17,7 @@ from typer.testing import CliRunner, Result
 from gateway.admin.content import ContentProblem, publish_eligibility
 from gateway.admin.models import AdminUser, AuditEntry
 from gateway.app import create_app
+from gateway.cli import app
 from knowledge.cli import kb_app
 from knowledge.models import EligibilityRule, ServicePoint
 from knowledge.settings import CONTENT_DIR
@@ -62,7 +63,7 @@ def _content_with_phone(tmp_path: Path, number: str) -> Path:
 
 def _import(database_url: str, monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
     monkeypatch.setenv("DALIL_DATABASE_URL", database_url)
-    return runner.invoke(kb_app, ["import", *args])
+    return runner.invoke(app, ["kb", "import", *args])
 
 
 def test_published_correction_survives_an_import_of_unchanged_yaml(

@@ -16,8 +16,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from fakes.gateway import (
     WA_PHONE_ID,
     Harness,
@@ -29,10 +27,9 @@ from fakes.gateway import (
     wait_for,
 )
 from fakes.providers import FakeWorld
-from sqlalchemy import MetaData, create_engine, select
+from sqlalchemy import create_engine, select
 
-from gateway.inbox.models import Contact, GatewayBase, InboundMessage, SenderAlias
-from knowledge.db import upgrade
+from gateway.inbox.models import Contact, InboundMessage, SenderAlias
 
 PHONE = "212600000077"
 BSUID = "MA.1502576394655843"
@@ -275,25 +272,3 @@ def _switch_then_delete(harness: Harness) -> None:
     harness.whatsapp(wa_user_message(text("encore", "wamid.D4"), phone=None, bsuid=BSUID))
     wait_for(lambda: len(harness.world.rasa) == 4)
     assert harness.world.rasa[-1]["sender"] == by_bsuid
-
-
-def test_the_aliases_migration_matches_the_model(tmp_path: Any) -> None:
-    url = f"sqlite:///{tmp_path / 'migrated.db'}"
-    upgrade(url)
-    ours = {SenderAlias.__tablename__}
-    # The other gateway tables are gw0001's, compared elsewhere; only the new one here.
-    only = MetaData(naming_convention=GatewayBase.metadata.naming_convention)
-    SenderAlias.__table__.to_metadata(only)
-
-    def include(name: str | None, kind: str, parents: dict[str, str | None]) -> bool:
-        if kind == "schema":
-            return True
-        return (name in ours) if kind == "table" else parents.get("table_name") in ours
-
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"include_name": include, "compare_type": True}
-        )
-        assert compare_metadata(context, only) == []
-    engine.dispose()

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from dalil.cli import app as cli
+from gateway.cli import app as cli
 from gateway.insights import report
 from gateway.insights.models import DailyRollup, FeedbackEvent, TurnEvent
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from actions.payloads import (
+from dalil.i18n import gettext
+from knowledge.cities import city_name
+from knowledge.emergency import reminder_numbers
+from replies.payloads import (
     Button,
     another_question_button,
     button,
@@ -19,9 +22,6 @@ from actions.payloads import (
     topic_buttons,
     yes_no_buttons,
 )
-from dalil.i18n import gettext
-from knowledge.cities import city_name
-from knowledge.emergency import reminder_numbers
 
 # Cities offered as buttons when asking "which city?": where most migrants live (RGPH 2024).
 CITY_SHORTCUTS: tuple[str, ...] = ("casablanca", "rabat", "tanger", "oujda", "fes", "marrakech")
