@@ -115,12 +115,15 @@ format: $(VENV)/.installed ## Format the tree and apply ruff's safe fixes
 # `make lock LOCK_ARGS=--upgrade` moves every pin to the newest allowed version.
 LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.10 --generate-hashes \
 	--custom-compile-command "make lock" --quiet $(LOCK_ARGS)
-lock: | $(VENV)/.installed ## Recompile requirements.lock and requirements-dev.lock from pyproject.toml
+# Not a prerequisite on the venv: after a dependency was added, the venv cannot be made (its
+# `pip check` asks for this target), but uv is already in it.
+lock: ## Recompile requirements.lock and requirements-dev.lock from pyproject.toml
+	@test -x $(BIN)/uv || $(MAKE) $(VENV)/.installed
 	$(LOCK) -o requirements.lock
 	$(LOCK) --extra dev -c requirements.lock -o requirements-dev.lock
 
 # An sdist, then a wheel built from it (so the sdist is complete): the wheel carries the compiled
-# catalogs (setup.py), the migrations and knowledge/alembic.ini; tests/test_packaging.py installs it.
+# catalogs (setup.py), the migrations and knowledge/alembic.ini; tests/packaging installs it.
 DIST ?= dist
 wheel: $(VENV)/.installed ## Build the sdist and the self-contained wheel into dist/
 	$(BIN)/python -m build --no-isolation --outdir $(DIST) . >/dev/null

@@ -13,6 +13,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: pytest's own dependency
+    import tomli as tomllib
 from alembic.script import ScriptDirectory
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -21,17 +26,8 @@ import dalil
 from knowledge.db import alembic_config
 
 ROOT = Path(__file__).resolve().parents[2]
-PYPROJECT = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 LANGUAGES = ("ar", "en", "es", "fr")
-
-
-def _pyproject_list(key: str) -> list[str]:
-    """A list of requirement strings of pyproject.toml (`dependencies = [`, `dev = [`)."""
-    match = re.search(rf"^{key} = \[(.*?)^\]", PYPROJECT, re.M | re.S)
-    if match is None:  # a one-line list
-        match = re.search(rf"^{key} = \[(.*?)\]$", PYPROJECT, re.M)
-    assert match, key
-    return re.findall(r'"([^"]+)"', re.sub(r"#.*", "", match.group(1)))
 
 
 def _pins(lock: str) -> dict[str, set[str]]:
@@ -47,22 +43,22 @@ def test_one_version_read_from_the_package_metadata() -> None:
     from gateway.app import create_app
     from gateway.settings import GatewaySettings
 
-    match = re.search(r'^version = "([^"]+)"', PYPROJECT, re.M)
-    assert match and dalil.__version__ == match.group(1)
+    assert dalil.__version__ == PROJECT["version"]
     settings = GatewaySettings(environment="development", database_url="sqlite://")
     assert create_app(settings).version == dalil.__version__
 
 
 @pytest.mark.parametrize(
-    ("lock", "keys"),
-    [("requirements.lock", ["dependencies"]), ("requirements-dev.lock", ["dependencies", "dev"])],
+    ("lock", "extras_of_lock"),
+    # The dev extra includes the run extra (dalil[run]).
+    [("requirements.lock", []), ("requirements-dev.lock", ["dev", "run"])],
 )
-def test_the_locks_pin_what_pyproject_asks(lock: str, keys: list[str]) -> None:
+def test_the_locks_pin_what_pyproject_asks(lock: str, extras_of_lock: list[str]) -> None:
     """A dependency added to pyproject.toml without `make lock` fails here, not in a deploy."""
     pins = _pins(lock)
-    requirements = [Requirement(text) for key in keys for text in _pyproject_list(key)]
-    if "dev" in keys:  # dev includes dalil[run]
-        requirements += [Requirement(text) for text in _pyproject_list("run")]
+    extras = PROJECT["optional-dependencies"]
+    texts = PROJECT["dependencies"] + [text for extra in extras_of_lock for text in extras[extra]]
+    requirements = [Requirement(text) for text in texts]
     for requirement in requirements:
         name = canonicalize_name(requirement.name)
         if name == "dalil":
