@@ -10,11 +10,11 @@ STAMPS := var/stamps
 export RASA_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
+PO_FILES := $(wildcard dalil/locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 CONTENT := $(shell find knowledge/content -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: help setup run test test-fast test-reliability train eval bench lint format i18n kb browser clean
+.PHONY: help setup run test test-fast test-reliability train eval bench lint format i18n kb browser clean lock wheel
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -24,10 +24,14 @@ $(STAMPS)/python-ok:
 	@$(PYTHON) scripts/check_python.py
 	@touch $@
 
-$(VENV)/.installed: pyproject.toml $(STAMPS)/python-ok
+# Exact versions (with hashes) from the lock, then Dalil itself without resolving anything again;
+# `pip check` stops here when pyproject.toml asks for something the lock lacks (run `make lock`).
+$(VENV)/.installed: requirements-dev.lock pyproject.toml setup.py $(STAMPS)/python-ok
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -r requirements-dev.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "run make lock"; exit 1; }
 	@touch $@
 
 $(RASA_VENV)/.installed: bot/requirements.lock $(STAMPS)/python-ok
@@ -37,8 +41,8 @@ $(RASA_VENV)/.installed: bot/requirements.lock $(STAMPS)/python-ok
 	$(RASA_VENV)/bin/pip install -q --no-deps --ignore-requires-python -r bot/requirements.lock
 	@touch $@
 
-locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.installed
-	$(BIN)/pybabel compile -d locales -D messages -l $* -i $< -o $@ >/dev/null
+dalil/locales/%/LC_MESSAGES/messages.mo: dalil/locales/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile -d dalil/locales -D messages -l $* -i $< -o $@ >/dev/null
 
 # Merges the YAML into the database: never reverts a correction published in the admin pages.
 # A field changed both live and in the YAML stops here with the conflicts listed (exit 2):
@@ -105,6 +109,26 @@ format: $(VENV)/.installed ## Format the tree and apply ruff's safe fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The application environment's locks: requirements.lock (what the app needs: deploy/Dockerfile)
+# and requirements-dev.lock (that, plus the dev and run extras: make setup), for Python 3.10 and
+# 3.11 on any platform, with hashes. Existing pins are kept unless pyproject.toml needs otherwise;
+# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest allowed version.
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.10 --generate-hashes \
+	--custom-compile-command "make lock" --quiet $(LOCK_ARGS)
+# Not a prerequisite on the venv: after a dependency was added, the venv cannot be made (its
+# `pip check` asks for this target), but uv is already in it.
+lock: ## Recompile requirements.lock and requirements-dev.lock from pyproject.toml
+	@test -x $(BIN)/uv || $(MAKE) $(VENV)/.installed
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra dev -c requirements.lock -o requirements-dev.lock
+
+# An sdist, then a wheel built from it (so the sdist is complete): the wheel carries the compiled
+# catalogs (setup.py), the migrations and knowledge/alembic.ini; tests/packaging installs it.
+DIST ?= dist
+wheel: $(VENV)/.installed ## Build the sdist and the self-contained wheel into dist/
+	$(BIN)/python -m build --no-isolation --outdir $(DIST) . >/dev/null
+	@ls $(DIST)/dalil-*
+
 clean: ## Remove generated files (keeps the venvs)
-	rm -rf var bot/models bot/results .pytest_cache .mypy_cache .ruff_cache
-	find locales -name '*.mo' -delete
+	rm -rf var bot/models bot/results .pytest_cache .mypy_cache .ruff_cache dist build
+	find dalil/locales -name '*.mo' -delete

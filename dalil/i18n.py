@@ -1,4 +1,6 @@
-"""Every sentence the user reads that is not a fact comes from the gettext catalogs in `locales/`.
+"""Every sentence the user reads that is not a fact comes from the gettext catalogs.
+
+They live in `dalil/locales/`, inside the package, so an installed wheel answers in every language.
 
 Messages are written in English in the code (the gettext convention) and marked for extraction
 with `gettext(language, "...")`, `ngettext(language, "...", "...", n)` or `_("...")`; see
@@ -20,9 +22,9 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from dalil.languages import RTL_LANGUAGES, Language, coerce_language
-from dalil.settings import ROOT
 
-LOCALES_DIR = ROOT / "locales"
+# The .mo files are compiled into the wheel by setup.py, and in a checkout by `make setup`.
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "messages"
 
 # Babel locales used to format dates: Moroccan Arabic and French write Latin digits and the

@@ -3,7 +3,7 @@
     python -m dalil.i18n_workflow            extract messages.pot, merge it into every catalog, compile
     python -m dalil.i18n_workflow compile    only compile the .mo files (they are never committed)
 
-After an update, translate every new entry of `locales/<lang>/LC_MESSAGES/messages.po`;
+After an update, translate every new entry of `dalil/locales/<lang>/LC_MESSAGES/messages.po`;
 `tests/i18n` fails until every catalog is complete, reviewed (not fuzzy) and placeholder-exact.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib.metadata import version as package_version
 
 from babel.messages.frontend import CommandLineInterface
 
+from dalil import __version__
 from dalil.i18n import DOMAIN, LOCALES_DIR
 from dalil.languages import LANGUAGES
 from dalil.settings import ROOT
@@ -33,7 +33,6 @@ def pybabel(*args: str) -> None:
 
 def extract() -> None:
     """Write messages.pot from the code, with the translator comments."""
-    version = package_version("dalil")
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
     pybabel(
         "extract",
@@ -47,7 +46,7 @@ def extract() -> None:
         "--sort-by-file",
         "--no-wrap",
         "--project=Dalil",
-        f"--version={version}",
+        f"--version={__version__}",
         "--copyright-holder=Dalil contributors",
         # Relative folders, so the catalogs' "#:" locations do not depend on the checkout's path.
         *SOURCE_DIRS,

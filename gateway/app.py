@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from sqlalchemy import create_engine
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from dalil import __version__
 from dalil.logging import configure_logging
 from gateway import metrics, nlg
 from gateway.admin import routes as admin_routes
@@ -150,7 +151,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app = FastAPI(
         title="Dalil gateway",
         summary="Messaging gateway, web chat and chat API of Dalil.",
-        version="0.1.0",
+        version=__version__,
         lifespan=lifespan,
         # Off in production unless DALIL_API_DOCS=true: a map of every route helps attackers most.
         docs_url="/docs" if docs else None,

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from dalil.settings import ROOT, refuse_placeholder
+from dalil.settings import ROOT, project_url, refuse_placeholder
 
 
 class GatewaySettings(BaseSettings):
@@ -95,6 +95,10 @@ class GatewaySettings(BaseSettings):
     login_max_delay_seconds: float = Field(default=300.0, gt=0)
     # One-person deployments only: an admin may publish a draft they wrote themselves.
     allow_self_publish: bool = False
+
+    # The web chat's footer links here: the AGPL (section 13) gives the users of a network service
+    # the right to its source. Point it at the code you run when you change Dalil.
+    source_url: str = Field(default_factory=lambda: project_url("Source"))
 
     # The reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or networks,
     # comma-separated); every other peer is the client itself.

@@ -94,7 +94,10 @@ async def run_inbox(
         )
         ready = await asyncio.to_thread(store.is_ready)
         if not ready:
-            log.error("gateway tables missing: run `alembic upgrade head`; webhooks answer 503")
+            log.error(
+                "gateway tables missing: run `alembic -c knowledge/alembic.ini upgrade head`; "
+                "webhooks answer 503"
+            )
         task = asyncio.create_task(worker.run()) if ready else None
         try:
             yield Inbox(channels, store, limiter, worker, ready, forgetter)

@@ -68,6 +68,8 @@ def ui_strings(language: str) -> dict[str, str]:
         ),
         "you": gettext(language, "You:"),
         "bot": gettext(language, "Dalil:"),
+        # Translators: the footer's link to Dalil's source code (free software, AGPL).
+        "source": gettext(language, "Source code"),
     }
 
 
@@ -92,6 +94,7 @@ async def index(request: Request, lang: str | None = None) -> HTMLResponse:
         ui=ui_strings(language),
         ui_json=_all_ui_strings(),
         location_text=LOCATION_TEXT,
+        source_url=request.app.state.settings.source_url,
         languages=[
             ("fr", "Français"),
             ("ar", "العربية"),

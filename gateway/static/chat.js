@@ -33,6 +33,7 @@
     locate.setAttribute("aria-label", t.location);
     locate.title = t.location;
     restart.textContent = t.new_conversation;
+    $("source").textContent = t.source;
   }
   const direction = (language) => (RTL.has(language) ? "rtl" : "ltr");
   const text = (key) => (UI[document.documentElement.lang] || UI.fr)[key];

@@ -109,10 +109,16 @@ def test_a_conversation_in_french_is_left_to_right(site, browser) -> None:
     assert world.rasa[-1]["metadata"]["language"] == "fr"
     user = page.locator(".msg.user").first.bounding_box()
     assert user and user["x"] + user["width"] > PHONE["width"] / 2
+    # The footer's link to the source code (AGPL) is on screen, under the composer.
+    source = page.locator("footer #source")
+    box = source.bounding_box()
+    assert source.is_visible() and source.inner_text() == "Code source"
+    assert box and box["y"] + box["height"] <= PHONE["height"] + 1
     # Choosing Arabic in the picker turns the page right to left at once.
     page.locator("#language").select_option("ar")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("#send").inner_text() != ""
+    assert source.inner_text() == "الشفرة المصدرية"
     page.screenshot(path=str(SCREENSHOTS / "web-chat-fr.png"))
     context.close()
 

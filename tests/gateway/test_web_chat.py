@@ -5,8 +5,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from fakes.gateway import Harness, database_url, harness, world_and_url
+from fakes.gateway import (
+    Harness,
+    database_url,
+    harness,
+    running_gateway,
+    settings_for,
+    world_and_url,
+)
 
+from dalil.settings import project_url
 from gateway.routers.web import negotiate
 
 __all__ = ["database_url", "harness", "world_and_url"]
@@ -49,8 +57,36 @@ def test_other_visitors_get_a_left_to_right_page(harness: Harness, query: str, l
 
 def test_the_page_loads_nothing_from_elsewhere(harness: Harness) -> None:
     for path in ("/", "/static/chat.js", "/static/chat.css"):
-        body = harness.client.get(path).text
+        # The footer's link to the source is followed by a person, never loaded by the page.
+        body = harness.client.get(path).text.replace(f'href="{harness.settings.source_url}"', "")
         assert not re.search(r"https?://", body), path
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Code source"),
+        ("ar", "الشفرة المصدرية"),
+        ("en", "Source code"),
+        ("es", "Código fuente"),
+    ],
+)
+def test_the_footer_links_to_the_source(harness: Harness, lang: str, text: str) -> None:
+    """The AGPL (section 13): the users of the service are offered its source, in their language."""
+    html = harness.client.get(f"/?lang={lang}").text
+    link = (
+        f'<a id="source" href="{project_url("Source")}" target="_blank" rel="noopener">{text}</a>'
+    )
+    assert re.search(r"<footer>\s*" + re.escape(link) + r"\s*</footer>", html)
+    assert f'"source": "{text}"' in html  # the script's strings, for a change of language
+
+
+def test_the_source_link_is_a_setting(world_and_url: tuple[object, str], database_url: str) -> None:
+    _, url = world_and_url
+    settings = settings_for(url, database_url, source_url="https://code.example.org/our-fork")
+    with running_gateway(settings) as client:
+        html = client.get("/").text
+    assert 'href="https://code.example.org/our-fork"' in html
 
 
 def test_the_page_is_labelled_for_screen_readers(harness: Harness) -> None:

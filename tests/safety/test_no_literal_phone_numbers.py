@@ -15,6 +15,8 @@ import phonenumbers
 import pytest
 from babel.messages.pofile import read_po
 
+from dalil.i18n import LOCALES_DIR
+
 ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = (
     "gateway",
@@ -53,7 +55,7 @@ def _code_files() -> list[Path]:
 
 def _catalog_texts() -> list[tuple[str, str]]:
     texts = []
-    for po in [*sorted((ROOT / "locales").rglob("*.po")), ROOT / "locales" / "messages.pot"]:
+    for po in [*sorted(LOCALES_DIR.rglob("*.po")), LOCALES_DIR / "messages.pot"]:
         with po.open("rb") as handle:
             catalog = read_po(handle)
         for message in catalog:
