@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from actions.responses import render_response
-from dalil.devstack import Stack
+from bench.devstack import Stack
 
 
 def test_rasa_sends_its_token_to_nlg_and_responses_are_rendered(stack: Stack) -> None:

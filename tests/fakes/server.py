@@ -8,7 +8,7 @@ import time
 import uvicorn
 from starlette.types import ASGIApp
 
-from dalil.devstack import free_port
+from bench.devstack import free_port
 
 
 class LoopbackServer:

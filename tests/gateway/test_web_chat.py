@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from fakes.gateway import Harness, database_url, harness, world_and_url
 
 from gateway.routers.web import negotiate
-
-__all__ = ["database_url", "harness", "world_and_url"]
+from tests.fakes.gateway import Harness
 
 
 @pytest.mark.parametrize(

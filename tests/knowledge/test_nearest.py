@@ -6,7 +6,7 @@ import random
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from knowledge.bench import random_point
+from bench.nearest import random_point
 from knowledge.cities import cities
 from knowledge.geo import bounding_box, haversine_km
 from knowledge.models import City, ServicePoint

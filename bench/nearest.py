@@ -1,4 +1,7 @@
-"""Benchmark nearest-5 lookups on synthetic points in SQLite and PostgreSQL (`python -m knowledge.bench`)."""
+"""Benchmark nearest-5 lookups on synthetic points in SQLite and PostgreSQL (`python -m bench.nearest`).
+
+The method of `python -m bench kb` (bench/kb.py), which keeps its figures with the others.
+"""
 
 import argparse
 import random
