@@ -14,7 +14,7 @@ import itertools
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from gateway.app import create_app
-from knowledge.db import make_engine
+from knowledge.db import make_engine, upgrade
 from tests.databases import DB_PREFIX, drop_pg_database, recreate_pg_database
 from tests.fakes.browser import chromium
 from tests.fakes.gateway import (
@@ -52,12 +52,17 @@ def world_and_url() -> Iterator[tuple[FakeWorld, str]]:
         yield value
 
 
-@pytest.fixture
-def inbox_url(tmp_path: Any) -> str:
-    """A fresh SQLite database with the inbox's tables."""
-    url = f"sqlite:///{tmp_path / 'gateway.db'}"
-    create_tables(url)
+def _sqlite(path: Path, prepare: Callable[[str], object]) -> str:
+    """The URL of a new SQLite file at `path`, prepared by `prepare(url)`."""
+    url = f"sqlite:///{path}"
+    prepare(url)
     return url
+
+
+@pytest.fixture
+def inbox_url(tmp_path: Path) -> str:
+    """A fresh SQLite database with the inbox's tables."""
+    return _sqlite(tmp_path / "gateway.db", create_tables)
 
 
 @pytest.fixture
@@ -81,13 +86,9 @@ def redis_prefix() -> Iterator[str]:
 
 
 @pytest.fixture
-def migrated_url(tmp_path: Any) -> str:
+def migrated_url(tmp_path: Path) -> str:
     """A SQLite database with every table: all the migrations, admin and handovers included."""
-    from knowledge.db import upgrade
-
-    url = f"sqlite:///{tmp_path / 'dalil.db'}"
-    upgrade(url)
-    return url
+    return _sqlite(tmp_path / "dalil.db", upgrade)
 
 
 @pytest.fixture
