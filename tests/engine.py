@@ -2,8 +2,8 @@
 
 The `engine_*.py` scripts next to the tests run there as subprocesses. Rasa imports the custom
 components (`components.*`) and the tracker store from `bot/`, as `rasa run` does from that
-folder: the scripts get `bot/` through `PYTHONPATH` (bench.common.engine_env), never by editing
-`sys.path`.
+folder: the scripts get `bot/` through `PYTHONPATH` (bench.common.engine_env), not from code of
+their own.
 """
 
 from __future__ import annotations
