@@ -21,7 +21,7 @@ PARTS = ("nlu", "language", "latency", "longconv", "kb", "alerts")
 
 def _nlu(args: argparse.Namespace) -> dict[str, Any]:
     from bench import nlu
-    from dalil.devstack import latest_model
+    from bench.devstack import latest_model
 
     reuse = latest_model() if args.reuse_model else None
     return nlu.run(

@@ -33,9 +33,8 @@ PROCESS_TIMEOUT = 600.0
 
 
 def _fakes() -> Any:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from fakes.providers import FakeWorld, build_app
-    from fakes.server import LoopbackServer
+    from tests.fakes.providers import FakeWorld, build_app
+    from tests.fakes.server import LoopbackServer
 
     world = FakeWorld()
     return world, LoopbackServer(build_app(world)).start()

@@ -91,6 +91,11 @@ def load(part: str) -> dict[str, Any] | None:
     return data
 
 
-def engine_env() -> dict[str, str]:
-    """The environment for engine (Rasa) subprocesses."""
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+def engine_env(**extra: str) -> dict[str, str]:
+    """The environment for engine (Rasa) subprocesses, plus `extra`.
+
+    `bot/` comes first on their import path: Rasa imports the custom components (`components.*`)
+    and the tracker store from there, as `rasa run` does from that folder, whatever script runs.
+    """
+    path = os.pathsep.join(p for p in (str(ROOT / "bot"), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": path, **extra}

@@ -1,7 +1,7 @@
 """Run inside the engine venv (.venv-rasa): predict the intent of every held-out example.
 
-Usage: `.venv-rasa/bin/python bench/engine_predict.py MODEL OUT.json TEST.yml...` from `bot/`
-(so the custom components import). Writes `[{"file", "text", "gold", "predicted"}]`. Kept free
+Usage: `PYTHONPATH=bot .venv-rasa/bin/python bench/engine_predict.py MODEL OUT.json TEST.yml...`
+(`bot/` on the path so the custom components import: bench.common.engine_env). Writes `[{"file", "text", "gold", "predicted"}]`. Kept free
 of Dalil imports: the engine venv has only Rasa.
 """
 
@@ -37,9 +37,6 @@ async def predict(model: str, files: list[str]) -> list[dict[str, str]]:
 def main() -> None:
     """Command-line entry point."""
     model, out, *files = sys.argv[1:]
-    # The custom components (`components.*`) import from bot/, the working directory; a script's
-    # own folder, not the working directory, is what Python puts first on sys.path.
-    sys.path.insert(0, str(Path.cwd()))
     rows = asyncio.run(predict(model, files))
     Path(out).write_text(json.dumps(rows, ensure_ascii=False))
 

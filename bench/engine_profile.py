@@ -1,7 +1,7 @@
 """Run inside the engine venv (.venv-rasa): cProfile Rasa's handling of real conversations.
 
-Usage: `.venv-rasa/bin/python bench/engine_profile.py MODEL ENDPOINTS MESSAGES.json OUT.prof
-[TURNS]` from `bot/` (so the custom components import). The model runs in this process with the
+Usage: `PYTHONPATH=bot .venv-rasa/bin/python bench/engine_profile.py MODEL ENDPOINTS MESSAGES.json
+OUT.prof [TURNS]` (`bot/` on the path so the custom components import: bench.common.engine_env). The model runs in this process with the
 endpoints file of a running stack (its action server and the gateway's `/nlg`). Without TURNS
 the messages (`[[language, text], ...]`) are spread over 10 conversations, the first 20 warm up
 unprofiled, and it prints, as JSON, the share of Rasa's time in each part of a turn. With TURNS,
@@ -16,7 +16,6 @@ import asyncio
 import cProfile
 import json
 import logging
-import os
 import pstats
 import sys
 
@@ -113,7 +112,6 @@ async def profile_long(
 def main() -> None:
     """Command-line entry point."""
     logging.basicConfig(level=logging.ERROR)
-    sys.path.insert(0, os.getcwd())  # bot/: the custom components
     model, endpoints, messages_file, out = sys.argv[1:5]
     with open(messages_file, encoding="utf-8") as handle:
         messages = json.load(handle)

@@ -21,7 +21,7 @@ import subprocess
 
 from bench import latency, longconv, messages
 from bench.common import ENGINE_PYTHON, ROOT, engine_env
-from dalil.devstack import running_stack
+from bench.devstack import running_stack
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Nearest-service-point lookups at 1k/10k/100k points: the knowledge engineer's benchmark.
 
-`knowledge/bench.py` owns the method (synthetic points in Morocco, nearest-5, SQLite and
+`bench/nearest.py` owns the method (synthetic points in Morocco, nearest-5, SQLite and
 PostgreSQL); this only runs it and keeps its figures with the others.
 """
 
@@ -11,11 +11,11 @@ from typing import Any
 
 def run(*, quick: bool = False) -> dict[str, Any]:
     """p50/p95 of nearest-5 per database and size."""
-    from knowledge import bench
+    from bench import nearest
 
     sizes = [1_000, 10_000] if quick else [1_000, 10_000, 100_000]
     queries = 50 if quick else 300
-    rows = bench.run(sizes, ["sqlite", "postgres"], queries)
+    rows = nearest.run(sizes, ["sqlite", "postgres"], queries)
     return {
         "queries_per_size": queries,
         "rows": [

@@ -1,6 +1,6 @@
 """End-to-end latency and throughput, gateway vs Rasa alone, with the same messages.
 
-One run starts the real three processes (`dalil.devstack`), then for 1, 10 and 50 concurrent
+One run starts the real three processes (`bench.devstack`), then for 1, 10 and 50 concurrent
 conversations sends the same user messages three ways, one after the other:
 
 - `gateway`: `POST /api/v1/chat` (gateway → Rasa → actions/NLG → gateway), what users get;
@@ -25,9 +25,9 @@ from typing import Any
 
 import httpx
 
+from bench.devstack import Stack, running_stack
 from bench.messages import sample
 from bench.rss import RssSampler, tree_cpu_seconds
-from dalil.devstack import Stack, running_stack
 from dalil.settings import ROOT
 from gateway.staff.handover import LEAVE_PAYLOAD
 

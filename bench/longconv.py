@@ -1,6 +1,6 @@
 """One long conversation: does a turn cost more the longer the conversation has lasted?
 
-`python -m bench longconv` starts the real stack (`dalil.devstack`) once per configuration and
+`python -m bench longconv` starts the real stack (`bench.devstack`) once per configuration and
 tracker store, and sends one conversation of 300 turns through the gateway (`POST /api/v1/chat`),
 each turn after the previous answer, timing every turn:
 
@@ -27,7 +27,7 @@ import redis
 import yaml
 
 from bench import latency, pg
-from dalil.devstack import Stack, running_stack
+from bench.devstack import Stack, running_stack
 from dalil.settings import ROOT
 
 CONFIGS = ("sqlite", "postgres")

@@ -54,7 +54,7 @@ def train(config: Path, out: Path, *, nlu_only: bool, log: Path) -> float:
     command = [str(RASA_BIN), *args, "--out", str(out), "--fixed-model-name", "model"]
     cache = out / "cache"
     shutil.rmtree(cache, ignore_errors=True)
-    env = {**engine_env(), "RASA_CACHE_DIRECTORY": str(cache)}
+    env = engine_env(RASA_CACHE_DIRECTORY=str(cache))
     started = time.monotonic()
     with log.open("wb") as sink:
         subprocess.run(command, cwd=BOT, env=env, stdout=sink, stderr=subprocess.STDOUT, check=True)

@@ -185,7 +185,7 @@ def latency_section() -> str:
     f = record["figures"]
     out.append(_header(record))
     out.append(
-        "\nThe real processes on loopback (`dalil.devstack`, SQLite knowledge base, SQLite tracker "
+        "\nThe real processes on loopback (`bench.devstack`, SQLite knowledge base, SQLite tracker "
         "store), the same held-out user messages sent three ways at each level, one after the "
         "other: `gateway` = `POST /api/v1/chat`; `rasa_rest` = Rasa's REST channel with the "
         "metadata the gateway adds (still calling the action server and the gateway's `/nlg`); "
@@ -438,7 +438,7 @@ def longconv_section() -> str:
 
 
 def kb_section() -> str:
-    """Nearest service points at 1k/10k/100k points (knowledge/bench.py)."""
+    """Nearest service points at 1k/10k/100k points (bench/nearest.py)."""
     out = ["## Knowledge base: nearest service points\n"]
     record = load("kb")
     if record is None:
@@ -446,7 +446,7 @@ def kb_section() -> str:
     f = record["figures"]
     out.append(_header(record))
     out.append(
-        f"\n`knowledge/bench.py` (the knowledge engineer's method): synthetic points in Morocco, "
+        f"\n`bench/nearest.py` (the knowledge engineer's method): synthetic points in Morocco, "
         f"nearest 5 to random coordinates, {f['queries_per_size']} queries per size.\n\n"
         "| database | points | p50 ms | p95 ms |\n|---|---:|---:|---:|\n"
     )

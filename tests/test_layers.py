@@ -36,13 +36,6 @@ OURS = {*RUNTIME, "bench", "tests"}
 # (file, package it imports) → why it is allowed for now. Keep it empty: an entry is a debt.
 EXCEPTIONS: dict[tuple[str, str], str] = {}
 
-# Modules only the tests and benchmarks use, still inside runtime packages (temporary: another
-# change moves them out). No runtime module may import them, so they stay leaves until then.
-TOOLS_IN_RUNTIME = {
-    "dalil.devstack": "starts the three processes for the e2e tests and the benchmarks",
-    "knowledge.bench": "benchmark of the nearest-point search",
-}
-
 
 def files(package: str) -> Iterator[Path]:
     """Every Python file of `package`."""
@@ -77,7 +70,7 @@ def test_the_scan_finds_the_imports() -> None:
     gateway = {module for path in files("gateway") for _line, module in imports(path)}
     assert {"knowledge.db.make_engine", "replies.responses.render_response"} <= gateway
     bench = {module for path in files("bench") for _line, module in imports(path)}
-    assert "knowledge.bench" in bench  # `from knowledge import bench`, inside a function
+    assert "bench.devstack.latest_model" in bench  # imported inside a function
 
 
 @pytest.mark.parametrize("package", sorted(ALLOWED))
@@ -92,19 +85,3 @@ def test_every_exception_is_still_needed(path: str, package: str) -> None:
     owner = next(p for p in ALLOWED if path.startswith(FOLDERS.get(p, p) + "/"))
     tops = {module.split(".")[0] for _line, module in imports(ROOT / path)}
     assert package in tops and package not in ALLOWED[owner]
-
-
-@pytest.mark.parametrize("tool", sorted(TOOLS_IN_RUNTIME))
-def test_no_runtime_module_imports_a_tool(tool: str) -> None:
-    """The benchmarks' and tests' helpers still in runtime packages are used by neither."""
-    assert (ROOT / f"{tool.replace('.', '/')}.py").exists(), (
-        f"{tool} moved out: remove it from TOOLS_IN_RUNTIME"
-    )
-    users = [
-        f"{path.relative_to(ROOT)}:{line}"
-        for package in RUNTIME
-        for path in files(package)
-        for line, module in imports(path)
-        if module == tool or module.startswith(f"{tool}.")
-    ]
-    assert users == []

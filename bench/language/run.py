@@ -10,16 +10,12 @@ Markdown table. The final choice is `gateway.language.choose_language(text, curr
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-
-from dalil.languages import LANGUAGES  # noqa: E402
-from gateway.language import choose_language, lingua_language, warm_up  # noqa: E402
+from dalil.languages import LANGUAGES
+from gateway.language import choose_language, lingua_language, warm_up
 
 LABELLED = Path(__file__).with_name("labelled.tsv")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +11,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import Services
 from knowledge.db import make_engine, make_session_factory
+from knowledge.repository import ServicePointView, Source
+from knowledge.schema import TOPICS
 
 # Monday 30 November 2026, 10:00 in Casablanca (UTC+1): offices with weekday hours are open.
 MONDAY_MORNING = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 # Sunday 29 November 2026, 12:00 in Casablanca: offices are closed.
 SUNDAY_NOON = datetime(2026, 11, 29, 11, 0, tzinfo=UTC)
+
+# The topics asked with `ask_<topic>` (the emergency numbers have their own intent, `emergency`).
+ASKED_TOPICS = tuple(topic for topic in TOPICS if topic != "emergency_numbers")
 
 DOMAIN: dict[str, Any] = {
     "session_config": {"carry_over_slots_to_new_session": True, "session_expiration_time": 60},
@@ -96,3 +101,30 @@ def payloads(messages: list[dict[str, Any]]) -> list[str]:
 def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     """The slots the action set."""
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def service_point(**fields: Any) -> ServicePointView:
+    """A service point as the repository gives it to the actions; `fields` override the defaults
+    (an office in Rabat, no phone, no hours, checked on 29 November 2026)."""
+    values: dict[str, Any] = {
+        "id": "unhcr_rabat",
+        "name": "HCR",
+        "organisation": "UNHCR",
+        "city_id": "rabat",
+        "address": "",
+        "lat": 34.0,
+        "lon": -6.8,
+        "approximate": False,
+        "phones": (),
+        "email": None,
+        "website": None,
+        "hours": (),
+        "topics": ("asylum",),
+        "languages": (),
+        "serves": (),
+        "verified_at": date(2026, 11, 29),
+        "uncertain": False,
+        "sources": (Source(title="HCR", url="https://help.unhcr.org/morocco/"),),
+    }
+    values.update(fields)
+    return ServicePointView(**values)

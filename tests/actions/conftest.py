@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from actionkit import MONDAY_MORNING, services_for
 from sqlalchemy.orm import Session
 
 from actions.common import Services
 from knowledge.db import make_engine, make_session_factory, upgrade
 from knowledge.importer import import_content
 from knowledge.settings import CONTENT_DIR
+from tests.actions.actionkit import MONDAY_MORNING, services_for
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from actionkit import make_tracker, run_action, slot_events, texts
 from sqlalchemy.orm import Session
 
 from actions.clarify import ActionClarify
@@ -14,6 +13,7 @@ from actions.service_points import ActionServicePoints, city_asked
 from actions.topics import ActionAnswerTopic
 from dalil.i18n import gettext
 from knowledge.repository import find_service_points, get_topic_answer
+from tests.actions.actionkit import make_tracker, run_action, slot_events, texts
 
 TRAVEL = (
     "You do not have to travel to Rabat first to ask for asylum: you can ask UNHCR to "

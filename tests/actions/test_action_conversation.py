@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from actionkit import make_tracker, payloads, run_action, slot_events, texts
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
@@ -21,6 +20,7 @@ from gateway.staff.handover import LEAVE_PAYLOAD
 from knowledge.emergency import build_fallback, role_number
 from knowledge.repository import get_emergency_contacts
 from replies.responses import render_response
+from tests.actions.actionkit import make_tracker, payloads, run_action, slot_events, texts
 
 # The fallback is generated from the content: every number of emergency.yml.
 FALLBACK_NUMBERS = tuple(c["number"] for c in build_fallback()["contacts"])

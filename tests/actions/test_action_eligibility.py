@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from actionkit import DOMAIN, make_tracker, payloads, run_action, services_for, slot_events, texts
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -16,6 +15,15 @@ from dalil.i18n import gettext, status_title, topic_title
 from dalil.languages import LANGUAGES
 from knowledge.models import EligibilityRule
 from knowledge.repository import get_eligibility
+from tests.actions.actionkit import (
+    DOMAIN,
+    make_tracker,
+    payloads,
+    run_action,
+    services_for,
+    slot_events,
+    texts,
+)
 
 
 def all_rules(kb: Session) -> list[tuple[str, str]]:

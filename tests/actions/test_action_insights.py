@@ -6,7 +6,6 @@ import json
 import logging
 
 import pytest
-from actionkit import make_tracker, run_action
 
 from actions.clarify import ActionClarify
 from actions.common import Services
@@ -15,6 +14,7 @@ from actions.service_points import ActionServicePoints
 from actions.session import ActionSessionStart
 from actions.topics import ActionAnswerTopic
 from dalil.logging import JsonFormatter
+from tests.actions.actionkit import make_tracker, run_action
 
 
 def notes(messages: list[dict]) -> list[dict]:

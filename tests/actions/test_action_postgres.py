@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
-import psycopg
 import pytest
-from actionkit import MONDAY_MORNING, make_tracker, payloads, run_action, texts
 
 from actions.common import Services
 from actions.eligibility import ActionCheckEligibility
@@ -18,26 +15,19 @@ from knowledge.db import make_engine, make_session_factory, upgrade
 from knowledge.importer import import_content
 from knowledge.repository import find_service_points, get_eligibility, get_topic_answer
 from knowledge.settings import CONTENT_DIR
+from tests.actions.actionkit import MONDAY_MORNING, make_tracker, payloads, run_action, texts
+from tests.databases import DB_PREFIX, drop_pg_database, recreate_pg_database
 
 pytestmark = pytest.mark.postgres
 
-# Parallel checkouts on one machine set their own prefix so their test databases never clash.
-DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
 
-
-PG_ADMIN = os.environ.get("DALIL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 NAME = DB_PREFIX + "_actions"
 
 
 @pytest.fixture(scope="module")
 def pg_services() -> Iterator[Services]:
     """A migrated PostgreSQL knowledge base holding the shipped content."""
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{NAME}"')
-    url = (
-        PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{NAME}"
-    )
+    url = recreate_pg_database(NAME)
     upgrade(url)
     engine = make_engine(url)
     factory = make_session_factory(engine)
@@ -46,8 +36,7 @@ def pg_services() -> Iterator[Services]:
         session.commit()
     yield Services(session_factory=factory, clock=lambda: MONDAY_MORNING)
     engine.dispose()
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
+    drop_pg_database(NAME)
 
 
 async def test_topic_points_eligibility_and_emergency(pg_services: Services) -> None:

@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import httpx
-from actionkit import DOMAIN, make_tracker
 
-from dalil.devstack import free_port
+from bench.devstack import free_port
+from tests.actions.actionkit import DOMAIN, make_tracker
 
 ROOT = Path(__file__).resolve().parents[2]
 

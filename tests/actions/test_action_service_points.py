@@ -3,16 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from actionkit import (
-    DOMAIN,
-    MONDAY_MORNING,
-    SUNDAY_NOON,
-    make_tracker,
-    payloads,
-    run_action,
-    slot_events,
-    texts,
-)
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
@@ -34,6 +24,16 @@ from knowledge.repository import (
     find_service_points,
     nearest_city_with,
     nearest_service_points,
+)
+from tests.actions.actionkit import (
+    DOMAIN,
+    MONDAY_MORNING,
+    SUNDAY_NOON,
+    make_tracker,
+    payloads,
+    run_action,
+    slot_events,
+    texts,
 )
 
 RABAT = {"lat": 34.0209, "lon": -6.8416}

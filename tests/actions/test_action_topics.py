@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from actionkit import make_tracker, payloads, run_action, services_for, slot_events, texts
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -17,25 +16,19 @@ from dalil.languages import LANGUAGES
 from knowledge.emergency import role_number
 from knowledge.models import TopicTranslation
 from knowledge.repository import get_topic_answer
-
-TOPICS = (
-    "school_access",
-    "health_care",
-    "housing",
-    "employment",
-    "vocational_training",
-    "legal_aid",
-    "asylum",
-    "residence_permit",
-    "voluntary_return",
-    "trafficking_help",
-    "social_assistance",
-    "birth_registration",
+from tests.actions.actionkit import (
+    ASKED_TOPICS,
+    make_tracker,
+    payloads,
+    run_action,
+    services_for,
+    slot_events,
+    texts,
 )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("topic", TOPICS)
+@pytest.mark.parametrize("topic", ASKED_TOPICS)
 async def test_every_topic_in_every_language(
     services: Services, kb: Session, topic: str, language: str
 ) -> None:

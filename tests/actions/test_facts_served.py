@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from actionkit import MONDAY_MORNING, make_tracker, run_action, services_for
 from sqlalchemy import delete, inspect, select
 from sqlalchemy.orm import Session
 
 from actions.topics import ActionAnswerTopic
 from knowledge.db import make_engine
 from knowledge.models import FactServed
+from tests.actions.actionkit import MONDAY_MORNING, make_tracker, run_action, services_for
 
 
 async def test_a_topic_answer_is_counted_per_day(kb_copy: Path) -> None:

@@ -22,6 +22,7 @@ from knowledge.repository import (
     TopicAnswer,
     _frozen,
 )
+from tests.actions.actionkit import service_point
 
 UNVERIFIED_TOPIC = (
     "This information has not been checked against a source yet: before you act on it, ask "
@@ -115,26 +116,7 @@ def test_an_eligibility_rule_checked_long_ago_says_so(language: str) -> None:
 
 
 def _point(verified_at: date | None, *phones: Phone) -> ServicePointView:
-    return ServicePointView(
-        id="unhcr_rabat",
-        name="HCR",
-        organisation="UNHCR",
-        city_id="rabat",
-        address="",
-        lat=34.0,
-        lon=-6.8,
-        approximate=False,
-        phones=phones,
-        email=None,
-        website=None,
-        hours=(),
-        topics=("asylum",),
-        languages=(),
-        serves=(),
-        verified_at=verified_at,
-        uncertain=False,
-        sources=(SOURCE,),
-    )
+    return service_point(verified_at=verified_at, phones=phones, sources=(SOURCE,))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

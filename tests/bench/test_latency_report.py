@@ -7,16 +7,7 @@ from typing import Any
 import pytest
 
 from bench import report
-
-MACHINE = {
-    "date": "2026-11-29 12:00 UTC",
-    "cpu": "test cpu",
-    "cores": 2,
-    "memory_gib": 1.0,
-    "python": "3.11",
-    "load_average_at_start": [0.1],
-    "commit": "abc1234",
-}
+from tests.bench import MACHINE
 
 
 def _row(rasa_ms: float, per_second: float) -> dict[str, Any]:

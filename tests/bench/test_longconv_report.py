@@ -9,16 +9,7 @@ from typing import Any
 import pytest
 
 from bench import longconv, report
-
-MACHINE = {
-    "date": "2026-12-02 01:00 UTC",
-    "cpu": "test cpu",
-    "cores": 2,
-    "memory_gib": 1.0,
-    "python": "3.11",
-    "load_average_at_start": [0.1],
-    "commit": "abc1234",
-}
+from tests.bench import MACHINE
 
 
 def growing(turns: int, base: float, per_turn: float) -> list[float]:

@@ -1,15 +1,13 @@
 """Run in the engine venv: the cached validation accepts and refuses exactly what Rasa's does.
 
+`bot/` (the custom components) comes through PYTHONPATH: tests/engine.py runs this script.
+
 Prints one JSON line per case: {"case", "ours", "rasa"} where each is "ok" or the error message.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bot"))
 
 import components  # noqa: F401  (installs the cached validation)
 from components import action_schema

@@ -1,5 +1,7 @@
 """Run in the engine venv by test_arabizi.py: the Arabizi step inside Rasa's own message types.
 
+`bot/` (the custom components) comes through PYTHONPATH: tests/engine.py runs this script.
+
 Prints one JSON line: what the classifiers see, what comes back to the tracker, and where an
 entity found on the transliterated text lands in the user's own text.
 """
@@ -8,11 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-from pathlib import Path
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bot"))
 
 
 def main() -> None:

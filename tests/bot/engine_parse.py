@@ -1,6 +1,6 @@
 """Run in the engine venv by test_model.py: parse texts with the newest model, print JSON.
 
-Usage: .venv-rasa/bin/python tests/bot/engine_parse.py MODEL < texts.json > parses.json
+Usage: PYTHONPATH=bot .venv-rasa/bin/python tests/bot/engine_parse.py MODEL < texts.json > parses.json
 """
 
 from __future__ import annotations
@@ -9,10 +9,8 @@ import asyncio
 import json
 import os
 import sys
-from pathlib import Path
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bot"))
 
 
 async def _parse(model: str, texts: list[str]) -> list[dict[str, object]]:

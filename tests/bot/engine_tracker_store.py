@@ -1,6 +1,6 @@
 """Run in the engine venv: Dalil's bounded tracker store against Rasa's own SQL tracker store.
 
-Usage: `.venv-rasa/bin/python engine_tracker_store.py WORKDIR [POSTGRES_DB]`. One long
+Usage: `PYTHONPATH=bot .venv-rasa/bin/python engine_tracker_store.py WORKDIR [POSTGRES_DB]`. One long
 conversation (greeting, questions with city and status, a form, a handover) is stored turn by
 turn in both stores, exactly as Rasa's processor does (retrieve, add the turn's events, save).
 Prints one JSON line per turn comparing what each store gives back, then a summary line.
@@ -13,8 +13,6 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bot"))
 
 from components.tracker_store import CARRIED, BoundedSQLTrackerStore
 from rasa.core.tracker_store import SQLTrackerStore

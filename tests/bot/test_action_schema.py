@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
 from components import action_schema
 
-ROOT = Path(__file__).resolve().parents[2]
-ENGINE_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+from tests.engine import run_engine_script
+
+
+def _run_engine_check(env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """engine_action_schema.py's output: one JSON line per case."""
+    return run_engine_script(
+        Path(__file__).with_name("engine_action_schema.py"), env=env, check=True, timeout=300
+    )
 
 
 def test_outside_the_engine_installing_is_a_no_op() -> None:
@@ -19,13 +24,7 @@ def test_outside_the_engine_installing_is_a_no_op() -> None:
 
 
 def test_in_the_engine_it_is_installed_and_accepts_and_refuses_what_rasa_does() -> None:
-    result = subprocess.run(
-        [str(ENGINE_PYTHON), str(Path(__file__).with_name("engine_action_schema.py"))],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
+    result = _run_engine_check()
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert lines[0] == {"installed": True}
     cases = {line["case"]: line for line in lines[1:]}
@@ -39,13 +38,6 @@ def test_in_the_engine_it_is_installed_and_accepts_and_refuses_what_rasa_does() 
 
 
 def test_the_stock_check_can_be_kept_to_measure_it() -> None:
-    result = subprocess.run(
-        [str(ENGINE_PYTHON), str(Path(__file__).with_name("engine_action_schema.py"))],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-        env={**os.environ, action_schema.STOCK_ENV: "1"},
-    )
+    result = _run_engine_check({action_schema.STOCK_ENV: "1"})
     first = next(line for line in result.stdout.splitlines() if line.startswith("{"))
     assert json.loads(first) == {"installed": False}

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 from components.arabizi import is_arabizi, is_digit_word, spell, transliterate
 from components.textnorm import Normalized, normalize
 
-ROOT = Path(__file__).resolve().parents[2]
-ENGINE_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+from tests.engine import run_engine_script
 
 
 @pytest.mark.parametrize(
@@ -89,10 +87,9 @@ def test_offsets_point_at_the_words_typed() -> None:
 
 def test_in_the_engine_the_pipeline_sees_arabic_and_restores_the_users_text() -> None:
     """In Rasa's venv: normaliser + transliterator + restore, with a city entity moved back."""
-    result = subprocess.run(
-        [str(ENGINE_PYTHON), str(Path(__file__).with_name("engine_arabizi.py"))],
-        capture_output=True, text=True, timeout=300, check=True,
-    )  # fmt: skip
+    result = run_engine_script(
+        Path(__file__).with_name("engine_arabizi.py"), timeout=300, check=True
+    )
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["classifier_text"] == "بغيت طبيب ف الرباط"
     assert seen["restored_text"] == "Bghit tbib f Rbat"

@@ -5,31 +5,17 @@ These run the engine venv. The model tests need `make train` first (`make test` 
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-BOT = ROOT / "bot"
-RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
-ENGINE_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
-ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+from tests.bot.model import latest_model, parse
+from tests.engine import BOT, RASA, engine_env
 
-sys.path.insert(0, str(BOT / "scripts"))
-import train as trainer  # noqa: E402
-
-
-def _model() -> Path:
-    model = trainer.latest_model()
-    if model is None:
-        pytest.fail("no model in bot/models/: run `make train`")
-    return model
+ENV = engine_env()
 
 
 def test_data_validates() -> None:
@@ -46,7 +32,7 @@ def test_stories_pass(tmp_path: Path) -> None:
     """Every flow in every language, with NLU, predicts exactly the expected actions."""
     result = subprocess.run(
         [
-            str(RASA), "test", "core", "--model", str(_model()), "--stories", "tests/stories",
+            str(RASA), "test", "core", "--model", str(latest_model()), "--stories", "tests/stories",
             "--fail-on-prediction-errors", "--out", str(tmp_path),
         ],
         cwd=BOT, env=ENV, capture_output=True, text=True, timeout=900,
@@ -72,12 +58,7 @@ def parses() -> dict[str, dict[str, Any]]:
         '/inform{"detail":"school_access"}',
         "how can my daughter register at school",
     ]
-    result = subprocess.run(
-        [str(ENGINE_PYTHON), str(Path(__file__).with_name("engine_parse.py")), str(_model())],
-        input=json.dumps(texts), cwd=BOT, env=ENV, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    return {p["text"]: p for p in json.loads(result.stdout.strip().splitlines()[-1])}
+    return parse(texts)
 
 
 @pytest.mark.e2e

@@ -6,22 +6,11 @@ venv and need a trained model (`make train`).
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BOT = ROOT / "bot"
-ENGINE_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
-ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
-
-sys.path.insert(0, str(BOT / "scripts"))
-import train as trainer  # noqa: E402
+from tests.bot.model import parse
 
 TOPICS = {
     "salam 3afak, mrati mrida bzaf, fin n9der nl9a tbib fabor?": "ask_health_care",
@@ -37,16 +26,7 @@ CITY = "fin kayn lbureau dyal HCR f Rbat?"
 @pytest.fixture(scope="module")
 def parses() -> dict[str, dict[str, Any]]:
     """The newest model's parses of the probes, keyed by text."""
-    model = trainer.latest_model()
-    if model is None:
-        pytest.fail("no model in bot/models/: run `make train`")
-    texts = [*TOPICS, *DANGER, DANGER_INSIDE, CITY]
-    result = subprocess.run(
-        [str(ENGINE_PYTHON), str(Path(__file__).with_name("engine_parse.py")), str(model)],
-        input=json.dumps(texts), cwd=BOT, env=ENV, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    return {p["text"]: p for p in json.loads(result.stdout.strip().splitlines()[-1])}
+    return parse([*TOPICS, *DANGER, DANGER_INSIDE, CITY])
 
 
 @pytest.mark.e2e

@@ -12,11 +12,8 @@ from typing import Any
 
 import pytest
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "bot" / "scripts"
-sys.path.insert(0, str(SCRIPTS))
-
-import eval as evaluator  # noqa: E402
-import train as trainer  # noqa: E402
+from bot.scripts import eval as evaluator
+from bot.scripts import train as trainer
 
 
 @pytest.fixture

@@ -8,31 +8,21 @@ a form and a handover, stored turn by turn in Rasa's `SQLTrackerStore` and in ou
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bench.pg import create_database, drop_database
+from tests.databases import DB_PREFIX
+from tests.engine import run_engine_script
 
-ROOT = Path(__file__).resolve().parents[2]
-ENGINE_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 SCRIPT = Path(__file__).with_name("engine_tracker_store.py")
-DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
 ROLL, CARRY = 20, 3  # as in the script
 
 
 def run_engine(*args: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    result = subprocess.run(
-        [str(ENGINE_PYTHON), str(SCRIPT), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
-    )
+    result = run_engine_script(SCRIPT, *args, check=False, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     return lines[:-1], lines[-1]

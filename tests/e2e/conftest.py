@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
-from dalil.devstack import Stack, latest_model, running_stack
+from bench.devstack import Stack, latest_model, running_stack
 from dalil.settings import ROOT
 from knowledge.db import make_engine, make_session_factory
 

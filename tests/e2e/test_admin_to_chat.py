@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
-from dalil.devstack import Stack
+from bench.devstack import Stack
 from dalil.settings import ROOT
 from knowledge import repository
 

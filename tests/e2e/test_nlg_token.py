@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from dalil.devstack import Stack
+from bench.devstack import Stack
 from replies.responses import render_response
 
 

@@ -6,7 +6,7 @@ import json
 import time
 from typing import Any
 
-from dalil.devstack import Stack
+from bench.devstack import Stack
 
 
 def _json_lines(path: Any) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ import re
 import httpx
 import pytest
 
-from dalil.devstack import Stack
+from bench.devstack import Stack
 
 pytestmark = pytest.mark.e2e
 

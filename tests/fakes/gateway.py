@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import json
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,17 +13,16 @@ from typing import Any
 
 import httpx
 import pytest
-import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 from twilio.request_validator import RequestValidator
 
-from fakes.providers import FakeWorld, build_app, dumps_like_meta
-from fakes.server import LoopbackServer
 from gateway.app import create_app
 from gateway.inbox.models import GatewayBase
 from gateway.privacy import pseudonym
 from gateway.settings import GatewaySettings
+from tests.fakes.providers import FakeWorld, build_app, dumps_like_meta
+from tests.fakes.server import LoopbackServer
 
 WA_VERIFY = "verify-me-please"
 WA_SECRET = "whatsapp-app-secret"
@@ -96,10 +94,8 @@ def wa_sign(body: bytes, secret: str = WA_SECRET) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def wa_message(message: dict[str, Any], *, wa_id: str = "212600000001") -> dict[str, Any]:
-    """A Cloud API `messages` webhook around one message (Meta's `messages` webhook; docs/channels.md)."""
-    # Sent just now: the gateway refuses messages older than DALIL_MAX_MESSAGE_AGE_SECONDS.
-    message = {"from": wa_id, "timestamp": str(int(time.time())), **message}
+def wa_envelope(value: dict[str, Any]) -> dict[str, Any]:
+    """A Cloud API `messages` webhook around `value` (its messages or statuses, Meta's `messages` webhook; docs/channels.md)."""
     return {
         "object": "whatsapp_business_account",
         "entry": [
@@ -114,14 +110,22 @@ def wa_message(message: dict[str, Any], *, wa_id: str = "212600000001") -> dict[
                                 "display_phone_number": "15550001234",
                                 "phone_number_id": WA_PHONE_ID,
                             },
-                            "contacts": [{"profile": {"name": "Amina"}, "wa_id": wa_id}],
-                            "messages": [message],
+                            **value,
                         },
                     }
                 ],
             }
         ],
     }
+
+
+def wa_message(message: dict[str, Any], *, wa_id: str = "212600000001") -> dict[str, Any]:
+    """A Cloud API `messages` webhook around one message."""
+    # Sent just now: the gateway refuses messages older than DALIL_MAX_MESSAGE_AGE_SECONDS.
+    message = {"from": wa_id, "timestamp": str(int(time.time())), **message}
+    return wa_envelope(
+        {"contacts": [{"profile": {"name": "Amina"}, "wa_id": wa_id}], "messages": [message]}
+    )
 
 
 def wa_text(text: str, *, wamid: str, wa_id: str = "212600000001") -> dict[str, Any]:
@@ -176,56 +180,8 @@ def running_gateway(settings: GatewaySettings) -> Iterator[TestClient]:
         yield client
 
 
-@pytest.fixture
-def world_and_url() -> Iterator[tuple[FakeWorld, str]]:
-    """The fakes for one test."""
-    with fake_world() as value:
-        yield value
-
-
-@pytest.fixture
-def database_url(tmp_path: Any) -> str:
-    """A fresh SQLite database with the inbox's tables."""
-    url = f"sqlite:///{tmp_path / 'gateway.db'}"
-    create_tables(url)
-    return url
-
-
-@pytest.fixture
-def harness(world_and_url: tuple[FakeWorld, str], database_url: str) -> Iterator[Harness]:
-    """A gateway on SQLite with in-process queues, talking to the fakes."""
-    world, url = world_and_url
-    settings = settings_for(url, database_url)
-    with running_gateway(settings) as client:
-        yield Harness(world, client, settings)
-
-
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    """A key prefix of our own in the tests' Redis db, its keys deleted after the test."""
-    prefix = f"dalil-test-{uuid.uuid4().hex[:8]}:"
-    yield prefix
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
-
-
-@pytest.fixture
-def migrated_url(tmp_path: Any) -> str:
-    """A SQLite database with every table: all the migrations, admin and handovers included."""
-    from knowledge.db import upgrade
-
-    url = f"sqlite:///{tmp_path / 'dalil.db'}"
-    upgrade(url)
-    return url
-
-
-@pytest.fixture
-def full_gateway(world_and_url: tuple[FakeWorld, str], migrated_url: str) -> Iterator[Harness]:
-    """The whole gateway (web chat, channels, handover desk) in front of the fakes."""
-    world, url = world_and_url
-    settings = settings_for(url, migrated_url)
+@contextmanager
+def running_harness(world: FakeWorld, settings: GatewaySettings) -> Iterator[Harness]:
+    """The gateway of `settings` running in front of the fakes `world`."""
     with running_gateway(settings) as client:
         yield Harness(world, client, settings)

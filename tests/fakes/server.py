@@ -8,7 +8,7 @@ import time
 import uvicorn
 from starlette.types import ASGIApp
 
-from dalil.devstack import free_port
+from bench.devstack import free_port
 
 
 class LoopbackServer:
@@ -30,7 +30,8 @@ class LoopbackServer:
     def start(self) -> LoopbackServer:
         """Start and wait until the socket accepts connections."""
         self._thread.start()
-        deadline = time.monotonic() + 10
+        # A gateway with its lifespan starts slowly on a busy machine.
+        deadline = time.monotonic() + 60
         while not self._server.started:
             if time.monotonic() > deadline:
                 raise RuntimeError("fake server did not start")

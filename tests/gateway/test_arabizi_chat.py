@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from dalil.devstack import free_port
+from bench.devstack import free_port
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from knowledge.db import upgrade

@@ -6,18 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fakes.gateway import (
-    Harness,
-    full_gateway,
-    migrated_url,
-    running_gateway,
-    sender_of,
-    settings_for,
-    wa_text,
-    wait_for,
-    world_and_url,
-)
-from fakes.providers import FakeWorld
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
@@ -29,6 +17,8 @@ from gateway.privacy import pseudonym
 from gateway.safety import EmergencyNumbers, danger_in
 from gateway.staff.handover import open_handovers
 from knowledge.emergency import role_number
+from tests.fakes.gateway import Harness, running_gateway, sender_of, settings_for, wa_text, wait_for
+from tests.fakes.providers import FakeWorld
 
 # "Help, a man is hitting me right now", as people write it.
 DANGER = {
@@ -38,7 +28,6 @@ DANGER = {
     "es": "ayuda, un hombre me pega ahora mismo",
 }
 PHONE = {"fr": "212600000011", "ar": "212600000012", "en": "212600000013", "es": "212600000014"}
-__all__ = ["full_gateway", "migrated_url", "world_and_url"]  # fixtures
 FORM_QUESTION = "Dans quelle ville êtes-vous ?"
 
 

@@ -7,15 +7,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from fakes.gateway import (
-    Harness,
-    full_gateway,
-    migrated_url,
-    sender_of,
-    wa_text,
-    wait_for,
-    world_and_url,
-)
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
@@ -36,8 +27,8 @@ from gateway.staff.handover import (
 )
 from gateway.staff.lifecycle import HandoverSweeper
 from knowledge.opening import MOROCCO
+from tests.fakes.gateway import Harness, sender_of, wa_text, wait_for
 
-__all__ = ["full_gateway", "migrated_url", "world_and_url"]  # fixtures
 LEAVE_WORD = {"fr": "bot", "ar": "رجوع", "en": "menu", "es": "volver"}
 
 

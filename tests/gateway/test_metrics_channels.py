@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
-from fakes.gateway import TG_SECRET, Harness, database_url, harness, wait_for, world_and_url
 from prometheus_client import REGISTRY
 
-__all__ = ["database_url", "harness", "world_and_url"]
+from tests.fakes.gateway import TG_SECRET, Harness, wait_for
+
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
 
 

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from dalil.i18n import gettext
 from dalil.languages import LANGUAGES
 from gateway.nlg import router
+from tests.actions.actionkit import ASKED_TOPICS
 
 RESPONSES = (
     "utter_greet",
@@ -30,20 +31,6 @@ RESPONSES = (
     "utter_anything_else",
     "utter_default",
     "utter_deny_ack",
-)
-TOPICS = (
-    "school_access",
-    "health_care",
-    "housing",
-    "employment",
-    "vocational_training",
-    "legal_aid",
-    "asylum",
-    "residence_permit",
-    "voluntary_return",
-    "trafficking_help",
-    "social_assistance",
-    "birth_registration",
 )
 # A payload as Rasa parses it: /intent or /intent{"entity":"value"}.
 PAYLOAD = re.compile(r'^/[a-z_]+(\{"[a-z_]+":"[^"]+"\})?$')
@@ -143,7 +130,7 @@ def test_menus_use_the_internal_payloads(client: TestClient) -> None:
         fr = render(client, response, metadata="fr")["buttons"]
         ar = render(client, response, metadata="ar")["buttons"]
         payloads = [b["payload"] for b in fr]
-        assert [f"/ask_{t}" for t in TOPICS] == [p for p in payloads if p.startswith("/ask_")]
+        assert [f"/ask_{t}" for t in ASKED_TOPICS] == [p for p in payloads if p.startswith("/ask_")]
         assert [b["payload"] for b in ar] == payloads
         school = next(b for b in fr if b["payload"] == "/ask_school_access")
         assert school["title"] == gettext("fr", "School") == "École"
@@ -181,7 +168,7 @@ def test_default_becomes_the_apology_when_the_action_server_is_down() -> None:
     import httpx
     from fastapi import FastAPI
 
-    from dalil.devstack import free_port
+    from bench.devstack import free_port
     from gateway.conversation import apology
     from gateway.settings import GatewaySettings
 

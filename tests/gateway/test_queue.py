@@ -10,19 +10,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from fakes.gateway import (
-    TG_SECRET,
-    Harness,
-    create_tables,
-    database_url,
-    fake_world,
-    harness,
-    running_gateway,
-    sender_of,
-    settings_for,
-    wait_for,
-    world_and_url,
-)
 from sqlalchemy import create_engine, func, select, update
 from typer.testing import CliRunner
 
@@ -32,8 +19,16 @@ from gateway.inbox.store import InboxStore, make_inbox_engine
 from gateway.inbox.worker import Worker
 from gateway.purge import app as purge_app
 from gateway.purge import parse_duration
-
-__all__ = ["database_url", "harness", "world_and_url"]
+from tests.fakes.gateway import (
+    TG_SECRET,
+    Harness,
+    create_tables,
+    fake_world,
+    running_gateway,
+    sender_of,
+    settings_for,
+    wait_for,
+)
 
 
 def tg(update_id: int, chat: int, text: str) -> dict:
@@ -91,9 +86,9 @@ def test_rasa_outage_and_recovery_keeps_order_and_apologises_once(harness: Harne
     assert answers == ["echo:m0", "echo:m1", "echo:m2"]
 
 
-def test_pending_messages_survive_a_restart(world_and_url, database_url) -> None:
+def test_pending_messages_survive_a_restart(world_and_url, inbox_url) -> None:
     world, url = world_and_url
-    settings = settings_for(url, database_url)
+    settings = settings_for(url, inbox_url)
     world.rasa_down = True
     with running_gateway(settings) as client:
         headers = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
@@ -143,11 +138,11 @@ def _count_events(path, sender: str | None = None) -> int:
 
 
 def test_delete_my_data_removes_the_persons_records_and_rasa_tracker(
-    world_and_url, database_url, tmp_path
+    world_and_url, inbox_url, tmp_path
 ) -> None:
     world, url = world_and_url
     tracker = tmp_path / "tracker.db"
-    settings = settings_for(url, database_url, rasa_tracker_database_url=_tracker_db(tracker))
+    settings = settings_for(url, inbox_url, rasa_tracker_database_url=_tracker_db(tracker))
     me, other = sender_of("tg", "41"), sender_of("tg", "42")
     _add_events(tracker, me, [1.0, 2.0])
     _add_events(tracker, other, [1.0])
@@ -164,7 +159,7 @@ def test_delete_my_data_removes_the_persons_records_and_rasa_tracker(
         client.post("/webhooks/telegram", json=tg(4, 42, "after"), headers=headers)
         wait_for(lambda: "after" in world.rasa_texts())
     assert world.rasa_texts(me) == ["Bonjour", "delete"]
-    engine = create_engine(database_url)
+    engine = create_engine(inbox_url)
     with engine.connect() as connection:
         rows = connection.execute(select(InboundMessage.sender, InboundMessage.text)).all()
         contacts = connection.execute(select(Contact.sender)).scalars().all()
@@ -176,8 +171,8 @@ def test_delete_my_data_removes_the_persons_records_and_rasa_tracker(
     assert _count_events(tracker, other) == 1
 
 
-def _pending(database_url: str) -> int:
-    engine = create_engine(database_url)
+def _pending(inbox_url: str) -> int:
+    engine = create_engine(inbox_url)
     with engine.connect() as connection:
         count = connection.execute(
             select(func.count())
@@ -189,24 +184,24 @@ def _pending(database_url: str) -> int:
 
 
 def test_purge_removes_old_conversations_only(
-    world_and_url, database_url, tmp_path, monkeypatch
+    world_and_url, inbox_url, tmp_path, monkeypatch
 ) -> None:
     world, url = world_and_url
     tracker = tmp_path / "tracker.db"
     tracker_url = _tracker_db(tracker)
-    settings = settings_for(url, database_url)
+    settings = settings_for(url, inbox_url)
     with running_gateway(settings) as client:
         headers = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
         client.post("/webhooks/telegram", json=tg(1, 51, "old"), headers=headers)
         client.post("/webhooks/telegram", json=tg(2, 52, "new"), headers=headers)
         wait_for(lambda: len(world.telegram) == 2)
         # The reply reaches the provider a moment before the message is marked answered.
-        wait_for(lambda: _pending(database_url) == 0)
+        wait_for(lambda: _pending(inbox_url) == 0)
     old, new = sender_of("tg", "51"), sender_of("tg", "52")
     long_ago = time.time() - 40 * 86400
     _add_events(tracker, old, [long_ago])
     _add_events(tracker, new, [long_ago, time.time()])
-    engine = create_engine(database_url)
+    engine = create_engine(inbox_url)
     from datetime import UTC, datetime
 
     past = datetime.now(UTC) - timedelta(days=40)
@@ -216,7 +211,7 @@ def test_purge_removes_old_conversations_only(
         )
         connection.execute(update(Contact).where(Contact.sender == old).values(last_seen_at=past))
     for name, value in {
-        "DALIL_DATABASE_URL": database_url,
+        "DALIL_DATABASE_URL": inbox_url,
         "DALIL_RASA_URL": url,
         "DALIL_RASA_TOKEN": "rasa-token",
         "DALIL_PSEUDONYM_KEY": "test-pseudonym-key",
@@ -243,9 +238,9 @@ def test_purge_refuses_a_bad_duration() -> None:
     assert parse_duration("12h") == timedelta(hours=12)
 
 
-def test_a_sender_over_the_rate_limit_is_not_forwarded(world_and_url, database_url) -> None:
+def test_a_sender_over_the_rate_limit_is_not_forwarded(world_and_url, inbox_url) -> None:
     world, url = world_and_url
-    settings = settings_for(url, database_url, rate_limit_per_minute=3)
+    settings = settings_for(url, inbox_url, rate_limit_per_minute=3)
     with running_gateway(settings) as client:
         headers = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
         for i in range(5):
@@ -295,12 +290,12 @@ def test_fake_world_records_nothing_by_itself() -> None:
 
 
 def test_stopping_ends_the_dispatcher_without_cancelling_it_even_as_a_message_wakes_it(
-    database_url: str,
+    inbox_url: str,
 ) -> None:
     # On Python 3.11 a cancel that lands as the wake-up event is set can be swallowed by
     # asyncio.wait_for, and a shutdown then waits forever: stop() must end the loop itself.
     async def scenario() -> list[bool]:
-        store = InboxStore(make_inbox_engine(database_url))
+        store = InboxStore(make_inbox_engine(inbox_url))
 
         async def forget(sender: str, up_to_id: int | None = None) -> None:
             return None

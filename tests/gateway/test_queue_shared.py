@@ -2,50 +2,36 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 
-import psycopg
 import pytest
-from fakes.gateway import (
+from sqlalchemy import create_engine, text
+
+from gateway.inbox.models import GatewayBase
+from knowledge.db import upgrade
+from tests.databases import DB_PREFIX, recreate_pg_database
+from tests.fakes.gateway import (
     REDIS_URL,
     TG_SECRET,
     create_tables,
     fake_world,
-    redis_prefix,
     running_gateway,
     sender_of,
     settings_for,
     wait_for,
 )
-from sqlalchemy import create_engine, text
-
-from gateway.inbox.models import GatewayBase
-from knowledge.db import upgrade
-
-__all__ = ["redis_prefix"]  # a fixture
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
-# Parallel checkouts on one machine set their own prefix so their test databases never clash.
-DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
 
 
-ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
-
-
-def _fresh_database(name: str) -> str:
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh `dalil_test_gw` database with the inbox's tables."""
-    url = _fresh_database(DB_PREFIX + "_gw")
+    url = recreate_pg_database(DB_PREFIX + "_gw")
     create_tables(url)
     yield url
     engine = create_engine(url)
@@ -120,7 +106,7 @@ def test_language_and_rate_limits_are_shared_through_redis(postgres_url, redis_p
 
 
 def test_the_migration_creates_the_inbox_on_postgresql() -> None:
-    url = _fresh_database(DB_PREFIX + "_gw_migration")
+    url = recreate_pg_database(DB_PREFIX + "_gw_migration")
     upgrade(url)
     engine = create_engine(url)
     with engine.connect() as connection:

@@ -13,22 +13,6 @@ from typing import Any
 
 import pytest
 import yaml
-from fakes.gateway import (
-    PSEUDONYM_KEY,
-    TW_PUBLIC_URL,
-    TW_SID,
-    TW_TOKEN,
-    Harness,
-    create_tables,
-    database_url,
-    running_gateway,
-    sender_of,
-    settings_for,
-    wa_message,
-    wa_text,
-    wait_for,
-    world_and_url,
-)
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import create_engine, func, select
@@ -41,8 +25,21 @@ from gateway.app import create_app
 from gateway.inbox.store import InboxStore, make_inbox_engine, now
 from gateway.settings import GatewaySettings
 from knowledge.emergency import reminder_numbers, role_number
+from tests.fakes.gateway import (
+    PSEUDONYM_KEY,
+    TW_PUBLIC_URL,
+    TW_SID,
+    TW_TOKEN,
+    Harness,
+    create_tables,
+    running_gateway,
+    sender_of,
+    settings_for,
+    wa_message,
+    wa_text,
+    wait_for,
+)
 
-__all__ = ["database_url", "world_and_url"]
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = "172.30.0.10"
 
@@ -57,10 +54,10 @@ def chat(client: TestClient, sender: str, text: str = "bonjour", **headers: str)
 
 
 def test_rotating_sender_ids_does_not_escape_the_per_address_limit(
-    world_and_url, database_url
+    world_and_url, inbox_url
 ) -> None:
     _, url = world_and_url
-    settings = settings_for(url, database_url, rate_limit_per_minute=8, chat_ip_limit_per_minute=8)
+    settings = settings_for(url, inbox_url, rate_limit_per_minute=8, chat_ip_limit_per_minute=8)
     with running_gateway(settings) as client:
         # Eight fresh ids pass; the ninth, from the same address, is refused like a ninth message.
         assert [chat(client, f"rotating-{n}").status_code for n in range(8)] == [200] * 8
@@ -74,10 +71,10 @@ def test_rotating_sender_ids_does_not_escape_the_per_address_limit(
 
 @pytest.mark.parametrize("language", ["fr", "ar", "en", "es"])
 def test_the_429_is_a_polite_sentence_in_the_users_language(
-    world_and_url, database_url, language: str
+    world_and_url, inbox_url, language: str
 ) -> None:
     _, url = world_and_url
-    settings = settings_for(url, database_url, chat_ip_limit_per_minute=1)
+    settings = settings_for(url, inbox_url, chat_ip_limit_per_minute=1)
     with running_gateway(settings) as client:
         body = {"sender": "s", "text": "hello", "language": language}
         client.post("/api/v1/chat", json=body)
@@ -97,10 +94,10 @@ def test_the_429_is_a_polite_sentence_in_the_users_language(
 
 
 def test_rotating_x_forwarded_for_from_an_untrusted_peer_changes_nothing(
-    world_and_url, database_url
+    world_and_url, inbox_url
 ) -> None:
     _, url = world_and_url
-    settings = settings_for(url, database_url, chat_ip_limit_per_minute=3, trusted_proxies=NGINX)
+    settings = settings_for(url, inbox_url, chat_ip_limit_per_minute=3, trusted_proxies=NGINX)
     app = create_app(settings)
     with TestClient(app, client=("203.0.113.9", 4000)) as attacker:
         codes = [
@@ -111,10 +108,10 @@ def test_rotating_x_forwarded_for_from_an_untrusted_peer_changes_nothing(
 
 
 def test_behind_the_trusted_proxy_each_real_client_has_its_own_budget(
-    world_and_url, database_url
+    world_and_url, inbox_url
 ) -> None:
     _, url = world_and_url
-    settings = settings_for(url, database_url, chat_ip_limit_per_minute=2, trusted_proxies=NGINX)
+    settings = settings_for(url, inbox_url, chat_ip_limit_per_minute=2, trusted_proxies=NGINX)
     with TestClient(create_app(settings), client=(NGINX, 4000)) as proxy:
         first = [
             chat(proxy, f"a{n}", **{"X-Forwarded-For": "198.51.100.7"}).status_code
@@ -138,10 +135,10 @@ def test_the_deployment_trusts_only_nginx_which_overwrites_x_forwarded_for() -> 
     assert '"*"' not in procfile
 
 
-def test_turns_beyond_the_global_cap_are_refused_not_queued(world_and_url, database_url) -> None:
+def test_turns_beyond_the_global_cap_are_refused_not_queued(world_and_url, inbox_url) -> None:
     world, url = world_and_url
     world.rasa_delay = (0.8, 0.8)
-    settings = settings_for(url, database_url, chat_max_concurrent_turns=2)
+    settings = settings_for(url, inbox_url, chat_max_concurrent_turns=2)
     with running_gateway(settings) as client, ThreadPoolExecutor(4) as pool:
         codes = sorted(pool.map(lambda n: chat(client, f"c{n}").status_code, range(4)))
     assert codes == [200, 200, 429, 429]
@@ -149,12 +146,12 @@ def test_turns_beyond_the_global_cap_are_refused_not_queued(world_and_url, datab
 
 
 def test_twenty_fresh_ids_asking_for_a_person_open_only_the_allowed_handovers(
-    world_and_url, database_url
+    world_and_url, inbox_url
 ) -> None:
     _, url = world_and_url
-    engine = create_engine(database_url)
+    engine = create_engine(inbox_url)
     AdminBase.metadata.create_all(engine)
-    settings = settings_for(url, database_url, handover_ip_limit_per_hour=3)
+    settings = settings_for(url, inbox_url, handover_ip_limit_per_hour=3)
     with running_gateway(settings) as client:
         answers = [chat(client, f"h{n}", "/human_handover").json() for n in range(20)]
     with engine.connect() as connection:
@@ -230,17 +227,15 @@ def test_make_run_gives_the_processes_random_keys_and_procfile_has_no_token_defa
 # --- webhooks ------------------------------------------------------------------------------
 
 
-def test_a_webhook_replayed_after_the_purge_is_not_answered_again(
-    world_and_url, database_url
-) -> None:
+def test_a_webhook_replayed_after_the_purge_is_not_answered_again(world_and_url, inbox_url) -> None:
     world, url = world_and_url
     payload = wa_text("first time", wamid="wamid.REPLAY1")
-    settings = settings_for(url, database_url)
+    settings = settings_for(url, inbox_url)
     with running_gateway(settings) as client:
         assert Harness(world, client, settings).whatsapp(payload).status_code == 200
         wait_for(lambda: world.sent_texts("whatsapp") == ["echo:first time"])
     # `dalil purge` has since removed the message itself…
-    engine = make_inbox_engine(database_url)
+    engine = make_inbox_engine(inbox_url)
     asyncio.run(InboxStore(engine).purge_older_than(now() + timedelta(days=1)))
     engine.dispose()
     # …and a captured, validly signed request is sent again.
@@ -250,7 +245,7 @@ def test_a_webhook_replayed_after_the_purge_is_not_answered_again(
     assert world.rasa_texts() == ["first time"]
 
 
-def test_an_old_message_is_refused(world_and_url, database_url) -> None:
+def test_an_old_message_is_refused(world_and_url, inbox_url) -> None:
     world, url = world_and_url
     old = wa_message(
         {
@@ -260,8 +255,8 @@ def test_an_old_message_is_refused(world_and_url, database_url) -> None:
             "timestamp": str(int(time.time()) - 7 * 86400),
         }
     )
-    with running_gateway(settings_for(url, database_url)) as client:
-        harness = Harness(world, client, settings_for(url, database_url))
+    with running_gateway(settings_for(url, inbox_url)) as client:
+        harness = Harness(world, client, settings_for(url, inbox_url))
         assert harness.whatsapp(old).status_code == 200
         assert harness.whatsapp(wa_text("today", wamid="wamid.NEW")).status_code == 200
         wait_for(lambda: world.rasa_texts() == ["today"])
@@ -279,12 +274,12 @@ def _twilio_params() -> dict[str, str]:
     }
 
 
-def test_a_twilio_signature_for_a_forged_host_is_refused(world_and_url, database_url) -> None:
+def test_a_twilio_signature_for_a_forged_host_is_refused(world_and_url, inbox_url) -> None:
     _, url = world_and_url
     forged = "https://attacker.example/webhooks/twilio"
     params = _twilio_params()
     signature = RequestValidator(TW_TOKEN).compute_signature(forged, params)
-    with running_gateway(settings_for(url, database_url)) as client:
+    with running_gateway(settings_for(url, inbox_url)) as client:
         response = client.post(
             "/webhooks/twilio",
             data=params,
@@ -298,22 +293,22 @@ def test_a_twilio_signature_for_a_forged_host_is_refused(world_and_url, database
     assert response.status_code == 403
 
 
-def test_twilio_refuses_to_start_without_its_public_url(world_and_url, database_url) -> None:
+def test_twilio_refuses_to_start_without_its_public_url(world_and_url, inbox_url) -> None:
     _, url = world_and_url
     with pytest.raises(ValidationError, match="DALIL_TWILIO_PUBLIC_URL"):
-        settings_for(url, database_url, twilio_public_url=None)
+        settings_for(url, inbox_url, twilio_public_url=None)
 
 
 @pytest.mark.parametrize(("shared_key", "expected"), [("webhook-shared-key", 200), (None, 403)])
 def test_twilio_hmac_sha256_signatures_are_checked_with_the_shared_key(
-    world_and_url, database_url, shared_key: str | None, expected: int
+    world_and_url, inbox_url, shared_key: str | None, expected: int
 ) -> None:
     _, url = world_and_url
     params = _twilio_params()
     signature = RequestValidator("webhook-shared-key").compute_signature(
         TW_PUBLIC_URL, params, "HMAC_SHA256"
     )
-    settings = settings_for(url, database_url, twilio_webhook_shared_key=shared_key)
+    settings = settings_for(url, inbox_url, twilio_webhook_shared_key=shared_key)
     with running_gateway(settings) as client:
         response = client.post(
             "/webhooks/twilio",
@@ -336,23 +331,23 @@ def test_twilio_hmac_sha256_signatures_are_checked_with_the_shared_key(
 # --- the web conversation's id and pages -------------------------------------------------------------------------
 
 
-def test_api_docs_are_off_in_production_unless_enabled(world_and_url, database_url) -> None:
+def test_api_docs_are_off_in_production_unless_enabled(world_and_url, inbox_url) -> None:
     _, url = world_and_url
     secrets = {
         "session_secret": "a-production-session-secret",
         "rasa_token": "a-production-token",
         "pseudonym_key": "a-production-key",
     }
-    production = settings_for(url, database_url, environment="production", **secrets)
+    production = settings_for(url, inbox_url, environment="production", **secrets)
     with running_gateway(production) as client:
         assert [client.get(p).status_code for p in ("/docs", "/redoc", "/openapi.json")] == [
             404
         ] * 3
         assert client.get("/").headers["Strict-Transport-Security"].startswith("max-age=")
-    enabled = settings_for(url, database_url, environment="production", api_docs=True, **secrets)
+    enabled = settings_for(url, inbox_url, environment="production", api_docs=True, **secrets)
     with running_gateway(enabled) as client:
         assert client.get("/openapi.json").status_code == 200
-    with running_gateway(settings_for(url, database_url)) as client:
+    with running_gateway(settings_for(url, inbox_url)) as client:
         assert client.get("/docs").status_code == 200
         assert "Strict-Transport-Security" not in client.get("/").headers
 
@@ -360,12 +355,12 @@ def test_api_docs_are_off_in_production_unless_enabled(world_and_url, database_u
 @pytest.mark.parametrize(
     "path", ["/", "/admin/login", "/api/v1/chat", "/healthz", "/static/chat.js"]
 )
-def test_every_answer_carries_the_security_headers(world_and_url, database_url, path: str) -> None:
+def test_every_answer_carries_the_security_headers(world_and_url, inbox_url, path: str) -> None:
     _, url = world_and_url
-    engine = create_engine(database_url)
+    engine = create_engine(inbox_url)
     AdminBase.metadata.create_all(engine)
     engine.dispose()
-    with running_gateway(settings_for(url, database_url)) as client:
+    with running_gateway(settings_for(url, inbox_url)) as client:
         response = client.get(path)
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
@@ -397,16 +392,16 @@ class _Records(logging.Handler):
 
 
 def test_the_web_sender_id_never_appears_in_a_url_or_the_access_log(
-    world_and_url, database_url
+    world_and_url, inbox_url
 ) -> None:
     _, url = world_and_url
-    engine = create_engine(database_url)
+    engine = create_engine(inbox_url)
     AdminBase.metadata.create_all(engine)
     engine.dispose()
     secret_id = "b1946ac9-2f0c-4b47-9e59-secret-sender"
     captured = _Records()
     access = logging.getLogger("gateway.access")
-    with running_gateway(settings_for(url, database_url)) as client:
+    with running_gateway(settings_for(url, inbox_url)) as client:
         access.addHandler(captured)
         assert client.post("/api/v1/chat/inbox", json={"sender": secret_id}).status_code == 200
         assert chat(client, secret_id).status_code == 200
@@ -421,11 +416,11 @@ def test_the_web_sender_id_never_appears_in_a_url_or_the_access_log(
 
 
 def test_delete_my_data_tells_the_web_chat_to_start_a_new_conversation(
-    world_and_url, database_url
+    world_and_url, inbox_url
 ) -> None:
     _, url = world_and_url
-    create_tables(database_url)
-    with running_gateway(settings_for(url, database_url)) as client:
+    create_tables(inbox_url)
+    with running_gateway(settings_for(url, inbox_url)) as client:
         deleted = chat(client, "someone", "delete").json()
         normal = chat(client, "someone-else", "hello").json()
     assert deleted["new_conversation"] is True

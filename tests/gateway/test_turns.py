@@ -11,23 +11,11 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 import redis
-from fakes.gateway import (
-    REDIS_URL,
-    Harness,
-    database_url,
-    harness,
-    redis_prefix,
-    running_gateway,
-    sender_of,
-    settings_for,
-    world_and_url,
-)
 from redis.asyncio import Redis
 
-from dalil.devstack import free_port
+from bench.devstack import free_port
 from gateway.turns import LocalTurnLock, RedisTurnLock, turn_lock
-
-__all__ = ["database_url", "harness", "redis_prefix", "world_and_url"]
+from tests.fakes.gateway import REDIS_URL, Harness, running_gateway, sender_of, settings_for
 
 
 async def _overlaps(lock: LocalTurnLock | RedisTurnLock, senders: list[str]) -> list[str]:
@@ -202,13 +190,13 @@ def test_a_double_tap_in_the_web_chat_reaches_rasa_one_message_at_a_time(harness
 
 @pytest.mark.redis
 def test_two_gateways_send_rasa_one_message_of_a_conversation_at_a_time(
-    world_and_url: tuple, database_url: str, redis_prefix: str
+    world_and_url: tuple, inbox_url: str, redis_prefix: str
 ) -> None:
     world, url = world_and_url
     world.rasa_delay = (0.05, 0.1)
     settings = settings_for(
         url,
-        database_url,
+        inbox_url,
         redis_url=REDIS_URL,
         redis_key_prefix=redis_prefix,
         rate_limit_per_minute=1000,

@@ -6,16 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.browser import ARGS, CHROMIUM
-from fakes.gateway import create_tables, settings_for
-from fakes.providers import FakeWorld, build_app
-from fakes.server import LoopbackServer
 
-from gateway.app import create_app
 from knowledge.emergency import reminder_numbers
+from tests.fakes.browser import PHONE, web_chat
+from tests.fakes.providers import FakeWorld
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 360, "height": 740}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
@@ -23,26 +19,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 def site(tmp_path_factory) -> Iterator[tuple[str, FakeWorld]]:
     """The gateway on a real port, its Rasa a fake on loopback."""
     world = FakeWorld()
-    fake = LoopbackServer(build_app(world)).start()
-    database = f"sqlite:///{tmp_path_factory.mktemp('web') / 'gateway.db'}"
-    create_tables(database)
-    gateway = LoopbackServer(create_app(settings_for(fake.url, database)), lifespan=True).start()
-    yield gateway.url, world
-    gateway.stop()
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright."""
-    if not CHROMIUM.exists():
-        pytest.skip("apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+    with web_chat(world, tmp_path_factory.mktemp("web")) as url:
+        yield url, world
 
 
 def test_a_conversation_in_arabic_is_right_to_left_and_fits_a_phone(site, browser) -> None:
@@ -166,16 +144,10 @@ def test_after_delete_my_data_and_on_new_conversation_the_chat_takes_a_new_id(
 
 
 def test_a_client_over_the_limit_reads_a_polite_message(browser, tmp_path) -> None:
-    world = FakeWorld()
-    fake = LoopbackServer(build_app(world)).start()
-    database = f"sqlite:///{tmp_path / 'gateway.db'}"
-    create_tables(database)
-    settings = settings_for(fake.url, database, chat_ip_limit_per_minute=1)
-    gateway = LoopbackServer(create_app(settings), lifespan=True).start()
-    try:
+    with web_chat(FakeWorld(), tmp_path, chat_ip_limit_per_minute=1) as url:
         context = browser.new_context(locale="es-ES", viewport=PHONE)
         page = context.new_page()
-        page.goto(gateway.url)
+        page.goto(url)
         for text in ("hola", "otra vez"):
             # One message at a time, as a person writes: the page ignores Enter while it waits.
             answered = page.locator(".msg.bot").count()
@@ -194,6 +166,3 @@ def test_a_client_over_the_limit_reads_a_polite_message(browser, tmp_path) -> No
             )
         )
         context.close()
-    finally:
-        gateway.stop()
-        fake.stop()

@@ -5,19 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from fakes.gateway import (
-    Harness,
-    database_url,
-    harness,
-    running_gateway,
-    settings_for,
-    world_and_url,
-)
 
 from dalil.settings import project_url
 from gateway.routers.web import negotiate
-
-__all__ = ["database_url", "harness", "world_and_url"]
+from tests.fakes.gateway import Harness, running_gateway, settings_for
 
 
 @pytest.mark.parametrize(
@@ -81,9 +72,9 @@ def test_the_footer_links_to_the_source(harness: Harness, lang: str, text: str) 
     assert f'"source": "{text}"' in html  # the script's strings, for a change of language
 
 
-def test_the_source_link_is_a_setting(world_and_url: tuple[object, str], database_url: str) -> None:
+def test_the_source_link_is_a_setting(world_and_url: tuple[object, str], inbox_url: str) -> None:
     _, url = world_and_url
-    settings = settings_for(url, database_url, source_url="https://code.example.org/our-fork")
+    settings = settings_for(url, inbox_url, source_url="https://code.example.org/our-fork")
     with running_gateway(settings) as client:
         html = client.get("/").text
     assert 'href="https://code.example.org/our-fork"' in html

@@ -1,10 +1,8 @@
 """Fixtures: a migrated SQLite file and a migrated PostgreSQL database, empty and loaded."""
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -12,26 +10,9 @@ from sqlalchemy.orm import Session
 from knowledge.db import make_engine, make_session_factory, upgrade
 from knowledge.importer import import_content
 from knowledge.settings import CONTENT_DIR
+from tests.databases import DB_PREFIX, drop_pg_database, recreate_pg_database
 
-# Parallel checkouts on one machine set their own prefix so their test databases never clash.
-DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
-PG_ADMIN = os.environ.get("DALIL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_BASE = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
 BACKENDS = [pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
-
-
-def _recreate_pg_database(name: str) -> str:
-    """Drop and create a dedicated test database; return its SQLAlchemy URL."""
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{PG_BASE}/{name}"
-
-
-def _drop_pg_database(name: str) -> None:
-    """Remove a test database."""
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _migrated_url(backend: str, label: str, tmp: Path) -> Iterator[str]:
@@ -42,10 +23,10 @@ def _migrated_url(backend: str, label: str, tmp: Path) -> Iterator[str]:
         yield url
         return
     name = f"{DB_PREFIX}_kb_{label}"
-    url = _recreate_pg_database(name)
+    url = recreate_pg_database(name)
     upgrade(url)
     yield url
-    _drop_pg_database(name)
+    drop_pg_database(name)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

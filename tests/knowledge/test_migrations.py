@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from knowledge.db import make_engine, upgrade
-
-from .conftest import DB_PREFIX, _drop_pg_database, _recreate_pg_database
+from tests.databases import DB_PREFIX, drop_pg_database, recreate_pg_database
 
 
 @pytest.fixture
@@ -19,8 +18,8 @@ def url(backend: str, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'kb.db'}"
         return
     name = f"{DB_PREFIX}_kb_migrations"
-    yield _recreate_pg_database(name)
-    _drop_pg_database(name)
+    yield recreate_pg_database(name)
+    drop_pg_database(name)
 
 
 def test_a_phones_single_label_becomes_its_english_label(url: str) -> None:

@@ -6,7 +6,7 @@ import random
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from knowledge.bench import random_point
+from bench.nearest import point_row, random_point
 from knowledge.cities import cities
 from knowledge.geo import bounding_box, haversine_km
 from knowledge.models import City, ServicePoint
@@ -26,21 +26,7 @@ def test_nearest_equals_exhaustive_search(empty_session: Session) -> None:
     points = [(f"p{i}", *random_point(rng)) for i in range(3000)]
     empty_session.execute(
         insert(ServicePoint),
-        [
-            {
-                "id": pid,
-                "name": pid,
-                "organisation": "t",
-                "city_id": "rabat",
-                "address": "",
-                "lat": lat,
-                "lon": lon,
-                "approximate": False,
-                "uncertain": False,
-                "sources": [],
-            }
-            for pid, lat, lon in points
-        ],
+        [point_row(pid, "rabat", lat, lon) for pid, lat, lon in points],
     )
     for _ in range(25):
         lat, lon = random_point(rng)

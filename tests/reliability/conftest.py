@@ -7,21 +7,17 @@ skipped when pytest was not pointed at their folder (as in `make test`).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.providers import FakeWorld, build_app
-from fakes.server import LoopbackServer
-from reliability_env import WA_PHONE_ID, WA_SECRET, WA_VERSION
 
+from bench.devstack import Stack, latest_model, running_stack
 from bench.pg import create_database, drop_database, import_knowledge
-from dalil.devstack import Stack, latest_model, running_stack
-
-# Parallel checkouts on one machine set their own prefix so their test databases never clash.
-DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
-
+from tests.databases import DB_PREFIX
+from tests.fakes.gateway import fake_world
+from tests.fakes.providers import FakeWorld
+from tests.reliability.reliability_env import WA_PHONE_ID, WA_SECRET, WA_VERSION
 
 DATABASE = DB_PREFIX + "_reliability"
 
@@ -29,12 +25,8 @@ DATABASE = DB_PREFIX + "_reliability"
 @pytest.fixture(scope="session")
 def graph() -> Iterator[tuple[FakeWorld, str]]:
     """A fake Graph API (and other providers) on loopback, recording every send."""
-    world = FakeWorld()
-    server = LoopbackServer(build_app(world)).start()
-    try:
-        yield world, server.url
-    finally:
-        server.stop()
+    with fake_world() as value:
+        yield value
 
 
 @pytest.fixture(scope="session")
@@ -76,19 +68,3 @@ def stack(
     workdir: Path = tmp_path_factory.mktemp("reliability")
     with running_stack(workdir, database_url, extra_env=env) as started:
         yield started
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip heavy tests unless pytest was pointed at their folder (make test-reliability)."""
-    asked = " ".join(str(a) for a in config.args)
-    if os.environ.get("DALIL_HEAVY_TESTS") == "1":
-        return
-    for item in items:
-        folder = Path(str(item.fspath)).parent.name
-        if "heavy" in item.keywords and f"tests/{folder}" not in asked:
-            item.add_marker(pytest.mark.skip(reason=f"slow: run `pytest tests/{folder}`"))
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Declare the marker (pyproject's list belongs to the lead)."""
-    config.addinivalue_line("markers", "heavy: starts Rasa and runs minutes of load")

@@ -6,7 +6,6 @@ connection and then accepts them again. The gateway is never restarted.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -15,14 +14,13 @@ import httpx
 import pytest
 
 from actions.common import unavailable_text
+from bench.devstack import Stack
 from bench.pg import allow_connections
-from dalil.devstack import Stack
 from gateway.conversation import apology
 from knowledge.emergency import role_number
+from tests.databases import DB_PREFIX
 
 pytestmark = [pytest.mark.heavy, pytest.mark.timeout(600)]
-# Parallel checkouts on one machine set their own prefix so their test databases never clash.
-DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
 
 
 DATABASE = DB_PREFIX + "_reliability"

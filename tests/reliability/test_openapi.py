@@ -15,18 +15,18 @@ from typing import Any
 import pytest
 import schemathesis
 import uvicorn
-from fakes.gateway import settings_for
-from fakes.providers import FakeWorld, build_app
-from fakes.server import LoopbackServer
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
 )
 
-from dalil.devstack import free_port
+from bench.devstack import free_port
 from gateway.app import create_app
 from knowledge.db import upgrade
+from tests.fakes.gateway import settings_for
+from tests.fakes.providers import FakeWorld, build_app
+from tests.fakes.server import LoopbackServer
 
 pytestmark = pytest.mark.timeout(600)
 

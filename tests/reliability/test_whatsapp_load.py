@@ -22,12 +22,10 @@ from typing import Any
 
 import httpx
 import pytest
-from fakes.providers import FakeWorld
-from reliability_env import PSEUDONYM_KEY, WA_PHONE_ID, WA_SECRET
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dalil.devstack import Stack
+from bench.devstack import Stack
 from gateway.alerts.texts import SUBSCRIBE_PREFIX
 from gateway.channels.base import delayed_message
 from gateway.channels.whatsapp import WhatsAppChannel
@@ -36,6 +34,8 @@ from gateway.inbox.models import DONE, InboundMessage
 from gateway.insights.events import FEEDBACK_PAYLOAD
 from gateway.privacy import pseudonym
 from knowledge.db import make_engine
+from tests.fakes.providers import FakeWorld
+from tests.reliability.reliability_env import PSEUDONYM_KEY, WA_PHONE_ID, WA_SECRET
 
 pytestmark = [pytest.mark.heavy, pytest.mark.timeout(1200)]
 

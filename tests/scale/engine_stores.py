@@ -1,6 +1,6 @@
 """Run in the engine venv (.venv-rasa): build Rasa's stores from an endpoints file, use them.
 
-Usage: `.venv-rasa/bin/python engine_stores.py ENDPOINTS SENDER`; prints JSON describing the
+Usage: `PYTHONPATH=bot .venv-rasa/bin/python engine_stores.py ENDPOINTS SENDER`; prints JSON describing the
 stores and the tracker read back after saving one user message. Rasa-only imports.
 """
 
@@ -9,10 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from pathlib import Path
-
-# `rasa run` runs from bot/ and imports its custom tracker store from there.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bot"))
 
 
 async def main(path: str, sender: str) -> None:

@@ -9,9 +9,7 @@ and read a tracker on the local PostgreSQL, under a lock in the local Redis.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import uuid
 from pathlib import Path
 from typing import Any
@@ -25,10 +23,8 @@ from bench.pg import create_database, drop_database
 from dalil.settings import ROOT
 from gateway.settings import GatewaySettings
 from knowledge.settings import KnowledgeSettings
-
-# Parallel checkouts on one machine set their own prefix so their test databases never clash.
-DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
-
+from tests.databases import DB_PREFIX
+from tests.engine import run_engine_script
 
 DEPLOY = ROOT / "deploy"
 ENDPOINTS = ROOT / "bot" / "endpoints.postgres.yml"
@@ -108,8 +104,6 @@ def tracker_database() -> Any:
 @pytest.mark.usefixtures("tracker_database")
 def test_rasa_builds_postgres_tracker_and_redis_lock_stores_from_the_endpoints_file() -> None:
     env = {
-        **os.environ,
-        "RASA_TELEMETRY_ENABLED": "false",
         "DALIL_RASA_ACTION_URL": "http://127.0.0.1:5055/webhook",
         "DALIL_RASA_NLG_URL": "http://127.0.0.1:8000/nlg",
         "DALIL_RASA_TRACKER_URL": f"postgresql://root@127.0.0.1:5432/{TRACKER_DB}",
@@ -121,16 +115,11 @@ def test_rasa_builds_postgres_tracker_and_redis_lock_stores_from_the_endpoints_f
     }
     assert endpoint_variables() <= set(env)
     sender = f"deploy-check-{uuid.uuid4().hex[:8]}"
-    done = subprocess.run(
-        [
-            str(ROOT / ".venv-rasa" / "bin" / "python"),
-            str(Path(__file__).with_name("engine_stores.py")),
-            str(ENDPOINTS),
-            sender,
-        ],
+    done = run_engine_script(
+        Path(__file__).with_name("engine_stores.py"),
+        str(ENDPOINTS),
+        sender,
         env=env,
-        capture_output=True,
-        text=True,
         timeout=240,
         check=False,
     )

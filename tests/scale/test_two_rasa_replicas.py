@@ -10,7 +10,6 @@ Redis lock store (not atomic across processes) once failed a double-tapped turn 
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,18 +18,16 @@ from typing import Any
 import httpx
 import pytest
 import redis
-from fakes.server import LoopbackServer
-from rrproxy import round_robin_app
 
+from bench.devstack import Stack, free_port, latest_model
 from bench.pg import create_database, drop_database, import_knowledge
-from dalil.devstack import Stack, free_port, latest_model
 from gateway.conversation import apology
 from gateway.privacy import pseudonym
+from tests.databases import DB_PREFIX
+from tests.fakes.server import LoopbackServer
+from tests.scale.rrproxy import round_robin_app
 
 pytestmark = [pytest.mark.heavy, pytest.mark.timeout(1500)]
-
-# Parallel checkouts on one machine set their own prefix so their test databases never clash.
-DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
 
 
 TRACKER_DB = DB_PREFIX + "_rasa_tracker"
@@ -49,7 +46,7 @@ TEXTS = [
     "formation professionnelle",
     "au revoir",
 ]
-PSEUDONYM_KEY = "e2e-pseudonym-key"  # dalil.devstack's
+PSEUDONYM_KEY = "e2e-pseudonym-key"  # bench.devstack's
 
 
 @pytest.fixture

@@ -4,18 +4,15 @@ publishing one's own draft."""
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Iterator
 
-import pytest
 import redis
-from admin_harness import EMAILS, PASSWORD, csrf_of, login, make_settings
 from fastapi.testclient import TestClient
 
 from gateway.admin.security import SESSION_COOKIE, LoginLimiter, MemoryFailures
 from gateway.app import create_app
+from tests.fakes.gateway import REDIS_URL
+from tests.gateway.accounts import EMAILS, PASSWORD, csrf_of, draft_answer, login, make_settings
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
 PROXY = "10.0.0.2"
 
 
@@ -73,17 +70,6 @@ def test_the_wait_doubles_with_each_failure_and_is_capped() -> None:
     assert limiter.wait_seconds(ip="5.6.7.8", account="a@b") == 0
 
 
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    prefix = f"dalil-test-{uuid.uuid4().hex[:8]}:"
-    yield prefix
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
-
-
 def test_replicas_share_the_login_limit_through_redis(database_url: str, redis_prefix: str) -> None:
     settings = make_settings(
         database_url,
@@ -130,16 +116,7 @@ def test_only_admins_see_and_end_sessions(client: TestClient) -> None:
 
 def _own_draft(client: TestClient, token: str) -> int:
     h = {"X-CSRF-Token": token}
-    draft = client.post(
-        "/api/v1/admin/drafts",
-        headers=h,
-        json={
-            "kind": "topic_translation",
-            "entity_id": "housing",
-            "language": "en",
-            "payload": {"short_answer": "An answer nobody else checked."},
-        },
-    )
+    draft = draft_answer(client, token, {"short_answer": "An answer nobody else checked."})
     assert draft.status_code == 201, draft.text
     draft_id = int(draft.json()["id"])
     assert client.post(f"/api/v1/admin/drafts/{draft_id}/submit", headers=h).status_code == 200

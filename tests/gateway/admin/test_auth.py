@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from admin_harness import EMAILS, PASSWORD, csrf_of, login, make_settings
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 from gateway.admin.models import AuditEntry
 from gateway.admin.security import SESSION_COOKIE
 from gateway.app import create_app
+from tests.gateway.accounts import EMAILS, PASSWORD, csrf_of, draft_answer, login, make_settings
 
 # (method, path, permission needed); POSTs carry a valid CSRF token so only the role decides.
 PAGES = [
@@ -60,16 +60,7 @@ def test_anonymous_pages_redirect_to_login_and_api_answers_401(client: TestClien
 
 def test_editor_cannot_publish_nor_roll_back(client: TestClient) -> None:
     token = login(client, "editor")
-    draft = client.post(
-        "/api/v1/admin/drafts",
-        json={
-            "kind": "topic_translation",
-            "entity_id": "housing",
-            "language": "en",
-            "payload": {"short_answer": "Edited."},
-        },
-        headers={"X-CSRF-Token": token},
-    )
+    draft = draft_answer(client, token, {"short_answer": "Edited."})
     assert draft.status_code == 201
     draft_id = draft.json()["id"]
     assert (
@@ -109,16 +100,7 @@ def test_a_post_without_the_session_csrf_token_is_refused(
         data["csrf_token"] = token
     response = client.post("/admin/topics/housing/en", data=data)
     assert response.status_code == 403
-    api = client.post(
-        "/api/v1/admin/drafts",
-        json={
-            "kind": "topic_translation",
-            "entity_id": "housing",
-            "language": "en",
-            "payload": {"short_answer": "x"},
-        },
-        headers={} if token is None else {"X-CSRF-Token": token},
-    )
+    api = draft_answer(client, token, {"short_answer": "x"})
     assert api.status_code == 403
     with Session(engine) as session:
         assert (

@@ -5,17 +5,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import uvicorn
-from admin_harness import EMAILS, PASSWORD, make_settings
-from fakes.browser import ARGS, CHROMIUM
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from dalil.devstack import free_port
+from bench.devstack import free_port
 from gateway.app import create_app
 from knowledge.repository import find_service_points
+from tests.fakes.browser import CHROMIUM
+from tests.gateway.accounts import log_in_page, make_settings
 
 NEW_NUMBER = "+212537771234"
 
@@ -57,43 +58,32 @@ def _phone(engine: Engine) -> str:
 
 
 def test_editor_draft_published_by_admin_reaches_the_repository(
-    server: str, engine: Engine
+    server: str, engine: Engine, browser: Any
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     old = _phone(engine)
     assert old != NEW_NUMBER
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            editor = browser.new_page()
-            editor.goto(f"{server}/admin/service-points/unhcr_rabat")
-            editor.get_by_label("E-mail address").fill(EMAILS["editor"])
-            editor.get_by_label("Password").fill(PASSWORD)
-            editor.get_by_role("button", name="Log in").click()
-            editor.wait_for_url("**/admin/service-points/unhcr_rabat")
-            phones = editor.get_by_label("Phones", exact=False)
-            phones.fill(phones.input_value().replace(old, NEW_NUMBER))
-            editor.get_by_label("Note for the reviewer").fill("Number checked by phone today")
-            editor.get_by_role("button", name="Save draft").click()
-            editor.wait_for_url("**/admin/drafts/*")
-            assert any(NEW_NUMBER in t for t in editor.locator("pre.diff ins").all_inner_texts())
-            editor.get_by_role("button", name="Submit for review").click()
-            assert editor.locator("#draft-status").inner_text() == "submitted"
-            draft_url = editor.url
-            assert _phone(engine) == old  # not published yet
+    editor = browser.new_page()
+    editor.goto(f"{server}/admin/service-points/unhcr_rabat")
+    log_in_page(editor, "editor")
+    editor.wait_for_url("**/admin/service-points/unhcr_rabat")
+    phones = editor.get_by_label("Phones", exact=False)
+    phones.fill(phones.input_value().replace(old, NEW_NUMBER))
+    editor.get_by_label("Note for the reviewer").fill("Number checked by phone today")
+    editor.get_by_role("button", name="Save draft").click()
+    editor.wait_for_url("**/admin/drafts/*")
+    assert any(NEW_NUMBER in t for t in editor.locator("pre.diff ins").all_inner_texts())
+    editor.get_by_role("button", name="Submit for review").click()
+    assert editor.locator("#draft-status").inner_text() == "submitted"
+    draft_url = editor.url
+    assert _phone(engine) == old  # not published yet
 
-            admin = browser.new_context().new_page()
-            admin.goto(f"{server}/admin/login")
-            admin.get_by_label("E-mail address").fill(EMAILS["admin"])
-            admin.get_by_label("Password").fill(PASSWORD)
-            admin.get_by_role("button", name="Log in").click()
-            admin.wait_for_url("**/admin/")
-            admin.goto(f"{server}/admin/drafts")
-            admin.get_by_role("link", name=draft_url.rsplit("/", 1)[1], exact=True).click()
-            admin.get_by_role("button", name="Publish").click()
-            assert admin.locator("#draft-status").inner_text() == "published"
-        finally:
-            browser.close()
+    admin = browser.new_context().new_page()
+    admin.goto(f"{server}/admin/login")
+    log_in_page(admin, "admin")
+    admin.wait_for_url("**/admin/")
+    admin.goto(f"{server}/admin/drafts")
+    admin.get_by_role("link", name=draft_url.rsplit("/", 1)[1], exact=True).click()
+    admin.get_by_role("button", name="Publish").click()
+    assert admin.locator("#draft-status").inner_text() == "published"
     # The very read path the actions use, on a new session: no restart, no cache.
     assert _phone(engine) == NEW_NUMBER

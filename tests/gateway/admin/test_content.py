@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 
-from admin_harness import login, make_settings
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -15,6 +13,7 @@ from gateway.admin.models import AuditEntry, Revision
 from gateway.app import create_app
 from knowledge.models import TopicTranslation
 from knowledge.repository import find_service_points, get_topic_answer
+from tests.gateway.accounts import draft_answer, login, make_settings, point_form
 
 NEW_NUMBER = "+212537771234"
 
@@ -25,27 +24,12 @@ def _statuses(engine: Engine, topic: str) -> dict[str, str]:
         return {r.language: r.translation_status for r in rows}
 
 
-def _point_form(client: TestClient, point_id: str) -> dict[str, str]:
-    """The edit form's current values, as a browser would submit them."""
-    html = client.get(f"/admin/service-points/{point_id}").text
-    data: dict[str, str] = {}
-    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
-        data[name] = value
-    for name, value in re.findall(
-        r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S
-    ):
-        data[name] = value
-    for name in re.findall(r'<input type="checkbox" name="([^"]+)" checked', html):
-        data[name] = "on"
-    return {k: html_lib.unescape(v) for k, v in data.items()}
-
-
 def test_an_edit_reaches_users_only_after_an_admin_publishes_it(
     database_url: str, engine: Engine
 ) -> None:
     with TestClient(_app(database_url), follow_redirects=False) as editor:
         login(editor, "editor")
-        form = _point_form(editor, "unhcr_rabat")
+        form = point_form(editor, "unhcr_rabat")
         form["phones"] = form["phones"].replace("+212537545400", NEW_NUMBER)
         saved = editor.post("/admin/service-points/unhcr_rabat", data=form)
         assert saved.status_code == 303
@@ -86,16 +70,7 @@ def _app(database_url: str) -> FastAPI:
 
 def _publish_topic(client: TestClient, token: str, topic: str, language: str, payload: dict) -> int:
     h = {"X-CSRF-Token": token}
-    draft = client.post(
-        "/api/v1/admin/drafts",
-        headers=h,
-        json={
-            "kind": "topic_translation",
-            "entity_id": topic,
-            "language": language,
-            "payload": payload,
-        },
-    )
+    draft = draft_answer(client, token, payload, topic=topic, language=language)
     assert draft.status_code == 201, draft.text
     draft_id = draft.json()["id"]
     assert client.post(f"/api/v1/admin/drafts/{draft_id}/submit", headers=h).status_code == 200
@@ -163,7 +138,7 @@ def test_revision_diff_and_rollback(client: TestClient, engine: Engine) -> None:
 
 def test_invalid_phone_number_is_refused_with_the_field_named(client: TestClient) -> None:
     login(client, "editor")
-    form = _point_form(client, "unhcr_rabat")
+    form = point_form(client, "unhcr_rabat")
     form["phones"] = "0537 54 54 00"
     response = client.post("/admin/service-points/unhcr_rabat", data=form)
     assert response.status_code == 422
@@ -173,16 +148,7 @@ def test_invalid_phone_number_is_refused_with_the_field_named(client: TestClient
 def test_a_draft_must_be_submitted_before_it_is_published(client: TestClient) -> None:
     token = login(client, "admin")
     h = {"X-CSRF-Token": token}
-    draft = client.post(
-        "/api/v1/admin/drafts",
-        headers=h,
-        json={
-            "kind": "topic_translation",
-            "entity_id": "housing",
-            "language": "en",
-            "payload": {"short_answer": "x"},
-        },
-    )
+    draft = draft_answer(client, token, {"short_answer": "x"})
     assert (
         client.post(f"/api/v1/admin/drafts/{draft.json()['id']}/publish", headers=h).status_code
         == 403

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from admin_harness import login, make_settings
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
-from test_content import _point_form
 from typer.testing import CliRunner, Result
 
 from gateway.admin.content import ContentProblem, publish_eligibility
@@ -22,6 +20,7 @@ from knowledge.cli import kb_app
 from knowledge.models import EligibilityRule, ServicePoint
 from knowledge.settings import CONTENT_DIR
 from knowledge.writer import eligibility_doc
+from tests.gateway.accounts import login, make_settings, point_form
 
 runner = CliRunner()
 # A number no topic text repeats: validation requires every number written in prose to be a
@@ -36,7 +35,7 @@ def _publish_phone(database_url: str, new_number: str) -> None:
     """An editor corrects UNHCR Rabat's first phone in the admin pages; an admin publishes it."""
     with TestClient(create_app(make_settings(database_url)), follow_redirects=False) as editor:
         login(editor, "editor")
-        form = _point_form(editor, "ampf_rabat")
+        form = point_form(editor, "ampf_rabat")
         form["phones"] = form["phones"].replace(OLD_NUMBER, new_number)
         draft = editor.post("/admin/service-points/ampf_rabat", data=form).headers["location"]
         editor.post(f"{draft}/submit", data={"csrf_token": form["csrf_token"]})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from admin_harness import csrf_of, login
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -14,6 +13,7 @@ from gateway.admin.recheck import recheck_list
 from knowledge.content import today
 from knowledge.models import FactServed, ServicePoint
 from knowledge.served import record_served
+from tests.gateway.accounts import csrf_of, login
 
 OFTEN, SOMETIMES, LONG_AGO, CHECKED = "unhcr_rabat", "omdh_rabat", "foo_rabat", "caritas_rabat"
 

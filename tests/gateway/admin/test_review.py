@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from admin_harness import csrf_of, login, make_settings
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -16,6 +15,7 @@ from gateway.admin.models import UnansweredQuestion
 from gateway.admin.review import annotate, group_questions
 from gateway.admin.unanswered import record_unanswered
 from gateway.app import create_app
+from tests.gateway.accounts import csrf_of, login, make_settings
 
 
 @pytest.fixture

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from admin_harness import login
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from gateway.admin.scrub import scrub
 from gateway.admin.unanswered import record_unanswered, unanswered_from_tracker
+from tests.gateway.accounts import login
 
 
 @pytest.mark.parametrize(

@@ -14,18 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-from admin_harness import login
-from fakes.gateway import (
-    TW_PUBLIC_URL,
-    fake_world,
-    sender_of,
-    settings_for,
-    wa_message,
-    wa_sign,
-    wa_text,
-    wait_for,
-)
-from fakes.providers import FakeWorld, dumps_like_meta
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
@@ -38,6 +26,19 @@ from gateway.app import create_app
 from gateway.channels import build_channels
 from gateway.inbox.models import Contact
 from gateway.settings import GatewaySettings
+from tests.fakes.gateway import (
+    TW_PUBLIC_URL,
+    fake_world,
+    sender_of,
+    settings_for,
+    wa_envelope,
+    wa_message,
+    wa_sign,
+    wa_text,
+    wait_for,
+)
+from tests.fakes.providers import FakeWorld, dumps_like_meta
+from tests.gateway.accounts import draft_answer, login
 
 WA_USER = "212600000001"
 TG_USER = 777001
@@ -182,17 +183,12 @@ def publish_change(gw: Gateway) -> int:
     client = gw.client
     token = login(client, "editor")
     h = {"X-CSRF-Token": token}
-    draft = client.post(
-        "/api/v1/admin/drafts",
-        headers=h,
-        json={
-            "kind": "topic_translation",
-            "entity_id": "health_care",
-            "language": "fr",
-            "payload": {
-                "short_answer": "Les soins de santé primaires sont gratuits dans les centres publics."
-            },
-        },
+    draft = draft_answer(
+        client,
+        token,
+        {"short_answer": "Les soins de santé primaires sont gratuits dans les centres publics."},
+        topic="health_care",
+        language="fr",
     )
     assert draft.status_code == 201, draft.text
     assert (
@@ -280,37 +276,19 @@ def test_opt_in_everywhere_then_a_published_change_reaches_each_subscriber_once(
 
     # Meta's status webhook for the template (our callback data echoed) is stored and shown.
     wamid = f"wamid.out{len(world.whatsapp)}"
-    status = {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "1",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {
-                                "display_phone_number": "15550001234",
-                                "phone_number_id": "106540352242922",
-                            },
-                            "statuses": [
-                                {
-                                    "id": wamid,
-                                    "status": "read",
-                                    "timestamp": "1717000100",
-                                    "recipient_id": WA_USER,
-                                    "biz_opaque_callback_data": wa_new[0][
-                                        "biz_opaque_callback_data"
-                                    ],
-                                }
-                            ],
-                        },
-                    }
-                ],
-            }
-        ],
-    }
+    status = wa_envelope(
+        {
+            "statuses": [
+                {
+                    "id": wamid,
+                    "status": "read",
+                    "timestamp": "1717000100",
+                    "recipient_id": WA_USER,
+                    "biz_opaque_callback_data": wa_new[0]["biz_opaque_callback_data"],
+                }
+            ],
+        }
+    )
     gw.whatsapp(status)
     # Twilio's StatusCallback (signed over the URL with our row id) is stored too.
     callback = sms_new[0]["StatusCallback"]
@@ -485,7 +463,7 @@ def test_a_broadcast_needs_a_second_admin_and_counts_its_audience_first(
         client.post(f"/api/v1/admin/alerts/{broadcast['id']}/approve", headers=h).status_code == 409
     )
     page = client.get("/admin/login")
-    from admin_harness import csrf_of
+    from tests.gateway.accounts import csrf_of
 
     client.post(
         "/admin/login",

@@ -6,8 +6,9 @@ import html as html_lib
 import re
 
 import pytest
-from admin_harness import login
 from fastapi.testclient import TestClient
+
+from tests.gateway.accounts import login
 
 NEW_NUMBER = "+212537000111"
 

@@ -6,9 +6,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from admin_harness import csrf_of, login
-from fakes.gateway import fake_world, sender_of, settings_for, wa_text, wait_for
-from fakes.providers import FakeWorld, dumps_like_meta
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
@@ -17,6 +14,9 @@ from gateway.admin.models import Handover, HandoverMessage
 from gateway.alerts import window
 from gateway.app import create_app
 from gateway.inbox.models import Contact
+from tests.fakes.gateway import fake_world, sender_of, settings_for, wa_text, wait_for
+from tests.fakes.providers import FakeWorld, dumps_like_meta
+from tests.gateway.accounts import csrf_of, login
 
 WA_USER = "212600000009"
 
@@ -37,7 +37,7 @@ def running(
 
 
 def _post_whatsapp(client: TestClient, text: str, wamid: str) -> None:
-    from fakes.gateway import wa_sign
+    from tests.fakes.gateway import wa_sign
 
     body = dumps_like_meta(wa_text(text, wamid=wamid, wa_id=WA_USER))
     headers = {"Content-Type": "application/json", "X-Hub-Signature-256": wa_sign(body)}

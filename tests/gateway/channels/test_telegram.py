@@ -6,9 +6,9 @@ import json
 import time
 
 import pytest
-from fakes.gateway import TG_TOKEN, Harness, sender_of, wait_for
 
 from gateway.channels.base import only_text_message
+from tests.fakes.gateway import TG_TOKEN, Harness, sender_of, wait_for
 
 CHAT = 777000111
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from fakes.gateway import TW_PUBLIC_URL, TW_SID, TW_TOKEN, Harness, sender_of, wait_for
-from fakes.providers import basic_auth
 from twilio.request_validator import RequestValidator
 
 from gateway.channels.base import only_text_message
+from tests.fakes.gateway import TW_PUBLIC_URL, TW_SID, TW_TOKEN, Harness, sender_of, wait_for
+from tests.fakes.providers import basic_auth
 
 USER = "whatsapp:+212600000002"
 BOT = "whatsapp:+14155238886"

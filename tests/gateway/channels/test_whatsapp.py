@@ -5,21 +5,22 @@ from __future__ import annotations
 import json
 
 import pytest
-from fakes.gateway import (
+
+from gateway.channels.base import delayed_message, only_text_message
+from knowledge.emergency import role_number
+from tests.fakes.gateway import (
     WA_PHONE_ID,
     WA_TOKEN,
     WA_VERIFY,
     WA_VERSION,
     Harness,
     sender_of,
+    wa_envelope,
     wa_message,
     wa_sign,
     wa_text,
     wait_for,
 )
-
-from gateway.channels.base import delayed_message, only_text_message
-from knowledge.emergency import role_number
 
 PHONE = "212600000001"
 
@@ -176,41 +177,25 @@ def test_media_answer_uses_the_conversation_language(harness: Harness) -> None:
 
 
 def test_status_callbacks_are_acknowledged_and_never_reach_rasa(harness: Harness) -> None:
-    payload = {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "102290129340398",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {
-                                "display_phone_number": "15550001234",
-                                "phone_number_id": WA_PHONE_ID,
-                            },
-                            "statuses": [
-                                {
-                                    "id": "wamid.S1",
-                                    "status": "read",
-                                    "timestamp": "1717000001",
-                                    "recipient_id": PHONE,
-                                },
-                                {
-                                    "id": "wamid.S2",
-                                    "status": "failed",
-                                    "timestamp": "1717000002",
-                                    "recipient_id": PHONE,
-                                    "errors": [{"code": 131047, "title": "Re-engagement message"}],
-                                },
-                            ],
-                        },
-                    }
-                ],
-            }
-        ],
-    }
+    payload = wa_envelope(
+        {
+            "statuses": [
+                {
+                    "id": "wamid.S1",
+                    "status": "read",
+                    "timestamp": "1717000001",
+                    "recipient_id": PHONE,
+                },
+                {
+                    "id": "wamid.S2",
+                    "status": "failed",
+                    "timestamp": "1717000002",
+                    "recipient_id": PHONE,
+                    "errors": [{"code": 131047, "title": "Re-engagement message"}],
+                },
+            ],
+        }
+    )
     assert harness.whatsapp(payload).status_code == 200
     harness.whatsapp(wa_text("after", wamid="wamid.after"))
     wait_for(lambda: harness.world.rasa)
@@ -335,11 +320,11 @@ def test_rasa_outage_tells_the_user_once_then_answers(harness: Harness) -> None:
     assert role_number("ambulance") in delayed_message("ar")
 
 
-def test_a_channel_without_secrets_answers_404(world_and_url, database_url) -> None:
-    from fakes.gateway import running_gateway, settings_for
+def test_a_channel_without_secrets_answers_404(world_and_url, inbox_url) -> None:
+    from tests.fakes.gateway import running_gateway, settings_for
 
     _, url = world_and_url
-    settings = settings_for(url, database_url, whatsapp_app_secret=None)
+    settings = settings_for(url, inbox_url, whatsapp_app_secret=None)
     with running_gateway(settings) as client:
         assert client.post("/webhooks/whatsapp", content=b"{}").status_code == 404
         assert client.get("/webhooks/whatsapp", params={"hub.mode": "subscribe"}).status_code == 404

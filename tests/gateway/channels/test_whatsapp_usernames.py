@@ -10,31 +10,29 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from typing import Any
 
-import psycopg
 import pytest
-from fakes.gateway import (
-    WA_PHONE_ID,
+from sqlalchemy import create_engine, select
+
+from gateway.inbox.models import Contact, InboundMessage, SenderAlias
+from tests.databases import DB_PREFIX, drop_pg_database, recreate_pg_database
+from tests.fakes.gateway import (
     Harness,
     create_tables,
     running_gateway,
     sender_of,
     settings_for,
+    wa_envelope,
     wa_text,
     wait_for,
 )
-from fakes.providers import FakeWorld
-from sqlalchemy import create_engine, select
-
-from gateway.inbox.models import Contact, InboundMessage, SenderAlias
+from tests.fakes.providers import FakeWorld
 
 PHONE = "212600000077"
 BSUID = "MA.1502576394655843"
 USERNAME = "@amina.rabat"
-ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def wa_user_message(
@@ -57,36 +55,12 @@ def wa_user_message(
         contact["wa_id"] = phone or ""
     if bsuid:
         contact["user_id"] = bsuid
-    return _envelope(
+    return wa_envelope(
         {
             "contacts": [contact],
             "messages": [{**ids, "timestamp": str(int(time.time())), **message}],
         }
     )
-
-
-def _envelope(value: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "102290129340398",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {
-                                "display_phone_number": "15550001234",
-                                "phone_number_id": WA_PHONE_ID,
-                            },
-                            **value,
-                        },
-                    }
-                ],
-            }
-        ],
-    }
 
 
 def text(body: str, wamid: str) -> dict[str, Any]:
@@ -166,7 +140,7 @@ def test_a_batch_with_one_malformed_message_is_acknowledged_and_the_others_answe
 def test_malformed_items_in_a_signed_delivery_are_acknowledged_not_resent(
     harness: Harness, value: dict[str, Any]
 ) -> None:
-    assert harness.whatsapp(_envelope(value)).status_code == 200
+    assert harness.whatsapp(wa_envelope(value)).status_code == 200
     harness.whatsapp(wa_text("after", wamid="wamid.after"))
     wait_for(lambda: harness.world.rasa)
     assert harness.world.rasa_texts() == ["after"]
@@ -182,7 +156,8 @@ def test_a_status_carrying_only_a_bsuid_is_accepted(harness: Harness) -> None:
     }
     contacts = [{"profile": {"username": USERNAME}, "wa_id": "", "user_id": BSUID}]
     assert (
-        harness.whatsapp(_envelope({"contacts": contacts, "statuses": [status]})).status_code == 200
+        harness.whatsapp(wa_envelope({"contacts": contacts, "statuses": [status]})).status_code
+        == 200
     )
     harness.whatsapp(wa_text("after", wamid="wamid.after2"))
     wait_for(lambda: harness.world.rasa)
@@ -221,7 +196,7 @@ def test_a_bsuid_change_reported_by_a_system_message_keeps_the_conversation(
             "user_id": new_bsuid,
         },
     }
-    assert harness.whatsapp(_envelope({"messages": [change]})).status_code == 200
+    assert harness.whatsapp(wa_envelope({"messages": [change]})).status_code == 200
     harness.whatsapp(wa_user_message(text("deux", "wamid.C2"), phone=None, bsuid=new_bsuid))
     wait_for(lambda: len(harness.world.whatsapp) == 2)
     assert [m["sender"] for m in harness.world.rasa] == [sender_of("wa", BSUID)] * 2
@@ -235,19 +210,15 @@ def test_delete_my_data_removes_both_identifiers_data(harness: Harness) -> None:
 @pytest.mark.postgres
 def test_switch_and_deletion_on_postgresql(world_and_url: tuple[FakeWorld, str]) -> None:
     world, url = world_and_url
-    database = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test") + "_wa_alias"
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        c.execute(f'CREATE DATABASE "{database}"')
-    database_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}"
+    database = DB_PREFIX + "_wa_alias"
+    database_url = recreate_pg_database(database)
     create_tables(database_url)
     settings = settings_for(url, database_url)
     try:
         with running_gateway(settings) as client:
             _switch_then_delete(Harness(world, client, settings))
     finally:
-        with psycopg.connect(ADMIN_DSN, autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        drop_pg_database(database)
 
 
 def _switch_then_delete(harness: Harness) -> None:

@@ -19,9 +19,6 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from actionkit import DOMAIN, MONDAY_MORNING, make_tracker
-from admin_harness import make_settings
-from fakes.server import LoopbackServer
 from rasa_sdk.executor import CollectingDispatcher
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -34,9 +31,12 @@ from actions.emergency import ActionEmergency
 from actions.handover import ActionHandover
 from actions.service_points import ActionServicePoints
 from actions.topics import ActionAnswerTopic
-from dalil.devstack import free_port
+from bench.devstack import free_port
 from gateway.app import create_app
 from knowledge.db import make_engine, make_session_factory
+from tests.actions.actionkit import DOMAIN, MONDAY_MORNING, make_tracker
+from tests.fakes.server import LoopbackServer
+from tests.gateway.accounts import make_settings
 
 # Messages the scripted model "understands": text → (intent, slots, action or utter_ response).
 FAIL = "/rasa_fails"

@@ -7,7 +7,6 @@ import logging
 import re
 
 import pytest
-from scripted import FAIL, Stack
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from gateway.conversation import Reply
 from gateway.insights.events import REPHRASE_PAYLOAD, classify, feedback_payload
 from gateway.insights.models import FeedbackEvent, TurnEvent
 from gateway.privacy import pseudonym
+from tests.gateway.insights.scripted import FAIL, Stack
 
 POINTS = '/find_service_point{"topic":"health_care","city":"rabat"}'
 PROMPT = "Cette réponse vous a-t-elle aidé ?"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
-from admin_harness import EMAILS, PASSWORD
-from fakes.browser import ARGS, CHROMIUM
-from scripted import Stack
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from gateway.insights.models import TurnEvent
+from tests.fakes.browser import CHROMIUM
+from tests.gateway.accounts import log_in_page
+from tests.gateway.insights.scripted import Stack
 
 pytestmark = [
     pytest.mark.browser,
@@ -54,10 +55,8 @@ def shown(page, table: str) -> dict[str, tuple[str, str]]:  # type: ignore[no-un
 
 
 def test_insights_page_in_french_and_arabic_matches_the_events(
-    stack: Stack, engine: Engine, tmp_path: Path
+    stack: Stack, engine: Engine, tmp_path: Path, browser: Any
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     for sender, text, language in SCRIPT:
         stack.say(sender, text, language=language)
     by_topic, by_outcome, by_language = (
@@ -68,54 +67,45 @@ def test_insights_page_in_french_and_arabic_matches_the_events(
     assert by_topic["health_care"] == (6, 6) and by_topic["asylum"] == (10, 5)
     assert by_outcome["emergency"] == (2, 2)
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.goto(f"{stack.url}/admin/insights?ui=fr")
-            page.get_by_label("E-mail address").fill(EMAILS["staff"])
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            page.wait_for_url("**/admin/insights")
-            page.goto(f"{stack.url}/admin/insights?ui=fr")
-            assert page.locator("h1").inner_text() == "Statistiques"
-            assert page.locator("html").get_attribute("dir") == "ltr"
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(f"{stack.url}/admin/insights?ui=fr")
+    log_in_page(page, "staff")
+    page.wait_for_url("**/admin/insights")
+    page.goto(f"{stack.url}/admin/insights?ui=fr")
+    assert page.locator("h1").inner_text() == "Statistiques"
+    assert page.locator("html").get_attribute("dir") == "ltr"
 
-            topics = shown(page, "topic")
-            for topic in ("health_care", "asylum", ""):  # "" = turns without a topic
-                assert topics[topic] == tuple(str(n) for n in by_topic[topic])
-            assert shown(page, "questions") == {
-                d: (str(n), str(p)) for d, (n, p) in expected(engine, "day").items()
-            }
-            outcomes = shown(page, "outcome")
-            assert outcomes["answered"] == tuple(str(n) for n in by_outcome["answered"])
-            # Two people: hidden, and the smallest other outcome with it (no subtraction from the total).
-            assert outcomes["emergency"] == ("<5", "<5")
-            assert outcomes["fallback"] == ("<5", "<5")
-            assert (
-                page.locator(
-                    'table[data-table="topic"] tbody tr[data-label="health_care"] th'
-                ).inner_text()
-                == "Santé"
-            )
-            # The chart draws the same figures as its table.
-            bars = page.locator("#topic svg rect.bar")
-            assert sorted(int(b.get_attribute("data-value")) for b in bars.all()) == sorted(
-                n for n, people in by_topic.values() if people >= 5
-            )
-            page.screenshot(path=str(tmp_path / "insights-fr.png"), full_page=True)
+    topics = shown(page, "topic")
+    for topic in ("health_care", "asylum", ""):  # "" = turns without a topic
+        assert topics[topic] == tuple(str(n) for n in by_topic[topic])
+    assert shown(page, "questions") == {
+        d: (str(n), str(p)) for d, (n, p) in expected(engine, "day").items()
+    }
+    outcomes = shown(page, "outcome")
+    assert outcomes["answered"] == tuple(str(n) for n in by_outcome["answered"])
+    # Two people: hidden, and the smallest other outcome with it (no subtraction from the total).
+    assert outcomes["emergency"] == ("<5", "<5")
+    assert outcomes["fallback"] == ("<5", "<5")
+    assert (
+        page.locator('table[data-table="topic"] tbody tr[data-label="health_care"] th').inner_text()
+        == "Santé"
+    )
+    # The chart draws the same figures as its table.
+    bars = page.locator("#topic svg rect.bar")
+    assert sorted(int(b.get_attribute("data-value")) for b in bars.all()) == sorted(
+        n for n, people in by_topic.values() if people >= 5
+    )
+    page.screenshot(path=str(tmp_path / "insights-fr.png"), full_page=True)
 
-            page.goto(f"{stack.url}/admin/insights?ui=ar&language=ar")
-            assert page.locator("html").get_attribute("dir") == "rtl"
-            assert page.locator("h1").inner_text() == "الإحصاءات"
-            arabic = shown(page, "topic")
-            assert arabic == {"asylum": ("10", "5")}
-            assert shown(page, "language") == {"ar": tuple(str(n) for n in by_language["ar"])}
-            page.screenshot(path=str(tmp_path / "insights-ar.png"), full_page=True)
+    page.goto(f"{stack.url}/admin/insights?ui=ar&language=ar")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("h1").inner_text() == "الإحصاءات"
+    arabic = shown(page, "topic")
+    assert arabic == {"asylum": ("10", "5")}
+    assert shown(page, "language") == {"ar": tuple(str(n) for n in by_language["ar"])}
+    page.screenshot(path=str(tmp_path / "insights-ar.png"), full_page=True)
 
-            csv_link = page.locator("#topic a.csv").get_attribute("href")
-            assert csv_link and "language=ar" in csv_link
-        finally:
-            browser.close()
+    csv_link = page.locator("#topic a.csv").get_attribute("href")
+    assert csv_link and "language=ar" in csv_link
     assert (tmp_path / "insights-fr.png").stat().st_size > 10_000
     assert (tmp_path / "insights-ar.png").stat().st_size > 10_000

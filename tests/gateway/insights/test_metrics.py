@@ -6,15 +6,15 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from admin_harness import make_settings
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
-from scripted import FAIL, Stack
 from starlette.requests import Request
 
 from gateway.app import create_app
 from gateway.metrics import allowed
 from gateway.settings import GatewaySettings
+from tests.gateway.accounts import make_settings
+from tests.gateway.insights.scripted import FAIL, Stack
 
 
 def scrape(url: str, **headers: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

@@ -7,7 +7,6 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from admin_harness import login
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -16,6 +15,7 @@ from typer.testing import CliRunner
 from gateway.cli import app as cli
 from gateway.insights import report
 from gateway.insights.models import DailyRollup, FeedbackEvent, TurnEvent
+from tests.gateway.accounts import login
 
 TODAY = date(2026, 11, 30)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from admin_harness import login
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from knowledge.repository import find_service_points, get_eligibility
+from tests.gateway.accounts import login
 
 
 def test_api_answers_a_refugee_in_tanger_in_spanish(client: TestClient, engine: Engine) -> None:

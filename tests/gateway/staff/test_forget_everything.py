@@ -8,18 +8,25 @@ answer, the language memory and the rate limiter in Redis, Rasa's SQL tracker st
 
 from __future__ import annotations
 
-import os
-import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import redis
-from admin_harness import EMAILS, PASSWORD, csrf_of, login
-from fakes.gateway import (
+from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.orm import Session
+
+from gateway.admin.models import AdminUser, Handover, HandoverMessage, UnansweredQuestion
+from gateway.admin.security import hash_password
+from gateway.privacy import pseudonym
+from gateway.purge import app as purge_cli
+from gateway.settings import GatewaySettings
+from knowledge.db import upgrade
+from tests.databases import DB_PREFIX, drop_pg_database, recreate_pg_database
+from tests.engine import run_engine_script
+from tests.fakes.gateway import (
     REDIS_URL,
     Harness,
     fake_world,
@@ -29,20 +36,9 @@ from fakes.gateway import (
     wa_text,
     wait_for,
 )
-from sqlalchemy import create_engine, inspect, select, text
-from sqlalchemy.orm import Session
-
-from gateway.admin.models import AdminUser, Handover, HandoverMessage, UnansweredQuestion
-from gateway.admin.security import hash_password
-from gateway.privacy import pseudonym
-from gateway.purge import app as purge_cli
-from knowledge.db import upgrade
+from tests.gateway.accounts import EMAILS, PASSWORD, csrf_of, login
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
-ROOT = Path(__file__).resolve().parents[3]
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
-DB_PREFIX = os.environ.get("DALIL_TEST_DB_PREFIX", "dalil_test")
-ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PHONE = "212600000077"
 WEB_ID = "browser-forget-me"
 # What the person wrote; none of it may survive.
@@ -53,19 +49,12 @@ WEB_TEXT = "ma fille Awa n'a pas de place à l'école"
 STAFF_REPLY = "Bonjour Awa, appelez l'association demain matin"
 
 
-def fresh_database(name: str) -> str:
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-
-
 @pytest.fixture
 def databases() -> Iterator[tuple[str, str]]:
     """The gateway's database (every migration) and a Rasa SQL tracker store, on PostgreSQL."""
-    main = fresh_database(DB_PREFIX + "_forget")
+    main = recreate_pg_database(DB_PREFIX + "_forget")
     tracker_name = DB_PREFIX + "_forget_tracker"
-    tracker = fresh_database(tracker_name)
+    tracker = recreate_pg_database(tracker_name)
     upgrade(main)
     engine = create_engine(main)
     with Session(engine) as session:
@@ -80,23 +69,17 @@ def databases() -> Iterator[tuple[str, str]]:
         session.commit()
     engine.dispose()
     yield main, tracker
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as connection:
-        for name in (DB_PREFIX + "_forget", tracker_name):
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for name in (DB_PREFIX + "_forget", tracker_name):
+        drop_pg_database(name)
 
 
 def save_rasa_tracker(tracker_url: str, sender: str, texts: list[str]) -> None:
     """What Rasa's SQL tracker store holds after handling these messages (written by Rasa)."""
-    done = subprocess.run(
-        [
-            str(RASA_PYTHON),
-            str(Path(__file__).with_name("engine_tracker.py")),
-            tracker_url.rsplit("/", 1)[1],
-            sender,
-            *texts,
-        ],
-        capture_output=True,
-        text=True,
+    done = run_engine_script(
+        Path(__file__).with_name("engine_tracker.py"),
+        tracker_url.rsplit("/", 1)[1],
+        sender,
+        *texts,
         timeout=300,
         check=False,
     )
@@ -186,18 +169,24 @@ def prefix() -> Iterator[str]:
     client.close()
 
 
+def _settings(fakes_url: str, databases: tuple[str, str], prefix: str) -> GatewaySettings:
+    """A gateway on the PostgreSQL databases, the shared Redis (under `prefix`) and the fakes."""
+    main, tracker = databases
+    return settings_for(
+        fakes_url,
+        main,
+        redis_url=REDIS_URL,
+        redis_key_prefix=prefix,
+        rasa_tracker_database_url=tracker,
+    )
+
+
 def test_delete_my_data_during_a_handover_leaves_nothing(
     databases: tuple[str, str], prefix: str
 ) -> None:
     main, tracker = databases
     with fake_world() as (world, url):
-        settings = settings_for(
-            url,
-            main,
-            redis_url=REDIS_URL,
-            redis_key_prefix=prefix,
-            rasa_tracker_database_url=tracker,
-        )
+        settings = _settings(url, databases, prefix)
         with running_gateway(settings) as client:
             harness = Harness(world, client, settings)
             wa, web = write_everything(harness, tracker)
@@ -226,13 +215,7 @@ def test_purge_leaves_nothing_older_than_the_cutoff(
 
     main, tracker = databases
     with fake_world() as (world, url):
-        settings = settings_for(
-            url,
-            main,
-            redis_url=REDIS_URL,
-            redis_key_prefix=prefix,
-            rasa_tracker_database_url=tracker,
-        )
+        settings = _settings(url, databases, prefix)
         with running_gateway(settings) as client:
             wa, web = write_everything(Harness(world, client, settings), tracker)
         needles = [wa, web, *NEEDLES]

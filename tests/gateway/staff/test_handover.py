@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import httpx
-from admin_harness import login, make_settings
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -16,6 +15,7 @@ from gateway.conversation import Inbound, InMemoryLanguageMemory
 from gateway.privacy import pseudonym
 from gateway.rasa import RasaClient
 from gateway.staff.handover import HandoverConversationService, HandoverDesk, RasaTrackerReader
+from tests.gateway.accounts import login, make_settings
 
 WEB_ID = "browser-7f3a"
 SENDER = pseudonym("web", WEB_ID, key="k")

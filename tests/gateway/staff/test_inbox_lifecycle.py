@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from admin_harness import csrf_of, login
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 from gateway.admin.models import utcnow
 from gateway.staff.desk import desk_spans
 from gateway.staff.handover import add_user_message, close_handover, open_handover
+from tests.gateway.accounts import csrf_of, login
 
 
 def _open(engine: Engine, sender: str, *, minutes_ago: int, urgent: bool = False) -> int:

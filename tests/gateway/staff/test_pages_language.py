@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from admin_harness import login
 from fastapi.testclient import TestClient
 
 from dalil.i18n import gettext
+from tests.gateway.accounts import login
 
 
 def test_the_checker_is_in_arabic_when_arabic_is_chosen(client: TestClient) -> None:

@@ -1,4 +1,7 @@
-"""Benchmark nearest-5 lookups on synthetic points in SQLite and PostgreSQL (`python -m knowledge.bench`)."""
+"""Benchmark nearest-5 lookups on synthetic points in SQLite and PostgreSQL (`python -m bench.nearest`).
+
+The method of `python -m bench kb` (bench/kb.py), which keeps its figures with the others.
+"""
 
 import argparse
 import random
@@ -8,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from sqlalchemy import Engine, insert
@@ -29,6 +33,22 @@ def random_point(rng: random.Random) -> tuple[float, float]:
     return rng.uniform(s, n), rng.uniform(w, e)
 
 
+def point_row(point_id: str, city_id: str, lat: float, lon: float) -> dict[str, Any]:
+    """A synthetic service point at (lat, lon), as a row of the service_points table."""
+    return {
+        "id": point_id,
+        "name": point_id,
+        "organisation": "bench",
+        "city_id": city_id,
+        "address": "",
+        "lat": lat,
+        "lon": lon,
+        "approximate": False,
+        "uncertain": False,
+        "sources": [],
+    }
+
+
 def load_points(engine: Engine, count: int, seed: int = 1) -> None:
     """Insert the cities and `count` synthetic service points."""
     rng = random.Random(seed)
@@ -44,20 +64,7 @@ def load_points(engine: Engine, count: int, seed: int = 1) -> None:
         batch = []
         for i in range(count):
             lat, lon = random_point(rng)
-            batch.append(
-                {
-                    "id": f"bench_{i}",
-                    "name": f"Point {i}",
-                    "organisation": "bench",
-                    "city_id": city_ids[i % len(city_ids)],
-                    "address": "",
-                    "lat": lat,
-                    "lon": lon,
-                    "approximate": False,
-                    "uncertain": False,
-                    "sources": [],
-                }
-            )
+            batch.append(point_row(f"bench_{i}", city_ids[i % len(city_ids)], lat, lon))
             if len(batch) == 5000:
                 connection.execute(insert(ServicePoint), batch)
                 batch = []

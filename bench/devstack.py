@@ -1,6 +1,7 @@
 """Start Rasa, the action server and the gateway as real processes on free ports.
 
-Used by the end-to-end and reliability tests and by the benchmarks: the same commands as the
+Used by the end-to-end, reliability and scale tests and by the benchmarks (a tool, not part of
+the installed packages): the same commands as the
 Procfile, pointed at a private knowledge base and private ports so they never clash with `make run`.
 """
 
@@ -19,11 +20,9 @@ from pathlib import Path
 import httpx
 import yaml
 
+from bench.common import ENGINE_PYTHON
 from dalil.settings import ROOT
 
-RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
-# Rasa is started through `rasa_main` (JSON logs from its first line).
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
@@ -161,7 +160,7 @@ class Stack:
         return Process(
             name,
             [
-                str(RASA_PYTHON),
+                str(ENGINE_PYTHON),  # `rasa_main`: JSON logs from Rasa's first line
                 "-m",
                 "rasa_main",
                 "run",
