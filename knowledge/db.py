@@ -7,7 +7,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge.settings import ROOT, absolute_sqlite_url
+from dalil.settings import ROOT, absolute_sqlite_url
 
 ALEMBIC_INI = ROOT / "alembic.ini"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

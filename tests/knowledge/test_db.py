@@ -4,8 +4,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
+from dalil.settings import ROOT
 from knowledge.models import Base
-from knowledge.settings import ROOT, KnowledgeSettings
+from knowledge.settings import KnowledgeSettings
 
 
 def test_migrations_match_models(empty_engine: Engine) -> None:
