@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,13 +16,19 @@ from gateway.admin import unanswered
 from gateway.admin.content import (
     ContentProblem,
     NotAllowed,
-    create_draft,
     translation_matrix,
     update_draft,
 )
 from gateway.admin.models import Draft, DraftStatus
 from gateway.admin.web import Auth, AuthDep, ContentAuth, CsrfChecked, PublisherAuth, ReviewerAuth
-from gateway.admin.workflow import DraftStep, current_user, get_draft, record_draft, take_step
+from gateway.admin.workflow import (
+    DraftStep,
+    current_user,
+    get_draft,
+    record_draft,
+    save_draft,
+    take_step,
+)
 from gateway.dependencies import SessionDep
 
 api = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -48,19 +54,7 @@ class DraftOut(BaseModel):
     note: str
     payload: dict[str, Any]
 
-    @classmethod
-    def of(cls, draft: Draft) -> DraftOut:
-        """The API's view of a stored draft."""
-        return cls(
-            id=draft.id,
-            kind=draft.kind,
-            entity_id=draft.entity_id,
-            language=draft.language,
-            status=DraftStatus(draft.status),
-            author_id=draft.author_id,
-            note=draft.note,
-            payload=draft.payload,
-        )
+    model_config = ConfigDict(from_attributes=True)
 
 
 class UnansweredQuestionOut(BaseModel):
@@ -108,7 +102,7 @@ def api_drafts(
 ) -> list[DraftOut]:
     """Drafts with a given status."""
     return [
-        DraftOut.of(d)
+        DraftOut.model_validate(d)
         for d in session.scalars(select(Draft).where(Draft.status == status).order_by(Draft.id))
     ]
 
@@ -126,9 +120,10 @@ def api_create_draft(
 ) -> DraftOut:
     """Save a draft (a TopicTranslationDoc or ServicePointDoc payload)."""
     try:
-        draft = create_draft(
+        draft = save_draft(
+            request,
             session,
-            user=current_user(auth),
+            auth,
             kind=kind,
             entity_id=entity_id,
             language=language,
@@ -137,9 +132,7 @@ def api_create_draft(
         )
     except ContentProblem as exc:
         raise HTTPException(422, detail=str(exc)) from exc
-    record_draft(request, session, auth, draft, "draft_created")
-    session.commit()
-    return DraftOut.of(draft)
+    return DraftOut.model_validate(draft)
 
 
 @api.put("/drafts/{draft_id}", response_model=DraftOut, dependencies=[CsrfChecked])
@@ -161,20 +154,19 @@ def api_update_draft(
         raise HTTPException(403, detail=str(exc)) from exc
     record_draft(request, session, auth, draft, "draft_updated")
     session.commit()
-    return DraftOut.of(draft)
+    return DraftOut.model_validate(draft)
 
 
 def _api_step(
     request: Request, auth: Auth, session: Session, draft_id: int, step: DraftStep
 ) -> DraftOut:
-    draft = get_draft(session, draft_id)
     try:
-        take_step(request, auth, session, draft, step)
+        draft = take_step(request, auth, session, draft_id, step)
     except ContentProblem as exc:
         raise HTTPException(
             422, detail="The draft no longer validates; see the draft page."
         ) from exc
-    return DraftOut.of(draft)
+    return DraftOut.model_validate(draft)
 
 
 @api.post("/drafts/{draft_id}/submit", response_model=DraftOut, dependencies=[CsrfChecked])

@@ -22,7 +22,6 @@ from gateway.admin.content import (
     TOPIC_TRANSLATION,
     ContentProblem,
     NotAllowed,
-    create_draft,
     diff,
     published,
     rollback,
@@ -75,7 +74,7 @@ from gateway.admin.workflow import (
     authors,
     current_user,
     get_draft,
-    record_draft,
+    save_draft,
     take_step,
     target,
 )
@@ -297,9 +296,10 @@ async def save_topic_draft(
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     payload = topic_translation_from_form(form)
     try:
-        draft = create_draft(
+        draft = save_draft(
+            request,
             session,
-            user=current_user(auth),
+            auth,
             kind=TOPIC_TRANSLATION,
             entity_id=topic_id,
             language=language,
@@ -321,8 +321,6 @@ async def save_topic_draft(
             statuses=STATUSES,
             error=str(exc),
         )
-    record_draft(request, session, auth, draft, "draft_created")
-    session.commit()
     return RedirectResponse(f"/admin/drafts/{draft.id}", status_code=303)
 
 
@@ -387,9 +385,10 @@ async def save_point_draft(
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     payload = service_point_from_form(point_id, form, base)
     try:
-        draft = create_draft(
+        draft = save_draft(
+            request,
             session,
-            user=current_user(auth),
+            auth,
             kind=SERVICE_POINT,
             entity_id=point_id,
             language=None,
@@ -408,8 +407,6 @@ async def save_point_draft(
             error=str(exc),
             **context,
         )
-    record_draft(request, session, auth, draft, "draft_created")
-    session.commit()
     return RedirectResponse(f"/admin/drafts/{draft.id}", status_code=303)
 
 
@@ -450,10 +447,10 @@ def draft_page(request: Request, auth: ContentAuth, session: SessionDep, draft_i
 def _draft_step(
     request: Request, auth: Auth, session: Session, draft_id: int, step: DraftStep
 ) -> Response:
-    draft = get_draft(session, draft_id)
     try:
-        take_step(request, auth, session, draft, step)
+        take_step(request, auth, session, draft_id, step)
     except ContentProblem as exc:
+        draft = get_draft(session, draft_id)
         return render(
             request,
             auth,
@@ -464,7 +461,7 @@ def _draft_step(
             authors=authors(session),
             error=str(exc),
         )
-    return RedirectResponse(f"/admin/drafts/{draft.id}", status_code=303)
+    return RedirectResponse(f"/admin/drafts/{draft_id}", status_code=303)
 
 
 @router.post("/admin/drafts/{draft_id}/submit", include_in_schema=False, dependencies=[CsrfChecked])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from fastapi import HTTPException, Request
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from gateway.admin.audit import audit
 from gateway.admin.content import (
     ContentProblem,
     NotAllowed,
+    create_draft,
     publish_draft,
     reject_draft,
     submit_draft,
@@ -66,14 +68,41 @@ def record_draft(request: Request, session: Session, auth: Auth, draft: Draft, a
     )
 
 
+def save_draft(
+    request: Request,
+    session: Session,
+    auth: Auth,
+    *,
+    kind: str,
+    entity_id: str,
+    language: str | None,
+    payload: dict[str, Any],
+    note: str,
+) -> Draft:
+    """Save a new draft, audit it and commit; an invalid payload raises `ContentProblem`."""
+    draft = create_draft(
+        session,
+        user=current_user(auth),
+        kind=kind,
+        entity_id=entity_id,
+        language=language,
+        payload=payload,
+        note=note,
+    )
+    record_draft(request, session, auth, draft, "draft_created")
+    session.commit()
+    return draft
+
+
 def take_step(
-    request: Request, auth: Auth, session: Session, draft: Draft, step: DraftStep
-) -> None:
-    """Submit, publish or reject `draft`, audit it and commit.
+    request: Request, auth: Auth, session: Session, draft_id: int, step: DraftStep
+) -> Draft:
+    """Submit, publish or reject a draft (404 if there is none), audit it and commit.
 
     A draft that no longer validates raises `ContentProblem` (rolled back: the caller says so);
     a step the role or the four-eyes rule does not allow is a 403.
     """
+    draft = get_draft(session, draft_id)
     user = current_user(auth)
     try:
         if step == DraftStep.SUBMIT:
@@ -103,3 +132,4 @@ def take_step(
         raise
     record_draft(request, session, auth, draft, f"draft_{step}")
     session.commit()
+    return draft

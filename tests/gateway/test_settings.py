@@ -1,18 +1,14 @@
-"""One database URL, one `.env`, and the gateway's engine made like every other engine."""
+"""One declaration of the database URL, one `.env` file, for every service."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from actions.settings import ActionSettings
-from dalil.devstack import free_port
 from dalil.settings import ROOT, DalilSettings, env_file
-from gateway.app import create_app
 from gateway.settings import GatewaySettings
-from knowledge.db import upgrade
 from knowledge.settings import KnowledgeSettings
 
 GATEWAY_SECRETS = {"environment": "test", "rasa_token": "t", "pseudonym_key": "k"}
@@ -64,21 +60,3 @@ def test_every_settings_class_reads_the_same_env_file() -> None:
         )
     }
     assert files == {env_file()}
-
-
-def test_the_gateway_engine_enforces_sqlite_foreign_keys(tmp_path: Path) -> None:
-    """The gateway's engine comes from knowledge.db.make_engine, like the CLI's and the actions'."""
-    url = f"sqlite:///{tmp_path / 'kb.db'}"
-    upgrade(url)
-    settings = GatewaySettings(
-        environment="test",
-        database_url=url,
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        action_server_url=f"http://127.0.0.1:{free_port()}",
-        rasa_token="t",
-        pseudonym_key="k",
-        _env_file=None,  # type: ignore[call-arg]
-    )
-    app = create_app(settings)
-    with TestClient(app), app.state.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
