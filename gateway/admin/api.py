@@ -5,10 +5,11 @@ Every answer has a response model, so /openapi.json documents it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -67,7 +68,15 @@ class UnansweredQuestionOut(BaseModel):
     intent: str | None
     confidence: float | None
     topic: str | None
+    # As the API always wrote it: `datetime.isoformat()` (SQLite's naive times stay naive).
     created_at: str
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @field_validator("created_at", mode="before")
+    @classmethod
+    def _iso(cls, value: object) -> object:
+        return value.isoformat() if isinstance(value, datetime) else value
 
 
 class UnansweredOut(BaseModel):
@@ -194,16 +203,7 @@ def api_unanswered(
         by_language=counts.by_language,
         by_topic={k or "": v for k, v in counts.by_topic.items()},
         questions=[
-            UnansweredQuestionOut(
-                id=q.id,
-                text=q.text,
-                language=q.language,
-                reason=q.reason,
-                intent=q.intent,
-                confidence=q.confidence,
-                topic=q.topic,
-                created_at=q.created_at.isoformat(),
-            )
+            UnansweredQuestionOut.model_validate(q)
             for q in unanswered.open_questions(session, language=language)
         ],
     )
