@@ -14,13 +14,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
-from sqlalchemy import create_engine
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from dalil import __version__
 from dalil.logging import configure_logging
 from gateway import metrics, nlg
-from gateway.admin import routes as admin_routes
+from gateway.admin import api as admin_api
+from gateway.admin import pages as admin_pages
 from gateway.alerts import routes as alert_routes
 from gateway.alerts.controls import AlertControls
 from gateway.conversation import Inbound
@@ -31,6 +31,7 @@ from gateway.language import start_warm_up
 from gateway.rasa import RasaClient
 from gateway.ratelimit import BodyLimitMiddleware, ChatGuard, rate_limiter
 from gateway.routers import chat, health, web, webhooks
+from gateway.routers import metrics as metrics_routes
 from gateway.settings import GatewaySettings, get_settings
 from gateway.staff import routes as staff_routes
 from gateway.staff.handover import (
@@ -41,6 +42,7 @@ from gateway.staff.handover import (
 )
 from gateway.staff.lifecycle import HandoverSweeper, run_sweeper
 from gateway.turns import turn_lock
+from knowledge.db import make_engine
 
 log = logging.getLogger("gateway.access")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -98,7 +100,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 http, base_url=settings.rasa_url, token=settings.rasa_token.get_secret_value()
             )
             languages = language_memory(redis, prefix=settings.redis_key_prefix)
-            app.state.engine = create_engine(settings.database_url, pool_pre_ping=True)
+            app.state.engine = make_engine(settings.database_url, pool_pre_ping=True)
             # While a person handles a conversation, the bot stays silent: the desk keeps the turns.
             desk = HandoverDesk(
                 app.state.engine,
@@ -202,12 +204,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(web.router)
     app.include_router(nlg.router)
-    app.include_router(admin_routes.router)
-    app.include_router(admin_routes.api)
+    app.include_router(admin_pages.router)
+    app.include_router(admin_api.api)
     app.include_router(staff_routes.router)
     app.include_router(staff_routes.chat_inbox)
     app.include_router(insights_routes.router)
     metrics.install(app)
+    app.include_router(metrics_routes.router)
     app.include_router(alert_routes.router)
     app.include_router(alert_routes.api)
     app.include_router(alert_routes.webhooks)

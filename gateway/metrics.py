@@ -1,4 +1,4 @@
-"""Prometheus metrics of the gateway, and `GET /metrics` for the operators' Prometheus.
+"""Prometheus metrics of the gateway (`GET /metrics` is `gateway.routers.metrics`).
 
 `/metrics` answers a bearer token (`DALIL_METRICS_TOKEN`) or, when no token is set, only
 clients on loopback or private networks: a scrape from the Internet through the public proxy
@@ -12,13 +12,16 @@ import ipaddress
 import re
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
-from sqlalchemy import func, select
+from fastapi import FastAPI, Request, Response
+from prometheus_client import Counter, Gauge, Histogram
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from gateway.inbox.runtime import Inbox
 
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 
@@ -103,13 +106,11 @@ def allowed(request: Request, token: str | None) -> bool:
     return any(address in network for network in INTERNAL_NETWORKS)
 
 
-def _refresh_gauges(app: FastAPI) -> None:
+def refresh_gauges(engine: Engine | None, inbox: Inbox | None) -> None:
     """Gauges read from the database at scrape time (the source of truth across replicas)."""
     from gateway.admin.models import Handover
     from gateway.inbox.models import PENDING, InboundMessage
 
-    engine = getattr(app.state, "engine", None)
-    inbox = getattr(app.state, "inbox", None)
     try:
         if engine is not None:
             with Session(engine) as session:
@@ -126,23 +127,8 @@ def _refresh_gauges(app: FastAPI) -> None:
         KNOWLEDGE_ERRORS.labels(process="gateway", where="metrics").inc()
 
 
-router = APIRouter(tags=["operations"])
-
-
-@router.get("/metrics", include_in_schema=False)
-def metrics(request: Request) -> Response:
-    """Prometheus metrics (internal network or bearer token)."""
-    settings = request.app.state.settings
-    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
-    if not allowed(request, token):
-        raise HTTPException(status_code=404)
-    _refresh_gauges(request.app)
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
-
 def install(app: FastAPI) -> None:
-    """Add `/metrics` and the per-request counters to the app."""
-    app.include_router(router)
+    """Count every request (`/metrics` itself is `gateway.routers.metrics`)."""
 
     @app.middleware("http")
     async def count_requests(

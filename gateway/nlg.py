@@ -12,21 +12,23 @@ import time
 from typing import Annotated, Any
 
 import httpx
-from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException
 from pydantic import BaseModel, Field
 
 from dalil.languages import LANGUAGES, Language, coerce_language
 from gateway.conversation import apology
+from gateway.dependencies import ActionProbe, ActionProbeDep, OptionalHttpDep, SettingsDep
+from gateway.settings import GatewaySettings
 from replies.payloads import person_button
 from replies.responses import render_response
 
 log = logging.getLogger(__name__)
 
 
-def rasa_only(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+def rasa_only(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
     """Only Rasa may call /nlg: it sends `Authorization: Bearer <DALIL_RASA_TOKEN>`
     (the `headers` of the `nlg` endpoint in bot/endpoints*.yml)."""
-    token = request.app.state.settings.rasa_token.get_secret_value()
+    token = settings.rasa_token.get_secret_value()
     scheme, _, given = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), token.encode()):
         raise HTTPException(status_code=401, detail="The NLG endpoint is for Rasa only.")
@@ -104,37 +106,39 @@ def render(response: str, language: str) -> NlgResponse:
 PROBE_TTL_SECONDS = 5.0
 
 
-async def action_server_down(request: Request) -> bool:
-    """Whether the action server fails its health probe (cached a few seconds)."""
-    state = request.app.state
-    http: httpx.AsyncClient | None = getattr(state, "http", None)
-    settings = getattr(state, "settings", None)
-    if http is None or settings is None:
+async def action_server_down(
+    settings: GatewaySettings, http: httpx.AsyncClient | None, probe: ActionProbe
+) -> bool:
+    """Whether the action server fails its health probe (cached a few seconds in `probe`)."""
+    if http is None:
         return False
-    checked_at, down = getattr(state, "nlg_action_probe", (0.0, False))
-    if time.monotonic() - checked_at < PROBE_TTL_SECONDS:
-        return bool(down)
+    if time.monotonic() - probe.checked_at < PROBE_TTL_SECONDS:
+        return probe.down
     try:
         response = await http.get(f"{settings.action_server_url.rstrip('/')}/health", timeout=1.0)
         down = response.status_code != 200
     except httpx.HTTPError:
         down = True
-    state.nlg_action_probe = (time.monotonic(), down)
+    probe.checked_at, probe.down = time.monotonic(), down
     return down
 
 
 @router.post("/nlg", response_model_exclude_none=True)
-async def nlg(body: NlgRequest, request: Request) -> NlgResponse:
+async def nlg(
+    body: NlgRequest, settings: SettingsDep, http: OptionalHttpDep, probe: ActionProbeDep
+) -> NlgResponse:
     """Render a Rasa response from the catalogs in the conversation's language."""
-    rendered = await _nlg(body, request)
+    rendered = await _nlg(body, settings, http, probe)
     intent = ((body.tracker.get("latest_message") or {}).get("intent") or {}).get("name")
     rendered.custom = {"insight": {"response": body.response, "intent": str(intent or "")[:64]}}
     return rendered
 
 
-async def _nlg(body: NlgRequest, request: Request) -> NlgResponse:
+async def _nlg(
+    body: NlgRequest, settings: GatewaySettings, http: httpx.AsyncClient | None, probe: ActionProbe
+) -> NlgResponse:
     language = tracker_language(body.tracker)
-    if body.response == "utter_default" and await action_server_down(request):
+    if body.response == "utter_default" and await action_server_down(settings, http, probe):
         # Rasa falls back to utter_default when an action call fails: "I did not understand"
         # would be false and send the user rephrasing; say we cannot answer, with the numbers.
         log.warning("action server down: apology instead of utter_default")

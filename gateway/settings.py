@@ -7,22 +7,20 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dalil.settings import ROOT, project_url, refuse_placeholder
+from knowledge.settings import KnowledgeSettings
 
 
-class GatewaySettings(BaseSettings):
-    """Everything the gateway process needs to know about its surroundings."""
+class GatewaySettings(KnowledgeSettings):
+    """Everything the gateway process needs to know about its surroundings.
 
-    model_config = SettingsConfigDict(
-        env_prefix="DALIL_", env_file=ROOT / ".env", extra="ignore", env_file_encoding="utf-8"
-    )
+    The database URL and the knowledge base's settings are KnowledgeSettings' (one declaration).
+    """
 
     # Production unless said otherwise: an empty environment must not start with known secrets.
     environment: Literal["development", "test", "production"] = "production"
     log_level: str = "INFO"
-    database_url: str = f"sqlite:///{ROOT / 'var' / 'dalil.db'}"
     redis_url: str | None = None
     redis_key_prefix: str = "dalil:"
 

@@ -8,7 +8,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge.settings import absolute_sqlite_url
+from dalil.settings import absolute_sqlite_url
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

@@ -22,7 +22,8 @@ from typing import Any
 import yaml
 
 from dalil.i18n import gettext, isolate
-from knowledge.settings import CONTENT_DIR, ROOT
+from dalil.settings import ROOT
+from knowledge.settings import CONTENT_DIR
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from dalil.languages import LANGUAGES, SOURCE_LANGUAGE
 from gateway.admin.audit import audit
-from gateway.admin.models import AdminUser, Draft, Revision, utcnow
+from gateway.admin.models import (
+    PENDING_DRAFT_STATUSES,
+    AdminUser,
+    Draft,
+    DraftStatus,
+    Revision,
+    utcnow,
+)
+from gateway.admin.security import Permission, allowed
 from gateway.alerts.proposals import proposed_after_publish
 from knowledge.content import dump_yaml, iter_hours
 from knowledge.models import City, ServicePoint, Topic, TopicTranslation
@@ -167,7 +175,7 @@ def create_draft(
         payload=clean,
         base_payload=published(session, kind=kind, entity_id=entity_id, language=language),
         note=note,
-        status="draft",
+        status=DraftStatus.DRAFT,
         author_id=user.id,
     )
     session.add(draft)
@@ -179,9 +187,9 @@ def update_draft(
     session: Session, draft: Draft, *, user: AdminUser, payload: dict[str, Any], note: str
 ) -> Draft:
     """Change a draft that is not submitted yet (its author or an admin)."""
-    if draft.status != "draft":
+    if draft.status != DraftStatus.DRAFT:
         raise NotAllowed("only a draft that is not submitted can be changed")
-    if draft.author_id != user.id and user.role != "admin":
+    if draft.author_id != user.id and not allowed(user.role, Permission.EDIT_ANY_DRAFT):
         raise NotAllowed("only the author or an admin can change a draft")
     draft.payload = validate(
         session,
@@ -197,22 +205,22 @@ def update_draft(
 
 def submit_draft(draft: Draft, *, user: AdminUser) -> Draft:
     """Send a draft to the admins for review."""
-    if draft.status != "draft":
+    if draft.status != DraftStatus.DRAFT:
         raise NotAllowed(f"a {draft.status} draft cannot be submitted")
-    if draft.author_id != user.id and user.role != "admin":
+    if draft.author_id != user.id and not allowed(user.role, Permission.EDIT_ANY_DRAFT):
         raise NotAllowed("only the author or an admin can submit a draft")
-    draft.status = "submitted"
+    draft.status = DraftStatus.SUBMITTED
     draft.submitted_at = utcnow()
     return draft
 
 
 def reject_draft(draft: Draft, *, user: AdminUser) -> Draft:
     """Send a submitted draft back: it stays visible, unpublished."""
-    if user.role != "admin":
+    if not allowed(user.role, Permission.PUBLISH):
         raise NotAllowed("only an admin can reject a draft")
-    if draft.status != "submitted":
+    if draft.status != DraftStatus.SUBMITTED:
         raise NotAllowed(f"a {draft.status} draft cannot be rejected")
-    draft.status = "rejected"
+    draft.status = DraftStatus.REJECTED
     draft.reviewed_by = user.id
     draft.reviewed_at = utcnow()
     return draft
@@ -220,9 +228,9 @@ def reject_draft(draft: Draft, *, user: AdminUser) -> Draft:
 
 def publish_draft(session: Session, draft: Draft, *, user: AdminUser) -> Revision:
     """Apply a submitted draft to the knowledge base and record the revision."""
-    if user.role != "admin":
+    if not allowed(user.role, Permission.PUBLISH):
         raise NotAllowed("only an admin can publish")
-    if draft.status != "submitted":
+    if draft.status != DraftStatus.SUBMITTED:
         raise NotAllowed(f"a {draft.status} draft cannot be published; submit it first")
     clean = validate(
         session,
@@ -243,7 +251,7 @@ def publish_draft(session: Session, draft: Draft, *, user: AdminUser) -> Revisio
         note=draft.note,
     )
     proposed_after_publish(session, revision)
-    draft.status = "published"
+    draft.status = DraftStatus.PUBLISHED
     draft.reviewed_by = user.id
     draft.reviewed_at = revision.published_at
     return revision
@@ -251,7 +259,7 @@ def publish_draft(session: Session, draft: Draft, *, user: AdminUser) -> Revisio
 
 def rollback(session: Session, revision: Revision, *, user: AdminUser) -> Revision:
     """Put back what `revision` replaced, as a new revision (history is never rewritten)."""
-    if user.role != "admin":
+    if not allowed(user.role, Permission.PUBLISH):
         raise NotAllowed("only an admin can roll back")
     if revision.before is None:
         raise NotAllowed("this revision created the content; there is nothing to go back to")
@@ -360,7 +368,7 @@ def publish_eligibility(
     session: Session, *, document: dict[str, Any], user: AdminUser, ip: str = ""
 ) -> None:
     """Publish an eligibility rule (admins only); a rule without a source is refused."""
-    if user.role != "admin":
+    if not allowed(user.role, Permission.PUBLISH):
         raise NotAllowed("only an admin can publish")
     try:
         rule = EligibilityDoc.model_validate(document)
@@ -421,7 +429,7 @@ def translation_matrix(session: Session) -> list[TopicStatus]:
     pending = dict(
         session.execute(
             select(Draft.entity_id, func.count())
-            .where(Draft.kind == TOPIC_TRANSLATION, Draft.status.in_(("draft", "submitted")))
+            .where(Draft.kind == TOPIC_TRANSLATION, Draft.status.in_(PENDING_DRAFT_STATUSES))
             .group_by(Draft.entity_id)
         ).all()
     )

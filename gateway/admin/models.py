@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -25,7 +26,19 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from knowledge.models import NAMING_CONVENTION
 
 ROLES = ("admin", "editor", "staff")
-DRAFT_STATUSES = ("draft", "submitted", "published", "rejected")
+
+
+class DraftStatus(StrEnum):
+    """Where a draft is: written, waiting for an admin, then published or sent back."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+
+# Drafts that still wait for something: the author (draft) or an admin (submitted).
+PENDING_DRAFT_STATUSES = (DraftStatus.DRAFT, DraftStatus.SUBMITTED)
 # What a draft edits: one language of a topic, or a whole service point.
 DRAFT_KINDS = ("topic_translation", "service_point")
 HANDOVER_STATUSES = ("open", "closed")
@@ -69,7 +82,9 @@ class Draft(AdminBase):
 
     __tablename__ = "kb_drafts"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'submitted', 'published', 'rejected')", name="status"),
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s.value}'" for s in DraftStatus) + ")", name="status"
+        ),
         CheckConstraint("kind IN ('topic_translation', 'service_point')", name="kind"),
         Index("ix_kb_drafts_status", "status"),
     )
@@ -83,7 +98,7 @@ class Draft(AdminBase):
     # The published document the edit started from, so a reviewer sees what changes.
     base_payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(10), default="draft")
+    status: Mapped[str] = mapped_column(String(10), default=DraftStatus.DRAFT.value)
     author_id: Mapped[int] = mapped_column(ForeignKey("admin_users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -12,7 +12,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
 
 import yaml
 from fastapi import APIRouter, HTTPException, Request
@@ -24,12 +23,12 @@ from dalil.languages import LANGUAGES
 from gateway.admin.audit import audit
 from gateway.admin.models import AdminUser, UnansweredQuestion
 from gateway.admin.unanswered import mark_handled, open_questions
-from gateway.admin.web import Auth, CsrfChecked, DbDep, client_ip, render, require
+from gateway.admin.web import CsrfChecked, ReviewerAuth, client_ip, render
+from gateway.dependencies import SessionDep, SettingsDep
 from knowledge.cities import normalize
 from knowledge.schema import TOPICS
 
 router = APIRouter(tags=["admin"])
-Reviewer = Annotated[Auth, require("unanswered")]
 
 # Two questions whose words overlap this much (rapidfuzz's token_set_ratio, 0–100) are
 # shown as one group: the same question asked with other words around it.
@@ -144,14 +143,13 @@ _BlockDumper.add_representer(
 )
 
 
-def review_dir(request: Request) -> Path:
-    """Where reviewed examples are written."""
-    return Path(request.app.state.settings.review_dir)
-
-
 @router.get("/admin/review", response_class=HTMLResponse, include_in_schema=False)
 def review_page(
-    request: Request, auth: Reviewer, session: DbDep, language: str | None = None
+    request: Request,
+    auth: ReviewerAuth,
+    session: SessionDep,
+    settings: SettingsDep,
+    language: str | None = None,
 ) -> Response:
     """Unanswered, unclear and low-confidence questions, grouped, to label for training."""
     groups = group_questions(open_questions(session, language=language, limit=500))
@@ -163,12 +161,14 @@ def review_page(
         intents=INTENTS,
         languages=LANGUAGES,
         language_filter=language or "",
-        folder=review_dir(request),
+        folder=settings.review_dir,
     )
 
 
 @router.post("/admin/review/export", include_in_schema=False, dependencies=[CsrfChecked])
-async def export_group(request: Request, auth: Reviewer, session: DbDep) -> Response:
+async def export_group(
+    request: Request, auth: ReviewerAuth, session: SessionDep, settings: SettingsDep
+) -> Response:
     """Write the ticked questions of a group as examples of an intent; take them off the queue."""
     form = await request.form()
     intent = str(form.get("intent") or "")
@@ -190,7 +190,7 @@ async def export_group(request: Request, auth: Reviewer, session: DbDep) -> Resp
     for language in sorted({q.language for q in questions}):
         examples = [annotate(q.text, entities) for q in questions if q.language == language]
         path = export_examples(
-            review_dir(request), language=language, intent=intent, examples=examples
+            settings.review_dir, language=language, intent=intent, examples=examples
         )
         written.append(path.name)
     for question in questions:

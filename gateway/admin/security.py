@@ -8,6 +8,7 @@ import secrets
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 from argon2 import PasswordHasher
@@ -16,15 +17,31 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from redis import Redis
 
 from gateway.admin.models import ROLES
+from gateway.settings import GatewaySettings
 
 SESSION_COOKIE = "dalil_admin"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-# What each role may do; an admin may do everything.
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"content", "publish", "audit", "unanswered", "staff", "users", "insights"}),
-    "editor": frozenset({"content", "unanswered", "insights"}),
-    "staff": frozenset({"staff", "insights"}),
+
+
+class Permission(StrEnum):
+    """What a role may be allowed to do; `PERMISSIONS` says which role may."""
+
+    CONTENT = "content"  # edit the knowledge base as drafts, see revisions and facts to re-check
+    EDIT_ANY_DRAFT = "edit_any_draft"  # change or submit a draft someone else wrote
+    PUBLISH = "publish"  # publish, reject, roll back; approve alerts
+    AUDIT = "audit"  # read the audit log
+    UNANSWERED = "unanswered"  # the unanswered questions and the review loop
+    STAFF = "staff"  # the entitlement checker and the handover inbox
+    USERS = "users"  # sessions of others, desk hours
+    INSIGHTS = "insights"  # the insights pages
+
+
+# The one table of who may do what: every check goes through `allowed`. An admin may do everything.
+PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "admin": frozenset(Permission),
+    "editor": frozenset({Permission.CONTENT, Permission.UNANSWERED, Permission.INSIGHTS}),
+    "staff": frozenset({Permission.STAFF, Permission.INSIGHTS}),
 }
 assert set(PERMISSIONS) == set(ROLES)
 
@@ -61,9 +78,9 @@ def check_four_eyes(*, author_id: int, publisher_id: int, allow_self_publish: bo
         raise OwnDraft("another admin must publish a draft you wrote")
 
 
-def allowed(role: str | None, permission: str) -> bool:
-    """Whether `role` carries `permission`."""
-    return role is not None and permission in PERMISSIONS.get(role, frozenset())
+def allowed(role: str | None, permission: Permission | str) -> bool:
+    """Whether `role` carries `permission` (a name that is no permission raises ValueError)."""
+    return role is not None and Permission(permission) in PERMISSIONS.get(role, frozenset())
 
 
 @dataclass
@@ -261,3 +278,51 @@ class LoginLimiter:
     def succeeded(self, *, account: str, ip: str = "") -> None:
         """A correct password clears the account's count from that address (not the address's)."""
         self._store.clear(self._keys(ip, account)["pair"])
+
+
+@dataclass
+class Security:
+    """Per-app session signer and login limiter."""
+
+    codec: SessionCodec
+    limiter: LoginLimiter
+    secure_cookies: bool
+    # One-person deployments only (DALIL_ALLOW_SELF_PUBLISH): an admin publishes their own drafts.
+    allow_self_publish: bool = False
+
+
+def make_security(settings: GatewaySettings) -> Security:
+    """The session codec and login limiter `settings` ask for."""
+    # Without a configured secret (development, test) sessions last as long as the process.
+    secret = (
+        settings.session_secret.get_secret_value()
+        if settings.session_secret is not None
+        else secrets.token_urlsafe(32)
+    )
+    return Security(
+        codec=SessionCodec(secret, max_age_seconds=int(settings.admin_session_hours * 3600)),
+        limiter=LoginLimiter(
+            per_ip=settings.login_max_failures_per_ip,
+            per_account=settings.login_max_failures_per_account,
+            window_seconds=settings.login_window_seconds,
+            max_delay_seconds=settings.login_max_delay_seconds,
+            store=_failure_store(settings),
+        ),
+        allow_self_publish=settings.allow_self_publish,
+        secure_cookies=(
+            settings.admin_cookie_secure
+            if settings.admin_cookie_secure is not None
+            else settings.environment == "production"
+        ),
+    )
+
+
+def _failure_store(settings: GatewaySettings) -> FailureStore:
+    # Shared by every replica when Redis is configured: a login limit per process is no limit.
+    if settings.redis_url:
+        return RedisFailures(
+            Redis.from_url(settings.redis_url),
+            window_seconds=settings.login_window_seconds,
+            prefix=settings.redis_key_prefix,
+        )
+    return MemoryFailures(window_seconds=settings.login_window_seconds)

@@ -1,9 +1,11 @@
-"""What every admin and staff route shares: the database session, the signed session, roles, CSRF."""
+"""What every admin and staff page shares: the signed session, roles, CSRF, rendering.
+
+The database session and the session signer come from `gateway.dependencies` like every
+other shared object.
+"""
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,21 +13,17 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
-from redis import Redis
 from sqlalchemy.orm import Session
 
 from dalil.i18n import gettext, language_name, status_title, topic_title
 from dalil.languages import LANGUAGES, RTL_LANGUAGES, Language, coerce_language
-from gateway.admin.models import AdminSession, AdminUser, aware, utcnow
+from gateway.admin.models import AdminSession, AdminUser, DraftStatus, aware, utcnow
 from gateway.admin.security import (
     CSRF_FIELD,
     CSRF_HEADER,
     SESSION_COOKIE,
-    FailureStore,
-    LoginLimiter,
-    MemoryFailures,
-    RedisFailures,
-    SessionCodec,
+    Permission,
+    Security,
     SessionData,
     allowed,
     csrf_matches,
@@ -33,79 +31,18 @@ from gateway.admin.security import (
     password_stamp,
     session_key,
 )
+from gateway.dependencies import SecurityDep, SessionDep, get_security
 from gateway.routers.web import negotiate
-from gateway.settings import GatewaySettings
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals.update(
-    LANGUAGES=LANGUAGES, topic_title=topic_title, status_title=status_title, gettext=gettext
+    LANGUAGES=LANGUAGES,
+    DraftStatus=DraftStatus,
+    topic_title=topic_title,
+    status_title=status_title,
+    gettext=gettext,
 )
-
-
-@dataclass
-class Security:
-    """Per-app session signer and login limiter, made on first use."""
-
-    codec: SessionCodec
-    limiter: LoginLimiter
-    secure_cookies: bool
-    # One-person deployments only (DALIL_ALLOW_SELF_PUBLISH): an admin publishes their own drafts.
-    allow_self_publish: bool = False
-
-
-def security(request: Request) -> Security:
-    """The app's session codec and login limiter."""
-    state = request.app.state
-    existing: Security | None = getattr(state, "admin_security", None)
-    if existing is not None:
-        return existing
-    settings: GatewaySettings = state.settings
-    # Without a configured secret (development, test) sessions last as long as the process.
-    secret = (
-        settings.session_secret.get_secret_value()
-        if settings.session_secret is not None
-        else secrets.token_urlsafe(32)
-    )
-    made = Security(
-        codec=SessionCodec(secret, max_age_seconds=int(settings.admin_session_hours * 3600)),
-        limiter=LoginLimiter(
-            per_ip=settings.login_max_failures_per_ip,
-            per_account=settings.login_max_failures_per_account,
-            window_seconds=settings.login_window_seconds,
-            max_delay_seconds=settings.login_max_delay_seconds,
-            store=_failure_store(settings),
-        ),
-        allow_self_publish=settings.allow_self_publish,
-        secure_cookies=(
-            settings.admin_cookie_secure
-            if settings.admin_cookie_secure is not None
-            else settings.environment == "production"
-        ),
-    )
-    state.admin_security = made
-    return made
-
-
-def _failure_store(settings: GatewaySettings) -> FailureStore:
-    # Shared by every replica when Redis is configured: a login limit per process is no limit.
-    if settings.redis_url:
-        return RedisFailures(
-            Redis.from_url(settings.redis_url),
-            window_seconds=settings.login_window_seconds,
-            prefix=settings.redis_key_prefix,
-        )
-    return MemoryFailures(window_seconds=settings.login_window_seconds)
-
-
-def db(request: Request) -> Iterator[Session]:
-    """A database session for one request, on the engine the app's lifespan owns."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
-        yield session
-
-
-DbDep = Annotated[Session, Depends(db)]
-SecurityDep = Annotated[Security, Depends(security)]
 
 
 @dataclass
@@ -121,8 +58,8 @@ class Auth:
         """The user's role, or None when anonymous."""
         return self.user.role if self.user else None
 
-    def can(self, permission: str) -> bool:
-        """Whether the user carries `permission`."""
+    def can(self, permission: Permission | str) -> bool:
+        """Whether the user carries `permission` (templates pass its name)."""
         return allowed(self.role, permission)
 
 
@@ -131,7 +68,7 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _auth(request: Request, session: DbDep, sec: SecurityDep) -> Auth:
+def _auth(request: Request, session: SessionDep, sec: SecurityDep) -> Auth:
     data = sec.codec.decode(request.cookies.get(SESSION_COOKIE))
     if data is None:
         return Auth(session=new_session(), user=None, fresh=True)
@@ -170,8 +107,9 @@ def _wants_json(request: Request) -> bool:
     )
 
 
-def require(permission: str) -> Any:
+def require(permission: Permission) -> Any:
     """A dependency: the logged-in user with `permission`, else 401/redirect or 403."""
+    permission = Permission(permission)
 
     def check(request: Request, auth: AuthDep) -> Auth:
         if auth.user is None:
@@ -186,6 +124,14 @@ def require(permission: str) -> Any:
         return auth
 
     return Depends(check)
+
+
+# The logged-in user with a permission, as the admin pages and API declare them.
+ContentAuth = Annotated[Auth, require(Permission.CONTENT)]
+PublisherAuth = Annotated[Auth, require(Permission.PUBLISH)]
+AuditorAuth = Annotated[Auth, require(Permission.AUDIT)]
+ReviewerAuth = Annotated[Auth, require(Permission.UNANSWERED)]
+UsersAuth = Annotated[Auth, require(Permission.USERS)]
 
 
 async def _submitted_token(request: Request) -> str | None:
@@ -264,7 +210,7 @@ def render(
             "t": lambda message, **params: gettext(lang, message, **params),
             "ui_param": UI_LANGUAGE_PARAM,
             "ui_languages": [(code, language_name(code)) for code in LANGUAGES],
-            "self_publish_allowed": security(request).allow_self_publish,
+            "self_publish_allowed": get_security(request).allow_self_publish,
             **context,
         },
         status_code=status_code,
@@ -277,10 +223,10 @@ def render(
             max_age=365 * 24 * 3600,
             httponly=True,
             samesite="lax",
-            secure=security(request).secure_cookies,
+            secure=get_security(request).secure_cookies,
             path="/",
         )
     response.headers["Cache-Control"] = "no-store"
     if auth.fresh:
-        set_session_cookie(response, auth.session, security(request))
+        set_session_cookie(response, auth.session, get_security(request))
     return response

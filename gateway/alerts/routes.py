@@ -15,18 +15,19 @@ from twilio.request_validator import RequestValidator
 from dalil.i18n import topic_title
 from dalil.languages import LANGUAGES
 from gateway.admin.audit import audit
-from gateway.admin.web import Auth, CsrfChecked, DbDep, client_ip, render, require
+from gateway.admin.security import Permission
+from gateway.admin.web import Auth, CsrfChecked, client_ip, render, require
 from gateway.alerts.models import Alert, Subscription
 from gateway.alerts.outbox import counts_by_language, materialise, recipient_count, summary
 from gateway.alerts.settings import AlertSettings
 from gateway.alerts.statuses import apply_twilio
-from gateway.settings import GatewaySettings
+from gateway.dependencies import InboxDep, SessionDep, SettingsDep
 from knowledge.schema import TOPICS
 
 router = APIRouter(tags=["alerts"])
 api = APIRouter(prefix="/api/v1/admin", tags=["alerts"])
-Viewer = Annotated[Auth, require("staff")]
-Approver = Annotated[Auth, require("publish")]
+Viewer = Annotated[Auth, require(Permission.STAFF)]
+Approver = Annotated[Auth, require(Permission.PUBLISH)]
 CHANNELS = ("whatsapp", "telegram", "twilio", "web")
 MAX_TEXT = 1000
 SMS_MAX = 300
@@ -164,14 +165,14 @@ def _do(session: Session, request: Request, auth: Auth, alert: Alert, step: str)
 
 
 @api.get("/alerts")
-def api_alerts(auth: Viewer, session: DbDep) -> list[dict[str, Any]]:
+def api_alerts(auth: Viewer, session: SessionDep) -> list[dict[str, Any]]:
     """Alerts, newest first, with their audience and delivery statuses."""
     alerts = session.scalars(select(Alert).order_by(Alert.id.desc()).limit(200))
     return [alert_json(session, a) for a in alerts]
 
 
 @api.get("/alerts/{alert_id}")
-def api_alert(auth: Viewer, session: DbDep, alert_id: int) -> dict[str, Any]:
+def api_alert(auth: Viewer, session: SessionDep, alert_id: int) -> dict[str, Any]:
     """One alert: texts in every language, recipients, deliveries by status."""
     return alert_json(session, _alert(session, alert_id))
 
@@ -180,7 +181,7 @@ def api_alert(auth: Viewer, session: DbDep, alert_id: int) -> dict[str, Any]:
 def api_edit(
     request: Request,
     auth: Approver,
-    session: DbDep,
+    session: SessionDep,
     alert_id: int,
     texts: Annotated[dict[str, str], Body(embed=True)],
 ) -> dict[str, Any]:
@@ -203,7 +204,7 @@ def api_edit(
 
 @api.post("/alerts/{alert_id}/{step}", dependencies=[CsrfChecked])
 def api_step(
-    request: Request, auth: Approver, session: DbDep, alert_id: int, step: str
+    request: Request, auth: Approver, session: SessionDep, alert_id: int, step: str
 ) -> dict[str, Any]:
     """`approve`, `send` or `cancel` an alert."""
     if step not in ("approve", "send", "cancel"):
@@ -217,7 +218,7 @@ def api_step(
 def api_broadcast(
     request: Request,
     auth: Viewer,
-    session: DbDep,
+    session: SessionDep,
     texts: Annotated[dict[str, str], Body()],
     topic: Annotated[str | None, Body()] = None,
     city: Annotated[str | None, Body()] = None,
@@ -257,9 +258,8 @@ webhooks = APIRouter(prefix="/webhooks", tags=["webhooks"])
 @webhooks.post(
     "/twilio/status", response_class=Response, responses={403: {"description": "Bad signature."}}
 )
-async def twilio_status(request: Request) -> Response:
+async def twilio_status(request: Request, settings: SettingsDep, inbox: InboxDep) -> Response:
     """Twilio's delivery statuses of alert SMS (StatusCallback, signed like the messages webhook)."""
-    settings: GatewaySettings = request.app.state.settings
     token = settings.twilio_auth_token
     form = {k: str(v) for k, v in (await request.form()).items()}
     signature = request.headers.get("x-twilio-signature", "")
@@ -274,9 +274,7 @@ async def twilio_status(request: Request) -> Response:
         or not RequestValidator(token.get_secret_value()).validate(url, form, signature)
     ):
         return Response("Invalid signature.", status_code=403)
-    await asyncio.to_thread(
-        apply_twilio, request.app.state.inbox.store.engine, form, request.query_params.get("d")
-    )
+    await asyncio.to_thread(apply_twilio, inbox.store.engine, form, request.query_params.get("d"))
     return Response(status_code=204)
 
 
@@ -284,7 +282,7 @@ async def twilio_status(request: Request) -> Response:
 
 
 @router.get("/admin/alerts", response_class=HTMLResponse, include_in_schema=False)
-def alerts_page(request: Request, auth: Viewer, session: DbDep) -> Response:
+def alerts_page(request: Request, auth: Viewer, session: SessionDep) -> Response:
     """Alerts to review and their deliveries; subscriptions by topic."""
     alerts = [
         alert_json(session, a)
@@ -309,7 +307,7 @@ def alerts_page(request: Request, auth: Viewer, session: DbDep) -> Response:
 
 
 @router.get("/admin/alerts/{alert_id}", response_class=HTMLResponse, include_in_schema=False)
-def alert_page(request: Request, auth: Viewer, session: DbDep, alert_id: int) -> Response:
+def alert_page(request: Request, auth: Viewer, session: SessionDep, alert_id: int) -> Response:
     """Review an alert in the four languages, approve it, send it, follow its deliveries."""
     alert = _alert(session, alert_id)
     return render(
@@ -323,7 +321,9 @@ def alert_page(request: Request, auth: Viewer, session: DbDep, alert_id: int) ->
 
 
 @router.post("/admin/alerts/{alert_id}/texts", include_in_schema=False, dependencies=[CsrfChecked])
-async def alert_edit(request: Request, auth: Approver, session: DbDep, alert_id: int) -> Response:
+async def alert_edit(
+    request: Request, auth: Approver, session: SessionDep, alert_id: int
+) -> Response:
     """Save the reviewed texts."""
     form = await request.form()
     alert = _alert(session, alert_id)
@@ -340,7 +340,7 @@ async def alert_edit(request: Request, auth: Approver, session: DbDep, alert_id:
 def alert_step(
     request: Request,
     auth: Approver,
-    session: DbDep,
+    session: SessionDep,
     alert_id: int,
     step: str,
     confirm: Annotated[str, Form()] = "",

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings
 
-from dalil.settings import ROOT
+from dalil.settings import settings_config
 
 
 class AlertSettings(BaseSettings):
     """Send rates per provider, the WhatsApp templates, and the outbox's timings."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="DALIL_ALERT_", env_file=ROOT / ".env", extra="ignore", env_file_encoding="utf-8"
-    )
+    model_config = settings_config("DALIL_ALERT_")
 
     # Messages per second per provider. WhatsApp Cloud API: 80 mps per business number by
     # default, inbound included (docs/alerts.md); 20 leaves room for the conversations.

@@ -14,8 +14,10 @@ from fastapi.routing import APIRouter
 from dalil.languages import LANGUAGES, RTL_LANGUAGES
 from gateway.admin.audit import audit
 from gateway.admin.models import utcnow
-from gateway.admin.web import Auth, DbDep, client_ip, render, require, ui_language
+from gateway.admin.security import Permission
+from gateway.admin.web import Auth, client_ip, render, require, ui_language
 from gateway.admin.web import templates as admin_templates
+from gateway.dependencies import SessionDep
 from gateway.insights import report
 from gateway.insights.events import local_day
 from gateway.insights.labels import cell_label, labeller
@@ -60,14 +62,14 @@ def _filters(
 Start = Annotated[date | None, Query()]
 End = Annotated[date | None, Query()]
 Text = Annotated[str, Query(max_length=64)]
-Viewer = Annotated[Auth, require("insights")]
+Viewer = Annotated[Auth, require(Permission.INSIGHTS)]
 
 
 @router.get("/admin/insights", response_class=HTMLResponse, include_in_schema=False)
 def insights_page(
     request: Request,
     auth: Viewer,
-    session: DbDep,
+    session: SessionDep,
     start: Start = None,
     end: End = None,
     language: Text = "",
@@ -107,7 +109,7 @@ def insights_page(
 def insights_csv(
     request: Request,
     auth: Viewer,
-    session: DbDep,
+    session: SessionDep,
     table: Annotated[str, Query()] = "topic",
     start: Start = None,
     end: End = None,

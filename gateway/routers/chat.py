@@ -8,9 +8,9 @@ from fastapi.responses import JSONResponse, Response
 from dalil.languages import SOURCE_LANGUAGE
 from gateway import metrics
 from gateway.conversation import Inbound
-from gateway.dependencies import ConversationsDep, SettingsDep
+from gateway.dependencies import ChatGuardDep, ConversationsDep, OptionalInboxDep, SettingsDep
 from gateway.privacy import pseudonym
-from gateway.ratelimit import ChatGuard, TooBusy, retry_after, too_many_messages
+from gateway.ratelimit import TooBusy, retry_after, too_many_messages
 from gateway.routers.web import negotiate
 from gateway.schemas import ChatRequest, ChatResponse
 
@@ -49,19 +49,19 @@ async def chat(
     request: Request,
     settings: SettingsDep,
     conversations: ConversationsDep,
+    guard: ChatGuardDep,
+    inbox: OptionalInboxDep,
     accept_language: Annotated[str | None, Header()] = None,
 ) -> Response | ChatResponse:
     """Send one message to Dalil and get its answer in the user's language."""
     hint = negotiate(accept_language)
     shown_language = body.language or hint or SOURCE_LANGUAGE
     client = client_address(request)
-    guard: ChatGuard | None = getattr(request.app.state, "chat_guard", None)
     if guard is not None:
         wait = await guard.admit(client)
         if wait:
             return _too_many(shown_language, wait)
     sender = pseudonym("web", body.sender, key=settings.pseudonym_key.get_secret_value())
-    inbox = getattr(request.app.state, "inbox", None)
     if inbox is not None:
         wait = await inbox.limiter.hit(sender)
         if wait:

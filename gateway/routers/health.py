@@ -3,9 +3,11 @@
 import asyncio
 
 import httpx
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from sqlalchemy import Engine, text
+
+from gateway.dependencies import EngineDep, HttpDep, RasaDep, SettingsDep
 
 router = APIRouter(tags=["health"])
 
@@ -24,9 +26,9 @@ async def _action_server_ready(http: httpx.AsyncClient, url: str) -> bool:
     return response.status_code == 200
 
 
-def _database_ready(request: Request) -> bool:
+def _database_ready(engine: Engine) -> bool:
     try:
-        with request.app.state.engine.connect() as connection:
+        with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception:
         return False
@@ -36,13 +38,14 @@ def _database_ready(request: Request) -> bool:
 @router.get(
     "/readyz", responses={503: {"description": "A part Dalil needs is down; `failing` names it."}}
 )
-async def readyz(request: Request) -> JSONResponse:
+async def readyz(
+    settings: SettingsDep, http: HttpDep, rasa: RasaDep, engine: EngineDep
+) -> JSONResponse:
     """Rasa, the action server and the database are all reachable."""
-    state = request.app.state
     rasa_ok, actions_ok, database_ok = await asyncio.gather(
-        state.rasa.is_ready(),
-        _action_server_ready(state.http, state.settings.action_server_url),
-        asyncio.to_thread(_database_ready, request),
+        rasa.is_ready(),
+        _action_server_ready(http, settings.action_server_url),
+        asyncio.to_thread(_database_ready, engine),
     )
     checks = {"rasa": rasa_ok, "action_server": actions_ok, "database": database_ok}
     failing = [name for name, ok in checks.items() if not ok]

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from dalil.i18n import gettext
 from dalil.languages import LANGUAGES, RTL_LANGUAGES, SOURCE_LANGUAGE, Language, coerce_language
 from gateway.channels.base import LOCATION_TEXT
+from gateway.dependencies import SettingsDep
 
 router = APIRouter(include_in_schema=False)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -81,7 +82,7 @@ def _all_ui_strings() -> str:
 
 
 @router.get("/", response_class=HTMLResponse)
-async def index(request: Request, lang: str | None = None) -> HTMLResponse:
+async def index(request: Request, settings: SettingsDep, lang: str | None = None) -> HTMLResponse:
     """The web chat, in `?lang=` or the browser's Accept-Language, else French."""
     language = (
         coerce_language(lang)
@@ -94,7 +95,7 @@ async def index(request: Request, lang: str | None = None) -> HTMLResponse:
         ui=ui_strings(language),
         ui_json=_all_ui_strings(),
         location_text=LOCATION_TEXT,
-        source_url=request.app.state.settings.source_url,
+        source_url=settings.source_url,
         languages=[
             ("fr", "Français"),
             ("ar", "العربية"),

@@ -6,13 +6,14 @@ import logging
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from gateway import metrics
 from gateway.alerts.statuses import record_webhook_statuses
 from gateway.channels.base import BadPayload, Channel, Incoming
 from gateway.channels.whatsapp import WhatsAppChannel
+from gateway.dependencies import InboxDep, SettingsDep
 from gateway.inbox.runtime import Inbox
 from gateway.privacy import pseudonym
 from gateway.ratelimit import BodyTooLarge
@@ -27,14 +28,6 @@ RESPONSES: dict[int | str, dict[str, str]] = {
     413: {"description": "The body is too large."},
     503: {"description": "The gateway's tables are missing (run the migrations)."},
 }
-
-
-def _inbox(request: Request) -> Inbox:
-    inbox: Inbox = request.app.state.inbox
-    return inbox
-
-
-InboxDep = Annotated[Inbox, Depends(_inbox)]
 
 
 def _channel(inbox: Inbox, name: str) -> Channel:
@@ -65,9 +58,10 @@ def _stale(incoming: Incoming, max_age_seconds: int) -> bool:
     return incoming.sent_at is not None and time.time() - incoming.sent_at > max_age_seconds
 
 
-async def _receive(request: Request, inbox: Inbox, name: str) -> Response:
+async def _receive(
+    request: Request, settings: GatewaySettings, inbox: Inbox, name: str
+) -> Response:
     channel = _channel(inbox, name)
-    settings: GatewaySettings = request.app.state.settings
     if not inbox.ready:
         raise HTTPException(status_code=503, detail="The gateway's tables are missing.")
     body = await _body(request, settings.max_body_bytes)
@@ -129,18 +123,18 @@ async def whatsapp_verify(
 
 
 @router.post("/whatsapp", response_class=Response, responses=RESPONSES)
-async def whatsapp(request: Request, inbox: InboxDep) -> Response:
+async def whatsapp(request: Request, settings: SettingsDep, inbox: InboxDep) -> Response:
     """WhatsApp Cloud API messages and statuses (signed with X-Hub-Signature-256)."""
-    return await _receive(request, inbox, "whatsapp")
+    return await _receive(request, settings, inbox, "whatsapp")
 
 
 @router.post("/twilio", response_class=Response, responses=RESPONSES)
-async def twilio(request: Request, inbox: InboxDep) -> Response:
+async def twilio(request: Request, settings: SettingsDep, inbox: InboxDep) -> Response:
     """Twilio SMS and WhatsApp messages (signed with X-Twilio-Signature); answered by REST."""
-    return await _receive(request, inbox, "twilio")
+    return await _receive(request, settings, inbox, "twilio")
 
 
 @router.post("/telegram", response_class=Response, responses=RESPONSES)
-async def telegram(request: Request, inbox: InboxDep) -> Response:
+async def telegram(request: Request, settings: SettingsDep, inbox: InboxDep) -> Response:
     """Telegram updates (X-Telegram-Bot-Api-Secret-Token)."""
-    return await _receive(request, inbox, "telegram")
+    return await _receive(request, settings, inbox, "telegram")

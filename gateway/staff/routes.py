@@ -15,9 +15,11 @@ from dalil.i18n import topic_title
 from dalil.languages import Language
 from gateway.admin.audit import audit
 from gateway.admin.models import Handover
-from gateway.admin.web import Auth, CsrfChecked, DbDep, client_ip, render, require
+from gateway.admin.security import Permission
+from gateway.admin.web import Auth, CsrfChecked, client_ip, render, require
+from gateway.dependencies import OptionalInboxDep, SessionDep, SettingsDep
+from gateway.inbox.runtime import Inbox
 from gateway.privacy import pseudonym
-from gateway.settings import GatewaySettings
 from gateway.staff.desk import WEEKDAYS, closed_days, desk_spans, parse_spans, save_desk
 from gateway.staff.entitlements import entitled_label, entitlement_sheet, share_text
 from gateway.staff.handover import (
@@ -38,8 +40,8 @@ from knowledge.schema import STATUSES, TOPICS
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["staff"])
-Staff = Annotated[Auth, require("staff")]
-Admin = Annotated[Auth, require("users")]
+Staff = Annotated[Auth, require(Permission.STAFF)]
+Admin = Annotated[Auth, require(Permission.USERS)]
 CLOSE_REASONS = {
     "staff": "Handed back by a staff member",
     "user_left": "The person went back to the bot",
@@ -65,7 +67,7 @@ def _check_choice(name: str, value: str | None, choices: Any) -> None:
 def checker_page(
     request: Request,
     auth: Staff,
-    session: DbDep,
+    session: SessionDep,
     status: str | None = None,
     city: str | None = None,
     lang: Language = "fr",
@@ -101,7 +103,7 @@ def checker_page(
 @router.get("/api/v1/entitlements")
 def entitlements_api(
     auth: Staff,
-    session: DbDep,
+    session: SessionDep,
     status: Annotated[
         str, Query(description="refugee, asylum_seeker, regular_migrant, undocumented or minor")
     ],
@@ -151,9 +153,8 @@ def entitlements_api(
 # --- handover inbox -------------------------------------------------------------------------
 
 
-def user_sender(request: Request) -> UserSender:
+def user_sender(inbox: Inbox | None) -> UserSender:
     """Messaging channels when the gateway runs its inbox; otherwise web chat only."""
-    inbox = getattr(request.app.state, "inbox", None)
     return ChannelSender(inbox) if inbox is not None else WebOnlySender()
 
 
@@ -165,7 +166,7 @@ def _handover(session: Any, handover_id: int) -> Handover:
 
 
 @router.get("/staff/handovers", response_class=HTMLResponse, include_in_schema=False)
-def handovers_page(request: Request, auth: Staff, session: DbDep) -> Response:
+def handovers_page(request: Request, auth: Staff, session: SessionDep) -> Response:
     """Conversations waiting for a person: urgent ones first, then the longest wait first."""
     items = [
         (h, handover_messages(session, h.id), waiting_since(h)) for h in open_handovers(session)
@@ -191,7 +192,7 @@ def handover_counts(session: Any) -> dict[str, int]:
 
 
 @router.get("/api/v1/staff/handovers/count")
-def handovers_count(auth: Staff, session: DbDep) -> dict[str, Any]:
+def handovers_count(auth: Staff, session: SessionDep) -> dict[str, Any]:
     """How many handovers are open, new (no staff reply yet) and urgent; polled by the staff pages."""
     return {
         **handover_counts(session),
@@ -203,7 +204,7 @@ def handovers_count(auth: Staff, session: DbDep) -> dict[str, Any]:
 
 
 @router.get("/staff/handovers/{handover_id}", response_class=HTMLResponse, include_in_schema=False)
-def handover_page(request: Request, auth: Staff, session: DbDep, handover_id: int) -> Response:
+def handover_page(request: Request, auth: Staff, session: SessionDep, handover_id: int) -> Response:
     """One conversation, with a reply form."""
     handover = _handover(session, handover_id)
     return render(
@@ -224,7 +225,8 @@ def handover_page(request: Request, auth: Staff, session: DbDep, handover_id: in
 async def reply(
     request: Request,
     auth: Staff,
-    session: DbDep,
+    session: SessionDep,
+    inbox: OptionalInboxDep,
     handover_id: int,
     text: Annotated[str, Form(min_length=1, max_length=MAX_REPLY)],
 ) -> Response:
@@ -235,7 +237,7 @@ async def reply(
     assert auth.user is not None
     message = add_staff_message(session, handover, staff=auth.user, text=text.strip())
     try:
-        delivered = await user_sender(request).send_to_user(handover, message.text)
+        delivered = await user_sender(inbox).send_to_user(handover, message.text)
     except Exception as exc:  # a provider outage must not lose the reply; the page says so
         log.warning(
             "staff reply not delivered",
@@ -269,7 +271,7 @@ async def reply(
 @router.post(
     "/staff/handovers/{handover_id}/close", include_in_schema=False, dependencies=[CsrfChecked]
 )
-def hand_back(request: Request, auth: Staff, session: DbDep, handover_id: int) -> Response:
+def hand_back(request: Request, auth: Staff, session: SessionDep, handover_id: int) -> Response:
     """Hand the conversation back to the bot."""
     handover = _handover(session, handover_id)
     assert auth.user is not None
@@ -287,7 +289,7 @@ def hand_back(request: Request, auth: Staff, session: DbDep, handover_id: int) -
 
 
 @router.get("/api/v1/staff/handovers")
-def handovers_api(auth: Staff, session: DbDep) -> list[dict[str, Any]]:
+def handovers_api(auth: Staff, session: SessionDep) -> list[dict[str, Any]]:
     """Open handovers with their messages."""
     return [
         {
@@ -328,7 +330,7 @@ def _desk_form(session: Any) -> dict[str, Any]:
 
 
 @router.get("/staff/desk", response_class=HTMLResponse, include_in_schema=False)
-def desk_page(request: Request, auth: Admin, session: DbDep) -> Response:
+def desk_page(request: Request, auth: Admin, session: SessionDep) -> Response:
     """When the staff desk answers handovers: hours per weekday and closed days."""
     return render(
         request, auth, "staff/desk.html", weekdays=WEEKDAYS, error=None, **_desk_form(session)
@@ -336,7 +338,7 @@ def desk_page(request: Request, auth: Admin, session: DbDep) -> Response:
 
 
 @router.post("/staff/desk", include_in_schema=False, dependencies=[CsrfChecked])
-async def save_desk_page(request: Request, auth: Admin, session: DbDep) -> Response:
+async def save_desk_page(request: Request, auth: Admin, session: SessionDep) -> Response:
     """Replace the desk's hours and closed days."""
     form = await request.form()
     try:
@@ -384,9 +386,10 @@ class InboxRequest(BaseModel):
 
 
 @chat_inbox.post("/inbox")
-def web_chat_inbox(request: Request, session: DbDep, body: InboxRequest) -> dict[str, Any]:
+def web_chat_inbox(
+    session: SessionDep, settings: SettingsDep, body: InboxRequest
+) -> dict[str, Any]:
     """Messages a staff member wrote to this web chat since the last poll, and whether a person is on."""
-    settings: GatewaySettings = request.app.state.settings
     key = pseudonym("web", body.sender, key=settings.pseudonym_key.get_secret_value())
     messages = fetch_web_messages(session, key)
     active = session.scalar(

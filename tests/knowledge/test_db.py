@@ -5,8 +5,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
+from dalil.settings import ROOT
 from knowledge.db import alembic_config, target_metadata
-from knowledge.settings import ROOT, KnowledgeSettings
+from knowledge.settings import KnowledgeSettings
 
 
 def test_autogenerate_sees_every_table_and_finds_no_difference(empty_engine: Engine) -> None:

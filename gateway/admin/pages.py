@@ -1,4 +1,7 @@
-"""Admin pages (/admin) and their JSON API (/api/v1/admin): login, content, review, history."""
+"""Admin pages (/admin): login, sessions, content, drafts, history, facts to re-check, unanswered.
+
+The same operations as JSON are `gateway.admin.api`.
+"""
 
 from __future__ import annotations
 
@@ -6,28 +9,23 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dalil.languages import LANGUAGES
-from gateway.admin import recheck, unanswered
+from gateway.admin import recheck, review, unanswered
 from gateway.admin.audit import audit
 from gateway.admin.content import (
     SERVICE_POINT,
     TOPIC_TRANSLATION,
     ContentProblem,
     NotAllowed,
-    create_draft,
     diff,
-    publish_draft,
     published,
-    reject_draft,
     rollback,
-    submit_draft,
     translation_matrix,
-    update_draft,
 )
 from gateway.admin.forms import (
     hours_to_text,
@@ -37,17 +35,19 @@ from gateway.admin.forms import (
     topic_translation_from_form,
 )
 from gateway.admin.models import (
+    PENDING_DRAFT_STATUSES,
     AdminSession,
     AdminUser,
     AuditEntry,
     Draft,
+    DraftStatus,
     Revision,
     UnansweredQuestion,
     utcnow,
 )
 from gateway.admin.security import (
-    OwnDraft,
-    check_four_eyes,
+    Permission,
+    allowed,
     hash_password,
     needs_rehash,
     new_session,
@@ -57,39 +57,42 @@ from gateway.admin.security import (
     verify_password,
 )
 from gateway.admin.web import (
+    AuditorAuth,
     Auth,
     AuthDep,
+    ContentAuth,
     CsrfChecked,
-    DbDep,
-    SecurityDep,
+    PublisherAuth,
+    ReviewerAuth,
+    UsersAuth,
     client_ip,
     render,
-    require,
-    security,
     set_session_cookie,
 )
+from gateway.admin.workflow import (
+    DraftStep,
+    authors,
+    current_user,
+    get_draft,
+    save_draft,
+    take_step,
+    target,
+)
+from gateway.dependencies import SecurityDep, SessionDep, SettingsDep
 from knowledge.content import today
 from knowledge.models import City, ServicePoint
 from knowledge.schema import STATUSES, TOPICS
-from knowledge.settings import KnowledgeSettings
 
 router = APIRouter(tags=["admin"])
-Content = Annotated[Auth, require("content")]
-Publisher = Annotated[Auth, require("publish")]
-Auditor = Annotated[Auth, require("audit")]
-Reviewer = Annotated[Auth, require("unanswered")]
+# The review loop has its own module; its pages share this router's tags.
+router.include_router(review.router)
 
 
-def _user(auth: Auth) -> AdminUser:
-    assert auth.user is not None  # guaranteed by `require`
-    return auth.user
-
-
-def _safe_next(target: str | None, role: str) -> str:
+def _safe_next(wanted: str | None, role: str) -> str:
     # Only local paths: an open redirect would let a phishing link borrow our login page.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/staff/" if role == "staff" else "/admin/"
+    if wanted and wanted.startswith("/") and not wanted.startswith("//"):
+        return wanted
+    return "/admin/" if allowed(role, Permission.CONTENT) else "/staff/"
 
 
 # --- login ----------------------------------------------------------------------------------
@@ -105,7 +108,7 @@ def login_page(request: Request, auth: AuthDep, next: str | None = None) -> Resp
 def login(
     request: Request,
     auth: AuthDep,
-    session: DbDep,
+    session: SessionDep,
     sec: SecurityDep,
     email: Annotated[str, Form(max_length=254)],
     password: Annotated[str, Form(max_length=1024)],
@@ -167,7 +170,7 @@ def login(
 
 
 @router.post("/admin/logout", include_in_schema=False, dependencies=[CsrfChecked])
-def logout(request: Request, auth: AuthDep, session: DbDep, sec: SecurityDep) -> Response:
+def logout(request: Request, auth: AuthDep, session: SessionDep, sec: SecurityDep) -> Response:
     """End the session, on the server too: a copied cookie is worth nothing afterwards."""
     if auth.user is not None:
         revoke_session(session, auth.session.sid, by=auth.user.id)
@@ -188,11 +191,8 @@ def revoke_session(session: Session, sid: str, *, by: int) -> bool:
     return True
 
 
-Users = Annotated[Auth, require("users")]
-
-
 @router.get("/admin/sessions", response_class=HTMLResponse, include_in_schema=False)
-def sessions_page(request: Request, auth: Users, session: DbDep) -> Response:
+def sessions_page(request: Request, auth: UsersAuth, session: SessionDep) -> Response:
     """Every live session, so an admin can end one (a lost phone, a departed colleague)."""
     rows = session.scalars(
         select(AdminSession)
@@ -205,20 +205,20 @@ def sessions_page(request: Request, auth: Users, session: DbDep) -> Response:
         auth,
         "admin/sessions.html",
         sessions=rows,
-        authors=_authors(session),
+        authors=authors(session),
         current=current,
     )
 
 
 @router.post("/admin/sessions/{key}/revoke", include_in_schema=False, dependencies=[CsrfChecked])
-def end_session(request: Request, auth: Users, session: DbDep, key: str) -> Response:
+def end_session(request: Request, auth: UsersAuth, session: SessionDep, key: str) -> Response:
     """End a session on the server: its cookie no longer logs anyone in."""
     row = session.get(AdminSession, key)
     if row is None:
         raise HTTPException(404)
     if row.revoked_at is None:
         row.revoked_at = utcnow()
-        row.revoked_by = _user(auth).id
+        row.revoked_by = current_user(auth).id
         audit(
             session,
             actor=auth.user,
@@ -234,7 +234,7 @@ def end_session(request: Request, auth: Users, session: DbDep, key: str) -> Resp
 
 
 @router.get("/admin/", response_class=HTMLResponse, include_in_schema=False)
-def home(request: Request, auth: AuthDep, session: DbDep) -> Response:
+def home(request: Request, auth: AuthDep, session: SessionDep) -> Response:
     """The topics and their translation status; staff go to their own pages."""
     if auth.user is None:
         return RedirectResponse("/admin/login", status_code=303)
@@ -244,10 +244,10 @@ def home(request: Request, auth: AuthDep, session: DbDep) -> Response:
 
 
 @router.get("/admin/topics", response_class=HTMLResponse, include_in_schema=False)
-def topics_page(request: Request, auth: Content, session: DbDep) -> Response:
+def topics_page(request: Request, auth: ContentAuth, session: SessionDep) -> Response:
     """Every topic with its translation status per language."""
     pending = session.scalars(
-        select(Draft).where(Draft.status.in_(("draft", "submitted"))).order_by(Draft.id.desc())
+        select(Draft).where(Draft.status.in_(PENDING_DRAFT_STATUSES)).order_by(Draft.id.desc())
     ).all()
     return render(
         request,
@@ -255,7 +255,7 @@ def topics_page(request: Request, auth: Content, session: DbDep) -> Response:
         "admin/topics.html",
         matrix=translation_matrix(session),
         drafts=pending,
-        authors=_authors(session),
+        authors=authors(session),
     )
 
 
@@ -263,7 +263,7 @@ def topics_page(request: Request, auth: Content, session: DbDep) -> Response:
     "/admin/topics/{topic_id}/{language}", response_class=HTMLResponse, include_in_schema=False
 )
 def edit_topic_page(
-    request: Request, auth: Content, session: DbDep, topic_id: str, language: str
+    request: Request, auth: ContentAuth, session: SessionDep, topic_id: str, language: str
 ) -> Response:
     """The edit form of one language of a topic, with the French source alongside."""
     if topic_id not in TOPICS or language not in LANGUAGES:
@@ -290,15 +290,16 @@ def edit_topic_page(
     "/admin/topics/{topic_id}/{language}", include_in_schema=False, dependencies=[CsrfChecked]
 )
 async def save_topic_draft(
-    request: Request, auth: Content, session: DbDep, topic_id: str, language: str
+    request: Request, auth: ContentAuth, session: SessionDep, topic_id: str, language: str
 ) -> Response:
     """Save the form as a draft."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     payload = topic_translation_from_form(form)
     try:
-        draft = create_draft(
+        draft = save_draft(
+            request,
             session,
-            user=_user(auth),
+            auth,
             kind=TOPIC_TRANSLATION,
             entity_id=topic_id,
             language=language,
@@ -320,21 +321,12 @@ async def save_topic_draft(
             statuses=STATUSES,
             error=str(exc),
         )
-    audit(
-        session,
-        actor=auth.user,
-        action="draft_created",
-        target=_target(draft),
-        ip=client_ip(request),
-        draft=draft.id,
-    )
-    session.commit()
     return RedirectResponse(f"/admin/drafts/{draft.id}", status_code=303)
 
 
 @router.get("/admin/service-points", response_class=HTMLResponse, include_in_schema=False)
 def service_points_page(
-    request: Request, auth: Content, session: DbDep, city: str | None = None
+    request: Request, auth: ContentAuth, session: SessionDep, city: str | None = None
 ) -> Response:
     """Service points, by city."""
     query = select(ServicePoint).order_by(ServicePoint.city_id, ServicePoint.name)
@@ -363,7 +355,9 @@ def _point_form_context(doc: dict[str, Any]) -> dict[str, Any]:
 @router.get(
     "/admin/service-points/{point_id}", response_class=HTMLResponse, include_in_schema=False
 )
-def edit_point_page(request: Request, auth: Content, session: DbDep, point_id: str) -> Response:
+def edit_point_page(
+    request: Request, auth: ContentAuth, session: SessionDep, point_id: str
+) -> Response:
     """The edit form of a service point."""
     doc = published(session, kind=SERVICE_POINT, entity_id=point_id, language=None)
     if doc is None:
@@ -382,7 +376,7 @@ def edit_point_page(request: Request, auth: Content, session: DbDep, point_id: s
     "/admin/service-points/{point_id}", include_in_schema=False, dependencies=[CsrfChecked]
 )
 async def save_point_draft(
-    request: Request, auth: Content, session: DbDep, point_id: str
+    request: Request, auth: ContentAuth, session: SessionDep, point_id: str
 ) -> Response:
     """Save the form as a draft."""
     base = published(session, kind=SERVICE_POINT, entity_id=point_id, language=None)
@@ -391,9 +385,10 @@ async def save_point_draft(
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     payload = service_point_from_form(point_id, form, base)
     try:
-        draft = create_draft(
+        draft = save_draft(
+            request,
             session,
-            user=_user(auth),
+            auth,
             kind=SERVICE_POINT,
             entity_id=point_id,
             language=None,
@@ -412,53 +407,29 @@ async def save_point_draft(
             error=str(exc),
             **context,
         )
-    audit(
-        session,
-        actor=auth.user,
-        action="draft_created",
-        target=_target(draft),
-        ip=client_ip(request),
-        draft=draft.id,
-    )
-    session.commit()
     return RedirectResponse(f"/admin/drafts/{draft.id}", status_code=303)
 
 
 # --- review ---------------------------------------------------------------------------------
 
 
-def _target(draft: Draft | Revision) -> str:
-    return f"{draft.kind}:{draft.entity_id}" + (f":{draft.language}" if draft.language else "")
-
-
-def _authors(session: Session) -> dict[int, str]:
-    return {u.id: u.email for u in session.scalars(select(AdminUser))}
-
-
-def _draft(session: Session, draft_id: int) -> Draft:
-    draft = session.get(Draft, draft_id)
-    if draft is None:
-        raise HTTPException(404)
-    return draft
-
-
 @router.get("/admin/drafts", response_class=HTMLResponse, include_in_schema=False)
 def drafts_page(
-    request: Request, auth: Content, session: DbDep, status: str = "submitted"
+    request: Request, auth: ContentAuth, session: SessionDep, status: str = DraftStatus.SUBMITTED
 ) -> Response:
     """Drafts by status (submitted ones first: they wait for an admin)."""
     drafts = session.scalars(
         select(Draft).where(Draft.status == status).order_by(Draft.id.desc())
     ).all()
     return render(
-        request, auth, "admin/drafts.html", drafts=drafts, status=status, authors=_authors(session)
+        request, auth, "admin/drafts.html", drafts=drafts, status=status, authors=authors(session)
     )
 
 
 @router.get("/admin/drafts/{draft_id}", response_class=HTMLResponse, include_in_schema=False)
-def draft_page(request: Request, auth: Content, session: DbDep, draft_id: int) -> Response:
+def draft_page(request: Request, auth: ContentAuth, session: SessionDep, draft_id: int) -> Response:
     """A draft: what it changes compared with what is published now."""
-    draft = _draft(session, draft_id)
+    draft = get_draft(session, draft_id)
     current = published(
         session, kind=draft.kind, entity_id=draft.entity_id, language=draft.language
     )
@@ -468,39 +439,18 @@ def draft_page(request: Request, auth: Content, session: DbDep, draft_id: int) -
         "admin/draft.html",
         draft=draft,
         lines=diff(current, draft.payload),
-        authors=_authors(session),
+        authors=authors(session),
         error=None,
     )
 
 
 def _draft_step(
-    request: Request, auth: Auth, session: Session, draft_id: int, step: str
+    request: Request, auth: Auth, session: Session, draft_id: int, step: DraftStep
 ) -> Response:
-    draft = _draft(session, draft_id)
-    user = _user(auth)
     try:
-        if step == "submit":
-            submit_draft(draft, user=user)
-        elif step == "reject":
-            reject_draft(draft, user=user)
-        else:
-            check_four_eyes(
-                author_id=draft.author_id,
-                publisher_id=user.id,
-                allow_self_publish=security(request).allow_self_publish,
-            )
-            revision = publish_draft(session, draft, user=user)
-            audit(
-                session,
-                actor=user,
-                action="revision_published",
-                target=_target(draft),
-                ip=client_ip(request),
-                draft=draft.id,
-                revision=revision.id,
-            )
+        take_step(request, auth, session, draft_id, step)
     except ContentProblem as exc:
-        session.rollback()
+        draft = get_draft(session, draft_id)
         return render(
             request,
             auth,
@@ -508,41 +458,30 @@ def _draft_step(
             status_code=422,
             draft=draft,
             lines=diff(draft.base_payload, draft.payload),
-            authors=_authors(session),
+            authors=authors(session),
             error=str(exc),
         )
-    except (NotAllowed, OwnDraft) as exc:
-        raise HTTPException(status_code=403, detail=str(exc)) from exc
-    audit(
-        session,
-        actor=user,
-        action=f"draft_{step}",
-        target=_target(draft),
-        ip=client_ip(request),
-        draft=draft.id,
-    )
-    session.commit()
-    return RedirectResponse(f"/admin/drafts/{draft.id}", status_code=303)
+    return RedirectResponse(f"/admin/drafts/{draft_id}", status_code=303)
 
 
 @router.post("/admin/drafts/{draft_id}/submit", include_in_schema=False, dependencies=[CsrfChecked])
-def submit(request: Request, auth: Content, session: DbDep, draft_id: int) -> Response:
+def submit(request: Request, auth: ContentAuth, session: SessionDep, draft_id: int) -> Response:
     """Send a draft for review."""
-    return _draft_step(request, auth, session, draft_id, "submit")
+    return _draft_step(request, auth, session, draft_id, DraftStep.SUBMIT)
 
 
 @router.post(
     "/admin/drafts/{draft_id}/publish", include_in_schema=False, dependencies=[CsrfChecked]
 )
-def publish(request: Request, auth: Publisher, session: DbDep, draft_id: int) -> Response:
+def publish(request: Request, auth: PublisherAuth, session: SessionDep, draft_id: int) -> Response:
     """Publish a submitted draft: users see it at their next question."""
-    return _draft_step(request, auth, session, draft_id, "publish")
+    return _draft_step(request, auth, session, draft_id, DraftStep.PUBLISH)
 
 
 @router.post("/admin/drafts/{draft_id}/reject", include_in_schema=False, dependencies=[CsrfChecked])
-def reject(request: Request, auth: Publisher, session: DbDep, draft_id: int) -> Response:
+def reject(request: Request, auth: PublisherAuth, session: SessionDep, draft_id: int) -> Response:
     """Send a submitted draft back."""
-    return _draft_step(request, auth, session, draft_id, "reject")
+    return _draft_step(request, auth, session, draft_id, DraftStep.REJECT)
 
 
 # --- history and audit ----------------------------------------------------------------------
@@ -551,8 +490,8 @@ def reject(request: Request, auth: Publisher, session: DbDep, draft_id: int) -> 
 @router.get("/admin/revisions", response_class=HTMLResponse, include_in_schema=False)
 def revisions_page(
     request: Request,
-    auth: Content,
-    session: DbDep,
+    auth: ContentAuth,
+    session: SessionDep,
     entity: str | None = None,
     limit: int = Query(100, le=500),
 ) -> Response:
@@ -565,13 +504,15 @@ def revisions_page(
         auth,
         "admin/revisions.html",
         revisions=session.scalars(query).all(),
-        authors=_authors(session),
+        authors=authors(session),
         entity=entity or "",
     )
 
 
 @router.get("/admin/revisions/{revision_id}", response_class=HTMLResponse, include_in_schema=False)
-def revision_page(request: Request, auth: Content, session: DbDep, revision_id: int) -> Response:
+def revision_page(
+    request: Request, auth: ContentAuth, session: SessionDep, revision_id: int
+) -> Response:
     """One revision with its diff."""
     revision = session.get(Revision, revision_id)
     if revision is None:
@@ -582,7 +523,7 @@ def revision_page(request: Request, auth: Content, session: DbDep, revision_id: 
         "admin/revision.html",
         revision=revision,
         lines=diff(revision.before, revision.after),
-        authors=_authors(session),
+        authors=authors(session),
     )
 
 
@@ -590,21 +531,21 @@ def revision_page(request: Request, auth: Content, session: DbDep, revision_id: 
     "/admin/revisions/{revision_id}/rollback", include_in_schema=False, dependencies=[CsrfChecked]
 )
 def rollback_revision(
-    request: Request, auth: Publisher, session: DbDep, revision_id: int
+    request: Request, auth: PublisherAuth, session: SessionDep, revision_id: int
 ) -> Response:
     """Put back what a revision replaced, as a new revision."""
     revision = session.get(Revision, revision_id)
     if revision is None:
         raise HTTPException(404)
     try:
-        new = rollback(session, revision, user=_user(auth))
+        new = rollback(session, revision, user=current_user(auth))
     except NotAllowed as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from exc
     audit(
         session,
         actor=auth.user,
         action="revision_rolled_back",
-        target=_target(revision),
+        target=target(revision),
         ip=client_ip(request),
         revision=revision.id,
         new_revision=new.id,
@@ -615,7 +556,7 @@ def rollback_revision(
 
 @router.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
 def audit_page(
-    request: Request, auth: Auditor, session: DbDep, limit: int = Query(200, le=1000)
+    request: Request, auth: AuditorAuth, session: SessionDep, limit: int = Query(200, le=1000)
 ) -> Response:
     """Who did what and when."""
     entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()
@@ -626,9 +567,10 @@ def audit_page(
 
 
 @router.get("/admin/recheck", response_class=HTMLResponse, include_in_schema=False)
-def recheck_page(request: Request, auth: Content, session: DbDep) -> Response:
+def recheck_page(
+    request: Request, auth: ContentAuth, session: SessionDep, settings: SettingsDep
+) -> Response:
     """Facts unverified, checked too long ago or flagged by a source; most served first."""
-    settings = KnowledgeSettings()
     items = recheck.recheck_list(
         session, today=today(), stale_after_days=settings.kb_stale_after_days
     )
@@ -645,15 +587,20 @@ def recheck_page(request: Request, auth: Content, session: DbDep) -> Response:
 @router.post("/admin/recheck/confirm", include_in_schema=False, dependencies=[CsrfChecked])
 def confirm_fact(
     request: Request,
-    auth: Content,
-    session: DbDep,
+    auth: ContentAuth,
+    session: SessionDep,
     kind: Annotated[str, Form(max_length=20)],
     key: Annotated[str, Form(max_length=200)],
 ) -> Response:
     """An editor checked this fact against its source today."""
     try:
         recheck.confirm_today(
-            session, kind=kind, key=key, user=_user(auth), today=today(), ip=client_ip(request)
+            session,
+            kind=kind,
+            key=key,
+            user=current_user(auth),
+            today=today(),
+            ip=client_ip(request),
         )
     except recheck.UnknownFact as exc:
         raise HTTPException(404) from exc
@@ -667,8 +614,8 @@ def confirm_fact(
 @router.get("/admin/unanswered", response_class=HTMLResponse, include_in_schema=False)
 def unanswered_page(
     request: Request,
-    auth: Reviewer,
-    session: DbDep,
+    auth: ReviewerAuth,
+    session: SessionDep,
     language: str | None = None,
     topic: str | None = None,
 ) -> Response:
@@ -688,12 +635,14 @@ def unanswered_page(
 @router.post(
     "/admin/unanswered/{question_id}/handled", include_in_schema=False, dependencies=[CsrfChecked]
 )
-def mark_handled(request: Request, auth: Reviewer, session: DbDep, question_id: int) -> Response:
+def mark_handled(
+    request: Request, auth: ReviewerAuth, session: SessionDep, question_id: int
+) -> Response:
     """Take a question out of the queue."""
     question = session.get(UnansweredQuestion, question_id)
     if question is None:
         raise HTTPException(404)
-    unanswered.mark_handled(question, user=_user(auth))
+    unanswered.mark_handled(question, user=current_user(auth))
     audit(
         session,
         actor=auth.user,
@@ -706,7 +655,7 @@ def mark_handled(request: Request, auth: Reviewer, session: DbDep, question_id: 
 
 
 @router.post("/admin/unanswered/export", include_in_schema=False, dependencies=[CsrfChecked])
-async def export_training(request: Request, auth: Reviewer, session: DbDep) -> Response:
+async def export_training(request: Request, auth: ReviewerAuth, session: SessionDep) -> Response:
     """The chosen questions as a Rasa NLU YAML snippet for an intent."""
     form = await request.form()
     intent = str(form.get("intent") or "").strip()
@@ -733,163 +682,3 @@ async def export_training(request: Request, auth: Reviewer, session: DbDep) -> R
         unanswered.training_example(list(questions), intent=intent),
         media_type="application/yaml; charset=utf-8",
     )
-
-
-# --- JSON API -------------------------------------------------------------------------------
-
-api = APIRouter(prefix="/api/v1/admin", tags=["admin"])
-
-
-def _draft_json(draft: Draft) -> dict[str, Any]:
-    return {
-        "id": draft.id,
-        "kind": draft.kind,
-        "entity_id": draft.entity_id,
-        "language": draft.language,
-        "status": draft.status,
-        "author_id": draft.author_id,
-        "note": draft.note,
-        "payload": draft.payload,
-    }
-
-
-@api.get("/topics")
-def api_topics(auth: Content, session: DbDep) -> list[dict[str, Any]]:
-    """Every topic with its translation status per language and its pending drafts."""
-    return [
-        {"topic_id": t.topic_id, "statuses": t.statuses, "pending_drafts": t.pending}
-        for t in translation_matrix(session)
-    ]
-
-
-@api.get("/drafts")
-def api_drafts(auth: Content, session: DbDep, status: str = "submitted") -> list[dict[str, Any]]:
-    """Drafts with a given status."""
-    return [
-        _draft_json(d)
-        for d in session.scalars(select(Draft).where(Draft.status == status).order_by(Draft.id))
-    ]
-
-
-@api.post("/drafts", status_code=201, dependencies=[CsrfChecked])
-def api_create_draft(
-    request: Request,
-    auth: Content,
-    session: DbDep,
-    kind: Annotated[str, Body()],
-    entity_id: Annotated[str, Body()],
-    payload: Annotated[dict[str, Any], Body()],
-    language: Annotated[str | None, Body()] = None,
-    note: Annotated[str, Body()] = "",
-) -> dict[str, Any]:
-    """Save a draft (a TopicTranslationDoc or ServicePointDoc payload)."""
-    try:
-        draft = create_draft(
-            session,
-            user=_user(auth),
-            kind=kind,
-            entity_id=entity_id,
-            language=language,
-            payload=payload,
-            note=note,
-        )
-    except ContentProblem as exc:
-        raise HTTPException(422, detail=str(exc)) from exc
-    audit(
-        session,
-        actor=auth.user,
-        action="draft_created",
-        target=_target(draft),
-        ip=client_ip(request),
-        draft=draft.id,
-    )
-    session.commit()
-    return _draft_json(draft)
-
-
-@api.put("/drafts/{draft_id}", dependencies=[CsrfChecked])
-def api_update_draft(
-    request: Request,
-    auth: Content,
-    session: DbDep,
-    draft_id: int,
-    payload: Annotated[dict[str, Any], Body()],
-    note: Annotated[str, Body()] = "",
-) -> dict[str, Any]:
-    """Change a draft before it is submitted."""
-    draft = _draft(session, draft_id)
-    try:
-        update_draft(session, draft, user=_user(auth), payload=payload, note=note)
-    except ContentProblem as exc:
-        raise HTTPException(422, detail=str(exc)) from exc
-    except NotAllowed as exc:
-        raise HTTPException(403, detail=str(exc)) from exc
-    audit(
-        session,
-        actor=auth.user,
-        action="draft_updated",
-        target=_target(draft),
-        ip=client_ip(request),
-        draft=draft.id,
-    )
-    session.commit()
-    return _draft_json(draft)
-
-
-def _api_step(
-    request: Request, auth: Auth, session: Session, draft_id: int, step: str
-) -> dict[str, Any]:
-    response = _draft_step(request, auth, session, draft_id, step)
-    if response.status_code == 422:
-        raise HTTPException(422, detail="The draft no longer validates; see the draft page.")
-    return _draft_json(_draft(session, draft_id))
-
-
-@api.post("/drafts/{draft_id}/submit", dependencies=[CsrfChecked])
-def api_submit(request: Request, auth: Content, session: DbDep, draft_id: int) -> dict[str, Any]:
-    """Send a draft for review."""
-    return _api_step(request, auth, session, draft_id, "submit")
-
-
-@api.post("/drafts/{draft_id}/publish", dependencies=[CsrfChecked])
-def api_publish(request: Request, auth: Publisher, session: DbDep, draft_id: int) -> dict[str, Any]:
-    """Publish a submitted draft."""
-    return _api_step(request, auth, session, draft_id, "publish")
-
-
-@api.get("/unanswered")
-def api_unanswered(auth: Reviewer, session: DbDep, language: str | None = None) -> dict[str, Any]:
-    """Open unanswered questions and counts by language and topic."""
-    counts = unanswered.counts(session)
-    return {
-        "total": counts.total,
-        "by_language": counts.by_language,
-        "by_topic": {k or "": v for k, v in counts.by_topic.items()},
-        "questions": [
-            {
-                "id": q.id,
-                "text": q.text,
-                "language": q.language,
-                "reason": q.reason,
-                "intent": q.intent,
-                "confidence": q.confidence,
-                "topic": q.topic,
-                "created_at": q.created_at.isoformat(),
-            }
-            for q in unanswered.open_questions(session, language=language)
-        ],
-    }
-
-
-@api.get("/session")
-def api_session(auth: AuthDep) -> dict[str, Any]:
-    """The logged-in user and the CSRF token to send as X-CSRF-Token with every POST."""
-    if auth.user is None:
-        raise HTTPException(401, detail="Log in first.")
-    return {"email": auth.user.email, "role": auth.user.role, "csrf_token": auth.session.csrf}
-
-
-# The review loop has its own module; its pages share this router's prefix and tags.
-from gateway.admin import review  # noqa: E402
-
-router.include_router(review.router)
