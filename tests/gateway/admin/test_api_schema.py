@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from admin_harness import make_settings
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from gateway.admin.api import api
 from gateway.admin.models import DraftStatus
 from gateway.app import create_app
+from tests.gateway.accounts import make_settings
 
 
 def _schema() -> dict[str, Any]:

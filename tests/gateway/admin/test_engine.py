@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from admin_harness import make_settings
 from fastapi.testclient import TestClient
 
 from gateway.app import create_app
 from knowledge.db import upgrade
+from tests.gateway.accounts import make_settings
 
 
 def test_the_gateway_engine_enforces_sqlite_foreign_keys(tmp_path: Path) -> None:
