@@ -15,8 +15,13 @@ from dalil.settings import ROOT, refuse_placeholder
 class GatewaySettings(BaseSettings):
     """Everything the gateway process needs to know about its surroundings."""
 
+    # An empty variable is an unset one (the default): compose passes `${VAR:-}` for every one.
     model_config = SettingsConfigDict(
-        env_prefix="DALIL_", env_file=ROOT / ".env", extra="ignore", env_file_encoding="utf-8"
+        env_prefix="DALIL_",
+        env_file=ROOT / ".env",
+        extra="ignore",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
     )
 
     # Production unless said otherwise: an empty environment must not start with known secrets.

@@ -11,8 +11,13 @@ from dalil.settings import ROOT
 class AlertSettings(BaseSettings):
     """Send rates per provider, the WhatsApp templates, and the outbox's timings."""
 
+    # An empty variable is an unset one (the default): compose passes `${VAR:-}` for every one.
     model_config = SettingsConfigDict(
-        env_prefix="DALIL_ALERT_", env_file=ROOT / ".env", extra="ignore", env_file_encoding="utf-8"
+        env_prefix="DALIL_ALERT_",
+        env_file=ROOT / ".env",
+        extra="ignore",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
     )
 
     # Messages per second per provider. WhatsApp Cloud API: 80 mps per business number by
