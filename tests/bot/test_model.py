@@ -139,3 +139,42 @@ def test_the_served_intent_is_the_blend_of_diet_and_the_ngram_model(
     assert parse["confidence"] == pytest.approx(expected, abs=1e-3)
     # A button payload is Rasa's to parse: the blender leaves it alone.
     assert parses['/inform{"detail":"school_access"}']["scores"] is None
+
+
+def _held_out_texts(per_language: int = 30) -> list[str]:
+    texts = []
+    for language in ("fr", "ar", "en", "es"):
+        data = yaml.safe_load((BOT / "tests" / "nlu" / f"{language}.yml").read_text())
+        examples = [
+            line.strip().removeprefix("- ")
+            for block in data["nlu"]
+            for line in block["examples"].splitlines()
+            if line.strip()
+        ]
+        texts += examples[:: max(1, len(examples) // per_language)][:per_language]
+    return texts
+
+
+def _parse_with(texts: list[str], *, stock_model_load: bool) -> list[dict[str, Any]]:
+    env = {**ENV, "DALIL_RASA_STOCK_MODEL_LOAD": "1" if stock_model_load else "0"}
+    result = subprocess.run(
+        [str(ENGINE_PYTHON), str(Path(__file__).with_name("engine_parse.py")), str(_model())],
+        input=json.dumps(texts), cwd=BOT, env=env, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    parses: list[dict[str, Any]] = json.loads(result.stdout.strip().splitlines()[-1])
+    return parses
+
+
+@pytest.mark.e2e
+def test_diet_loaded_without_a_training_step_predicts_as_rasas_load() -> None:
+    """components.fast_load (what `rasa run` uses) against Rasa's own `RasaModel.load`."""
+    texts = _held_out_texts()
+    assert len(texts) >= 100
+    light = _parse_with(texts, stock_model_load=False)
+    stock = _parse_with(texts, stock_model_load=True)
+    assert [p["intent"] for p in light] == [p["intent"] for p in stock]
+    assert [p["entities"] for p in light] == [p["entities"] for p in stock]
+    for ours, theirs in zip(light, stock, strict=True):
+        assert ours["confidence"] == pytest.approx(theirs["confidence"], abs=1e-6), ours["text"]
+        assert ours["scores"] == theirs["scores"], ours["text"]
