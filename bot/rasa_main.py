@@ -18,7 +18,7 @@ if __name__ == "__main__":
 
     # Rasa would swap the JSON handler for coloured text before its first line.
     coloredlogs.install = lambda *args, **kwargs: None
-    from components import fast_load
+    import fast_load
     from rasa.__main__ import main
 
     # DIET's weights without Rasa's one-step training first: most of the start-up time.

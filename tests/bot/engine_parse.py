@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bot"))
 
 
 async def _parse(model: str, texts: list[str]) -> list[dict[str, object]]:
-    from components import fast_load
+    import fast_load
     from rasa.core.agent import Agent
 
     # As `rasa run` through bot/rasa_main.py (DALIL_RASA_STOCK_MODEL_LOAD=1: Rasa's own load).

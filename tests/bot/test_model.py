@@ -168,7 +168,7 @@ def _parse_with(texts: list[str], *, stock_model_load: bool) -> list[dict[str, A
 
 @pytest.mark.e2e
 def test_diet_loaded_without_a_training_step_predicts_as_rasas_load() -> None:
-    """components.fast_load (what `rasa run` uses) against Rasa's own `RasaModel.load`."""
+    """bot/fast_load.py (what `rasa run` uses) against Rasa's own `RasaModel.load`."""
     texts = _held_out_texts()
     assert len(texts) >= 100
     light = _parse_with(texts, stock_model_load=False)

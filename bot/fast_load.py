@@ -9,9 +9,10 @@ weights are loaded into them, and the prediction graph is traced once with the l
 as Rasa does. The predictions are the same (tests/bot/test_fast_load.py compares both loads).
 
 Fine-tuning (`rasa train --finetune`) keeps Rasa's load: it needs the optimizer. Installed by
-`bot/rasa_main.py`, so in every `rasa run` of Dalil (Procfile, `dalil.devstack`, deploy/), not
-on import of `components` (it imports TensorFlow); a no-op without Rasa, or with
-`DALIL_RASA_STOCK_MODEL_LOAD=1` (to measure Rasa's own load).
+`bot/rasa_main.py`, so in every `rasa run` of Dalil (Procfile, `dalil.devstack`, deploy/); a
+no-op without Rasa, or with `DALIL_RASA_STOCK_MODEL_LOAD=1` (to measure Rasa's own load). It
+lives beside rasa_main.py, not in `components/`: it does not shape the model, and every file
+of `components/` is part of the model's fingerprint (`make train` would retrain).
 """
 
 from __future__ import annotations
