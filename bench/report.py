@@ -12,9 +12,9 @@ PAGE = ROOT / "docs" / "benchmarks.md"
 INTRO = """# Benchmarks
 
 Every figure below is produced by `python -m bench` (`make bench` runs all of it; `python -m bench
-<part>` reruns one part: `nlu`, `language`, `latency`, `longconv`, `kb`, `alerts`, `startup`; `python -m
-bench report` only rewrites this page). The raw results, with the machine, date, load average and commit they were measured
-on, are in `bench/figures/*.json`. Figures from a shared, loaded 2-core machine are
+<part>` reruns one part: `nlu`, `language`, `latency`, `longconv`, `kb`, `alerts`, `startup`;
+`python -m bench report` only rewrites this page). The raw results, with the machine, date, load
+average and commit they were measured on, are in `bench/figures/*.json`. Figures from a shared, loaded 2-core machine are
 indications of where time goes, not capacity promises: rerun on the target machine.
 """
 
