@@ -43,4 +43,8 @@ async def _parse(model: str, texts: list[str]) -> list[dict[str, object]]:
 
 if __name__ == "__main__":
     texts = json.load(sys.stdin)
-    print(json.dumps(asyncio.run(_parse(sys.argv[1], texts)), ensure_ascii=False))
+    parses = asyncio.run(_parse(sys.argv[1], texts))
+    import fast_load
+
+    print(json.dumps({"fast_loads": fast_load.loaded}))
+    print(json.dumps(parses, ensure_ascii=False))
