@@ -2,8 +2,9 @@
 
 Parts: nlu (two trainings, minutes), language, latency (starts the real stack), longconv (one
 300-turn conversation, four stacks, about 15 minutes), kb, alerts (a 10,000-subscriber alert
-killed mid-way and restarted), report (only rewrites the page from bench/figures/). No part: all
-of them, in that order.
+killed mid-way and restarted), startup (`make run` three times from a set-up tree, until the web
+chat answers), report (only rewrites the page from bench/figures/). No part: all of them, in that
+order.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from bench import common, report
 
-PARTS = ("nlu", "language", "latency", "longconv", "kb", "alerts")
+PARTS = ("nlu", "language", "latency", "longconv", "kb", "alerts", "startup")
 
 
 def _nlu(args: argparse.Namespace) -> dict[str, Any]:
@@ -66,6 +67,12 @@ def _alerts(args: argparse.Namespace) -> dict[str, Any]:
     return alerts.run(quick=args.quick)
 
 
+def _startup(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import startup
+
+    return startup.run(runs=1 if args.quick else 3)
+
+
 RUNNERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "nlu": _nlu,
     "language": _language,
@@ -73,6 +80,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "longconv": _longconv,
     "kb": _kb,
     "alerts": _alerts,
+    "startup": _startup,
 }
 
 

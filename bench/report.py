@@ -12,9 +12,9 @@ PAGE = ROOT / "docs" / "benchmarks.md"
 INTRO = """# Benchmarks
 
 Every figure below is produced by `python -m bench` (`make bench` runs all of it; `python -m bench
-<part>` reruns one part: `nlu`, `language`, `latency`, `longconv`, `kb`; `python -m bench report` only rewrites
-this page). The raw results, with the machine, date, load average and commit they were measured
-on, are in `bench/figures/*.json`. Figures from a shared, loaded 2-core machine are
+<part>` reruns one part: `nlu`, `language`, `latency`, `longconv`, `kb`, `alerts`, `startup`;
+`python -m bench report` only rewrites this page). The raw results, with the machine, date, load
+average and commit they were measured on, are in `bench/figures/*.json`. Figures from a shared, loaded 2-core machine are
 indications of where time goes, not capacity promises: rerun on the target machine.
 """
 
@@ -486,6 +486,51 @@ def alerts_section() -> str:
     return "".join(out)
 
 
+def _startup_rows(record: dict[str, Any], label: str) -> list[str]:
+    f = record["figures"]
+    rows = []
+    for run in f["runs"]:
+        s = run["seconds"]
+        load = ", ".join(str(x) for x in run["load_average_before"])
+        rows.append(
+            f"| {label} | {run['run']} | {s['make']} | {s['gateway']} | {s['actions']} | "
+            f"{s['rasa']} | **{s['answer']}** | {load} |\n"
+        )
+    m = f["median_seconds"]
+    rows.append(
+        f"| {label} | median | {m['make']} | {m['gateway']} | {m['actions']} | {m['rasa']} | "
+        f"**{m['answer']}** | |\n"
+    )
+    return rows
+
+
+def startup_section() -> str:
+    """A second `make run`: seconds until each process and the web chat answer (bench/startup.py)."""
+    out = ["## Start-up: a second `make run`\n"]
+    record = load("startup")
+    if record is None:
+        return "".join([*out, _missing("startup")])
+    before = load("startup-before")
+    out.append(_header(record))
+    if before is not None:
+        out.append("\nBefore: " + _header(before))
+    out.append(
+        "\n`bench/startup.py`: `make run` from a tree already set up (venvs, catalogs, knowledge "
+        "base, model), polled every 0.1 s, then stopped with Ctrl-C; three runs one after the "
+        "other. Seconds from the start until: make hands over to honcho; the gateway's "
+        "`/healthz`, the action server's `/health` and Rasa's HTTP server answer (Rasa listens "
+        'once its model is loaded); `POST /api/v1/chat` answers "bonjour" (the first '
+        "prediction included). The load average is the machine's (2 cores, shared with other "
+        "work) when each run started.\n\n"
+        "| tree | run | make | gateway | actions | rasa | answer | load average |\n"
+        "|---|---|---:|---:|---:|---:|---:|---|\n"
+    )
+    if before is not None:
+        out.extend(_startup_rows(before, f"before ({before['machine']['commit']})"))
+    out.extend(_startup_rows(record, f"after ({record['machine']['commit']})"))
+    return "".join(out)
+
+
 def write() -> Path:
     """Rewrite the page from whatever results exist."""
     sections = [
@@ -498,6 +543,7 @@ def write() -> Path:
         longconv_section(),
         kb_section(),
         alerts_section(),
+        startup_section(),
     ]
     if ANALYSIS.exists():
         sections.append(ANALYSIS.read_text())

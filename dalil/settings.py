@@ -25,8 +25,13 @@ def env_file() -> Path:
 
 def settings_config(env_prefix: str = "DALIL_") -> SettingsConfigDict:
     """The configuration of a settings class: its variables' prefix, and the one `.env` file."""
+    # An empty variable is an unset one (the default): compose passes `${VAR:-}` for each setting.
     return SettingsConfigDict(
-        env_prefix=env_prefix, env_file=env_file(), extra="ignore", env_file_encoding="utf-8"
+        env_prefix=env_prefix,
+        env_file=env_file(),
+        extra="ignore",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
     )
 
 

@@ -14,8 +14,11 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 
 async def _parse(model: str, texts: list[str]) -> list[dict[str, object]]:
+    import fast_load
     from rasa.core.agent import Agent
 
+    # As `rasa run` through bot/rasa_main.py (DALIL_RASA_STOCK_MODEL_LOAD=1: Rasa's own load).
+    fast_load.install()
     agent = Agent.load(model)
     results = []
     for text in texts:
@@ -38,4 +41,8 @@ async def _parse(model: str, texts: list[str]) -> list[dict[str, object]]:
 
 if __name__ == "__main__":
     texts = json.load(sys.stdin)
-    print(json.dumps(asyncio.run(_parse(sys.argv[1], texts)), ensure_ascii=False))
+    parses = asyncio.run(_parse(sys.argv[1], texts))
+    import fast_load
+
+    print(json.dumps({"fast_loads": fast_load.loaded}))
+    print(json.dumps(parses, ensure_ascii=False))

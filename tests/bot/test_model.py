@@ -5,6 +5,7 @@ These run the engine venv. The model tests need `make train` first (`make test` 
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 import yaml
 
 from tests.bot.model import latest_model, parse
-from tests.engine import BOT, RASA, engine_env
+from tests.engine import BOT, RASA, engine_env, run_engine_script
 
 ENV = engine_env()
 
@@ -120,3 +121,45 @@ def test_the_served_intent_is_the_blend_of_diet_and_the_ngram_model(
     assert parse["confidence"] == pytest.approx(expected, abs=1e-3)
     # A button payload is Rasa's to parse: the blender leaves it alone.
     assert parses['/inform{"detail":"school_access"}']["scores"] is None
+
+
+def _held_out_texts(per_language: int = 30) -> list[str]:
+    texts = []
+    for language in ("fr", "ar", "en", "es"):
+        data = yaml.safe_load((BOT / "tests" / "nlu" / f"{language}.yml").read_text())
+        examples = [
+            line.strip().removeprefix("- ")
+            for block in data["nlu"]
+            for line in block["examples"].splitlines()
+            if line.strip()
+        ]
+        texts += examples[:: max(1, len(examples) // per_language)][:per_language]
+    return texts
+
+
+def _parse_with(texts: list[str], *, stock_model_load: bool) -> list[dict[str, Any]]:
+    result = run_engine_script(
+        Path(__file__).with_name("engine_parse.py"), str(latest_model()),
+        env={"DALIL_RASA_STOCK_MODEL_LOAD": "1" if stock_model_load else "0"},
+        input=json.dumps(texts), cwd=BOT, timeout=900,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    *_, counts, last = result.stdout.strip().splitlines()
+    # DIET is the only model loaded through RasaModel.load: once the light way, or not at all.
+    assert json.loads(counts)["fast_loads"] == (0 if stock_model_load else 1)
+    parses: list[dict[str, Any]] = json.loads(last)
+    return parses
+
+
+@pytest.mark.e2e
+def test_diet_loaded_without_a_training_step_predicts_as_rasas_load() -> None:
+    """bot/fast_load.py (what `rasa run` uses) against Rasa's own `RasaModel.load`."""
+    texts = _held_out_texts()
+    assert len(texts) >= 100
+    light = _parse_with(texts, stock_model_load=False)
+    stock = _parse_with(texts, stock_model_load=True)
+    assert [p["intent"] for p in light] == [p["intent"] for p in stock]
+    assert [p["entities"] for p in light] == [p["entities"] for p in stock]
+    for ours, theirs in zip(light, stock, strict=True):
+        assert ours["confidence"] == pytest.approx(theirs["confidence"], abs=1e-6), ours["text"]
+        assert ours["scores"] == theirs["scores"], ours["text"]

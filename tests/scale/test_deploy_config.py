@@ -9,6 +9,7 @@ and read a tracker on the local PostgreSQL, under a lock in the local Redis.
 from __future__ import annotations
 
 import json
+import os
 import re
 import uuid
 from pathlib import Path
@@ -21,6 +22,7 @@ import yaml
 from actions.settings import ActionSettings
 from bench.pg import create_database, drop_database
 from dalil.settings import ROOT
+from gateway.alerts.settings import AlertSettings
 from gateway.settings import GatewaySettings
 from knowledge.settings import KnowledgeSettings
 from tests.databases import DB_PREFIX
@@ -30,6 +32,10 @@ DEPLOY = ROOT / "deploy"
 ENDPOINTS = ROOT / "bot" / "endpoints.postgres.yml"
 TRACKER_DB = DB_PREFIX + "_endpoints_tracker"
 REDIS_DB = 8  # dedicated to this test
+# Compose's `${NAME}`, `${NAME:-default}`, `${NAME:?message}` (and without the colon); `$$` escapes.
+INTERPOLATION = re.compile(r"(?<!\$)\$\{(\w+)(?::?([-?])([^}]*))?\}")
+APP_SETTINGS = {"DALIL_": (GatewaySettings, KnowledgeSettings, ActionSettings)}
+APP_SETTINGS["DALIL_ALERT_"] = (AlertSettings,)
 
 
 @pytest.fixture(scope="module")
@@ -52,14 +58,41 @@ def test_rasa_actions_and_gateway_run_at_least_two_replicas(compose: dict[str, A
         assert compose["services"][name]["deploy"]["replicas"] >= 2, name
 
 
-def test_every_app_setting_in_compose_is_one_the_app_reads(compose: dict[str, Any]) -> None:
-    known = {
-        f"DALIL_{name.upper()}"
-        for model in (GatewaySettings, KnowledgeSettings, ActionSettings)
+def app_fields() -> dict[str, tuple[type[Any], str]]:
+    """Every `DALIL_*` variable the app reads → (its settings class, its field)."""
+    return {
+        f"{prefix}{name.upper()}": (model, name)
+        for prefix, models in APP_SETTINGS.items()
+        for model in models
         for name in model.model_fields
     }
-    for name in ("gateway", "actions", "migrate"):
-        unknown = set(compose["services"][name]["environment"]) - known
+
+
+def secret_names() -> set[str]:
+    """The variables that hold secrets: the settings typed SecretStr, and the database password."""
+    secrets = {
+        variable
+        for variable, (model, name) in app_fields().items()
+        if "SecretStr" in str(model.model_fields[name].annotation)
+    }
+    return secrets | {"POSTGRES_PASSWORD"}
+
+
+def app_services(compose: dict[str, Any]) -> list[str]:
+    """The services built from the app image (gateway, actions, alerts, purge, migrate)."""
+    return [
+        name
+        for name, service in compose["services"].items()
+        if service.get("build", {}).get("target") == "app"
+    ]
+
+
+def test_every_app_setting_in_compose_is_one_the_app_reads(compose: dict[str, Any]) -> None:
+    known = set(app_fields())
+    assert {"gateway", "actions", "migrate", "alerts", "purge"} <= set(app_services(compose))
+    for name in app_services(compose):
+        variables = {v for v in compose["services"][name]["environment"] if v.startswith("DALIL_")}
+        unknown = variables - known
         assert not unknown, f"{name}: settings nobody reads: {unknown}"
 
 
@@ -133,3 +166,72 @@ def test_rasa_builds_postgres_tracker_and_redis_lock_stores_from_the_endpoints_f
     assert result["nlg_url"] == env["DALIL_RASA_NLG_URL"]
     # The gateway's /nlg answers only this header (gateway/nlg.py).
     assert result["nlg_headers"] == {"Authorization": "Bearer rasa-sends-this-to-nlg"}
+
+
+def test_every_long_running_service_has_a_healthcheck(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        if service.get("restart") == "no":
+            continue  # one-shot (migrate): it exits, and the others wait for its success
+        check = service.get("healthcheck", {})
+        assert check.get("test") and not check.get("disable"), f"{name} has no health check"
+
+
+def test_no_secret_has_a_default_value(compose: dict[str, Any]) -> None:
+    secrets = secret_names()
+    assert {"DALIL_RASA_TOKEN", "DALIL_TELEGRAM_BOT_TOKEN"} <= secrets
+    assert "DALIL_ALERT_WHATSAPP_TEMPLATE" not in secrets
+    text = (DEPLOY / "compose.yml").read_text()
+    used = set()
+    for name, operator, default in INTERPOLATION.findall(text):
+        if name in secrets:
+            used.add(name)
+            assert operator == "?" or default == "", f"${{{name}}} has a default: {default!r}"
+    assert {"DALIL_RASA_TOKEN", "DALIL_PSEUDONYM_KEY", "POSTGRES_PASSWORD"} <= used
+    # Nor a value written in the file: a secret setting is its own variable, passed through.
+    for service_name, service in compose["services"].items():
+        environment = service.get("environment") or {}
+        for key in secrets & set(environment):
+            value = str(environment[key])
+            assert re.fullmatch(rf"\$\{{{key}(:\?|:-)\}}", value), f"{service_name}: {key}"
+
+
+def test_every_channel_and_alert_setting_can_be_switched_on(compose: dict[str, Any]) -> None:
+    wanted = {
+        variable
+        for variable, (model, name) in app_fields().items()
+        if model is AlertSettings or name.startswith(("whatsapp_", "twilio_", "telegram_"))
+    }
+    for service in ("gateway", "alerts"):
+        environment = compose["services"][service]["environment"]
+        missing = wanted - set(environment)
+        assert not missing, f"{service}: not passed through: {sorted(missing)}"
+        for variable in wanted:
+            assert environment[variable] == f"${{{variable}:-}}", variable
+
+
+def test_unset_compose_variables_leave_the_app_defaults(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compose turns every unset `${VAR:-}` into an empty string: the app must read it as unset."""
+
+    def interpolate(value: str) -> str:
+        # As compose would with only the required variables set.
+        return INTERPOLATION.sub(lambda m: "x" * 40 if m.group(2) == "?" else m.group(3), value)
+
+    environment = {
+        key: interpolate(str(value))
+        for key, value in compose["services"]["gateway"]["environment"].items()
+    }
+    for key in [k for k in os.environ if k.startswith("DALIL_")]:
+        monkeypatch.delenv(key)
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+    unset = {key for key, value in environment.items() if value == ""}
+    assert "DALIL_ALERT_RATE_WHATSAPP" in unset and "DALIL_WHATSAPP_API_VERSION" in unset
+    fields = app_fields()
+    for model in (GatewaySettings, AlertSettings):
+        settings = model(_env_file=None)  # type: ignore[call-arg]
+        for key in unset:
+            owner, name = fields[key]
+            if owner is model:
+                assert getattr(settings, name) == model.model_fields[name].get_default(), key
