@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 import yaml
+from components.textnorm import fold, separator_pattern
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
@@ -31,16 +31,12 @@ from knowledge.staleness import Freshness, freshness
 
 TOPICS: frozenset[str] = frozenset(MENU_TOPICS)
 _ARTICLES = re.compile(r"^(?:la|le|les|l|el|los|las|the|a|an)\s+")
-_PUNCTUATION = re.compile(r"[\s\-_'’`.,;:!?¿¡()\"/]+")
+_PUNCTUATION = separator_pattern("¿¡")
 
 
 def _normalise(text: str) -> str:
     """Lowercase, no accents or Arabic diacritics, no leading article, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = re.sub("[\u064b-\u065f\u0670\u0640]", "", plain)
-    plain = _PUNCTUATION.sub(" ", plain).strip()
-    return _ARTICLES.sub("", plain).strip()
+    return _ARTICLES.sub("", fold(text, separators=_PUNCTUATION)).strip()
 
 
 @cache

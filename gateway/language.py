@@ -17,10 +17,11 @@ import functools
 import json
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
+
+from components.textnorm import fold
 
 from dalil.languages import LANGUAGES, SOURCE_LANGUAGE, Language, coerce_language
 from gateway.arabizi import looks_like_arabizi
@@ -463,16 +464,10 @@ _ES = [
 ]
 
 
-def _strip_accents(text: str) -> str:
-    """Lowercase without accents, the way people type on a phone."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 WORDS: dict[str, frozenset[str]] = {
-    "fr": frozenset(_strip_accents(w) for w in _FR),
-    "en": frozenset(_strip_accents(w) for w in _EN),
-    "es": frozenset(_strip_accents(w) for w in _ES),
+    "fr": frozenset(fold(w) for w in _FR),
+    "en": frozenset(fold(w) for w in _EN),
+    "es": frozenset(fold(w) for w in _ES),
 }
 # Letters only one of the languages uses (é is shared by French and Spanish).
 _FRENCH_LETTERS = set("èêëàâçùûôîïœ")
@@ -562,7 +557,7 @@ def detect_message(text: str) -> Detection | None:
         # language (gateway/arabizi.py says why).
         return Detection("fr", confident=False)
     lowered = cleaned.lower()
-    words = [_strip_accents(w) for w in _WORD.findall(lowered)]
+    words = [fold(w) for w in _WORD.findall(lowered)]
     if not words:
         return None
     if all(w in NEUTRAL_WORDS for w in words) and len(words) <= 2:
