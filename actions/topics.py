@@ -7,7 +7,6 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-import yaml
 from components.textnorm import fold, separator_pattern
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -25,6 +24,7 @@ from actions.payloads import (
 from actions.settings import get_settings
 from dalil.i18n import format_date, gettext, status_title, topic_title
 from dalil.languages import LANGUAGES
+from dalil.wordlists import load_word_lists
 from knowledge.content import today
 from knowledge.repository import Source, TopicAnswer, get_topic_answer
 from knowledge.staleness import Freshness, freshness
@@ -62,7 +62,7 @@ def resolve_topic(value: object) -> str | None:
 @cache
 def _topic_words() -> dict[str, tuple[str, ...]]:
     """The words of `topic_words.yml`, normalised, by topic."""
-    raw = yaml.safe_load((Path(__file__).with_name("topic_words.yml")).read_text(encoding="utf-8"))
+    raw = load_word_lists(Path(__file__).with_name("topic_words.yml"))
     return {
         topic: tuple(_normalise(w.rstrip("*")) + ("*" if w.endswith("*") else "") for w in words)
         for topic, words in raw.items()
