@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from components.textnorm import fold
 
-from dalil.languages import LANGUAGES, SOURCE_LANGUAGE, Language, coerce_language
+from dalil.languages import LANGUAGES, SOURCE_LANGUAGE, Language, coerce_language, negotiate
 from dalil.wordlists import load_word_lists
 from gateway.arabizi import looks_like_arabizi
 
@@ -200,15 +200,6 @@ def chosen_in_payload(text: str) -> Language | None:
     return value if value in LANGUAGES else None
 
 
-def hint_language(hint: str | None) -> Language | None:
-    """The first of our languages in a hint ("de-DE,es;q=0.8" gives "es"; q-order is the client's)."""
-    for tag in (hint or "").split(","):
-        code = tag.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return coerce_language(code)
-    return None
-
-
 def detect_message_language(text: str) -> Language | None:
     """The message's language when it can be told with confidence, else None."""
     detection = detect_message(text)
@@ -250,7 +241,7 @@ def choose_language(
         return detection.language
     if current:
         return coerce_language(current)
-    hinted = hint_language(hint)
+    hinted = negotiate(hint)
     if hinted:
         return hinted
     if detection:

@@ -15,7 +15,7 @@ from redis import Redis
 from sqlalchemy.orm import Session
 
 from dalil.i18n import gettext, language_name, status_title, topic_title
-from dalil.languages import LANGUAGES, RTL_LANGUAGES, Language, coerce_language
+from dalil.languages import LANGUAGES, RTL_LANGUAGES, Language, coerce_language, negotiate
 from gateway.admin.models import AdminSession, AdminUser, aware, utcnow
 from gateway.admin.security import (
     CSRF_FIELD,
@@ -33,7 +33,6 @@ from gateway.admin.security import (
     password_stamp,
     session_key,
 )
-from gateway.routers.web import negotiate
 from gateway.settings import GatewaySettings
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"

@@ -42,6 +42,6 @@ def test_a_malformed_file_fails_clearly(tmp_path: Path, text: str, message: str)
     """The error names the file and what is wrong with it."""
     path = tmp_path / "words.yml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(WordListError, match="words.yml") as error:
+    with pytest.raises(WordListError, match=r"words\.yml") as error:
         load_word_lists(path, required=("fr", "en"))
     assert message in str(error.value)

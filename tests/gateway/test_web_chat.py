@@ -7,7 +7,7 @@ import re
 import pytest
 from fakes.gateway import Harness, database_url, harness, world_and_url
 
-from gateway.routers.web import negotiate
+from dalil.languages import negotiate
 
 __all__ = ["database_url", "harness", "world_and_url"]
 
@@ -21,9 +21,12 @@ __all__ = ["database_url", "harness", "world_and_url"]
         ("de, it;q=0.5", None),
         ("", None),
         ("en;q=abc, es;q=0.2", "es"),
+        ("es;q=0, en;q=0.1", "en"),
+        ("AR", "ar"),
+        (None, None),
     ],
 )
-def test_accept_language_is_negotiated_by_quality(header: str, expected: str | None) -> None:
+def test_accept_language_is_negotiated_by_quality(header: str | None, expected: str | None) -> None:
     assert negotiate(header) == expected
 
 
