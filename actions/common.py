@@ -12,7 +12,7 @@ import time
 from abc import ABCMeta, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
 
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from actions.metrics import ACTION_SECONDS, KNOWLEDGE_ERRORS
 from actions.payloads import Button
 from actions.settings import get_settings
+from dalil.clock import utcnow
 from dalil.i18n import gettext
 from dalil.languages import Language, coerce_language
 from dalil.logging import correlation
@@ -56,11 +57,6 @@ class Services:
     timeout_seconds: float = 5.0
 
 
-def utc_now() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
-
-
 @cache
 def default_services() -> Services:
     """Services built from the settings, once per process (the engine keeps a pool)."""
@@ -68,7 +64,7 @@ def default_services() -> Services:
     engine = make_engine(settings.database_url, pool_pre_ping=True)
     return Services(
         session_factory=make_session_factory(engine),
-        clock=utc_now,
+        clock=utcnow,
         points_per_page=settings.points_per_page,
         timeout_seconds=settings.database_timeout_seconds,
     )
