@@ -13,8 +13,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 
-class StatelessComponent(GraphComponent):
-    """A component with no configuration and nothing trained: nothing to persist or load."""
+class Component(GraphComponent):
+    """A Dalil graph component: Rasa's `create` builds a new one with `new`."""
 
     @classmethod
     def create(
@@ -23,6 +23,24 @@ class StatelessComponent(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        """A new (untrained) component, from `new`."""
+        return cls.new(config, model_storage, resource)
+
+    @classmethod
+    @abstractmethod
+    def new(
+        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource
+    ) -> GraphComponent:
+        """A new component from its configuration and the storage it may persist to."""
+
+
+class StatelessComponent(Component):
+    """A component with no configuration and nothing trained: nothing to persist or load."""
+
+    @classmethod
+    def new(
+        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource
     ) -> GraphComponent:
         """Create the component (it has no state)."""
         return cls()
