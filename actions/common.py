@@ -1,5 +1,8 @@
 """What every action shares: the knowledge base and clock it is given, the language it answers
-in, and the rule that no failure reaches Rasa (the user always gets a localised message)."""
+in, and what happens when something fails: a knowledge base that cannot be read (database
+errors, the deadline) gets a localised answer with the emergency numbers; a bug is logged with
+its traceback and raised, never disguised as an outage (Rasa's REST channel then answers nothing
+and the gateway apologises, with the numbers for a danger message)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import time
 from abc import ABCMeta, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
 
@@ -17,10 +20,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions.metrics import ACTION_SECONDS, KNOWLEDGE_ERRORS
 from actions.settings import get_settings
+from dalil.clock import utcnow
 from dalil.i18n import gettext
 from dalil.languages import Language, coerce_language
 from dalil.logging import correlation
@@ -37,6 +42,11 @@ class KnowledgeUnavailable(Exception):
     """The knowledge base could not be read (down, slow, or broken)."""
 
 
+# What "the knowledge base cannot be read" is: the database's own errors (down, refused, schema
+# missing, locked) and the deadline. Anything else is a bug and is not caught here.
+KNOWLEDGE_ERRORS_CAUGHT: tuple[type[BaseException], ...] = (SQLAlchemyError, asyncio.TimeoutError)
+
+
 @dataclass(frozen=True)
 class Services:
     """What actions depend on from outside, injected so tests pass their own."""
@@ -47,11 +57,6 @@ class Services:
     timeout_seconds: float = 5.0
 
 
-def utc_now() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
-
-
 @cache
 def default_services() -> Services:
     """Services built from the settings, once per process (the engine keeps a pool)."""
@@ -59,7 +64,7 @@ def default_services() -> Services:
     engine = make_engine(settings.database_url, pool_pre_ping=True)
     return Services(
         session_factory=make_session_factory(engine),
-        clock=utc_now,
+        clock=utcnow,
         points_per_page=settings.points_per_page,
         timeout_seconds=settings.database_timeout_seconds,
     )
@@ -174,7 +179,7 @@ class KeepsLanguage:
 
 
 class DalilAction(Action, metaclass=ABCMeta):
-    """An action that answers in the user's language and never raises to Rasa."""
+    """An action that answers in the user's language; only a bug raises to Rasa."""
 
     def __init__(self, services: Services | None = None) -> None:
         self._services = services
@@ -194,7 +199,7 @@ class DalilAction(Action, metaclass=ABCMeta):
 
         try:
             return await asyncio.wait_for(asyncio.to_thread(work), services.timeout_seconds)
-        except Exception as exc:
+        except KNOWLEDGE_ERRORS_CAUGHT as exc:
             KNOWLEDGE_ERRORS.labels(action=self.name()).inc()
             log.warning(
                 "knowledge base unavailable",
@@ -227,10 +232,13 @@ class DalilAction(Action, metaclass=ABCMeta):
 
         try:
             await asyncio.wait_for(asyncio.to_thread(work), services.timeout_seconds)
-        except Exception as exc:
+        except KNOWLEDGE_ERRORS_CAUGHT as exc:
             log.warning(
                 "facts served not counted", extra={"action": self.name(), "error": repr(exc)}
             )
+        except Exception:
+            # A bug: its traceback in the log, but the answer already given stands.
+            log.exception("facts served not counted", extra={"action": self.name()})
 
     def language(self, tracker: Tracker) -> Language:
         """The language this action answers in."""
@@ -252,18 +260,22 @@ class DalilAction(Action, metaclass=ABCMeta):
                 outcome = "degraded"
                 events = await self.degraded(reply, tracker)
             except Exception:
-                outcome = "error"
+                # A bug, not an outage: traceback logged, then raised to the SDK (see the top).
+                self.observe(started, "error")
                 log.exception("action failed", extra={"action": self.name()})
-                reply.say(unavailable_text(language))
-                events = []
+                raise
             self.attach_note(reply, tracker, first)
-            seconds = time.perf_counter() - started
-            ACTION_SECONDS.labels(action=self.name(), outcome=outcome).observe(seconds)
-            log.info(
-                "action",
-                extra={"action": self.name(), "outcome": outcome, "ms": round(seconds * 1000, 1)},
-            )
+            self.observe(started, outcome)
             return with_language(events, tracker, language)
+
+    def observe(self, started: float, outcome: str) -> None:
+        """Time this run (metrics and log) under `outcome`: ok, degraded or error."""
+        seconds = time.perf_counter() - started
+        ACTION_SECONDS.labels(action=self.name(), outcome=outcome).observe(seconds)
+        log.info(
+            "action",
+            extra={"action": self.name(), "outcome": outcome, "ms": round(seconds * 1000, 1)},
+        )
 
     # What the gateway's turn event says this action did ("answer", "emergency", "clarify").
     insight_kind = "answer"

@@ -46,7 +46,7 @@ from dalil.i18n import (
 )
 from knowledge.cities import cities, cities_named_in, city_name, resolve_city
 from knowledge.geo import haversine_km
-from knowledge.opening import MOROCCO, WEEKDAYS, OpeningHours, is_open
+from knowledge.opening import MOROCCO, hours_text, is_open
 from knowledge.repository import (
     Phone,
     ServicePointView,
@@ -85,19 +85,6 @@ def language_names(codes: tuple[str, ...], language: str) -> str:
         [isolate(locale.languages.get(code, code), language, direction="auto") for code in codes],
         language,
     )
-
-
-def hours_text(hours: tuple[OpeningHours, ...], language: str) -> str:
-    """Opening hours grouped by day, e.g. "Mon 09:00–15:00, Tue …"."""
-    locale = Locale.parse(BABEL_LOCALES[language])
-    days = locale.days["format"]["abbreviated"]
-    parts = []
-    for weekday in range(len(WEEKDAYS)):
-        spans = [h for h in sorted(hours) if h.weekday == weekday]
-        if spans:
-            ranges = " ".join(isolate(f"{h.opens:%H:%M}–{h.closes:%H:%M}", language) for h in spans)
-            parts.append(f"{days[weekday]} {ranges}")
-    return join(parts, language)
 
 
 def phone_text(phone: Phone, language: str) -> str:

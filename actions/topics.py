@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from functools import cache
 from pathlib import Path
 
-import yaml
+from components.textnorm import fold, separator_pattern
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.types import DomainDict
@@ -17,6 +16,7 @@ from actions.common import DalilAction, Reply, entity, latest_intent
 from actions.settings import get_settings
 from dalil.i18n import format_date, gettext, status_title, topic_title
 from dalil.languages import LANGUAGES
+from dalil.wordlists import load_word_lists
 from knowledge.content import today
 from knowledge.repository import Source, TopicAnswer, get_topic_answer
 from knowledge.staleness import Freshness, freshness
@@ -31,16 +31,12 @@ from replies.payloads import (
 
 TOPICS: frozenset[str] = frozenset(MENU_TOPICS)
 _ARTICLES = re.compile(r"^(?:la|le|les|l|el|los|las|the|a|an)\s+")
-_PUNCTUATION = re.compile(r"[\s\-_'’`.,;:!?¿¡()\"/]+")
+_PUNCTUATION = separator_pattern("¿¡")
 
 
 def _normalise(text: str) -> str:
     """Lowercase, no accents or Arabic diacritics, no leading article, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = re.sub("[\u064b-\u065f\u0670\u0640]", "", plain)
-    plain = _PUNCTUATION.sub(" ", plain).strip()
-    return _ARTICLES.sub("", plain).strip()
+    return _ARTICLES.sub("", fold(text, separators=_PUNCTUATION)).strip()
 
 
 @cache
@@ -66,7 +62,7 @@ def resolve_topic(value: object) -> str | None:
 @cache
 def _topic_words() -> dict[str, tuple[str, ...]]:
     """The words of `topic_words.yml`, normalised, by topic."""
-    raw = yaml.safe_load((Path(__file__).with_name("topic_words.yml")).read_text(encoding="utf-8"))
+    raw = load_word_lists(Path(__file__).with_name("topic_words.yml"))
     return {
         topic: tuple(_normalise(w.rstrip("*")) + ("*" if w.endswith("*") else "") for w in words)
         for topic, words in raw.items()

@@ -16,3 +16,25 @@ def coerce_language(value: object, default: Language = SOURCE_LANGUAGE) -> Langu
             if code == language:
                 return language
     return default
+
+
+def negotiate(accept_language: str | None) -> Language | None:
+    """The first of our languages in an Accept-Language header, by quality (then by position).
+
+    Also takes a bare tag, as Telegram's `language_code` ("pt-br") or a code already chosen."""
+    if not accept_language:
+        return None
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate(accept_language.split(",")):
+        tag, _, params = item.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        ranked.append((-quality, position, tag.strip().lower()[:2]))
+    for quality, _, code in sorted(ranked):
+        if quality < 0 and code in LANGUAGES:
+            return coerce_language(code)
+    return None

@@ -2,18 +2,28 @@
 
 Each user message gets one correlation id at the gateway; it travels to Rasa and the action
 server in the message's metadata and appears as `cid` in every log line written while that
-message is handled, so one message can be followed across the three processes.
+message is handled, so one message can be followed across the three processes. The line
+format (`JsonFormatter`) is Rasa's too: it lives in `components.json_logging`, which the engine
+venv can import.
 """
 
-import json
 import logging
 import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
 from typing import Any
+
+from components.json_logging import JsonFormatter
+
+__all__ = [
+    "CORRELATION_ID",
+    "JsonFormatter",
+    "configure_logging",
+    "correlation",
+    "new_correlation_id",
+]
 
 CORRELATION_ID: ContextVar[str | None] = ContextVar("dalil_correlation_id", default=None)
 
@@ -46,26 +56,6 @@ def correlation(cid: str | None) -> Iterator[str | None]:
         yield cid
     finally:
         CORRELATION_ID.reset(token)
-
-
-_RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line; extra fields passed with `extra=` become keys."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        """Render the record as JSON."""
-        payload: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "msg": record.getMessage(),
-        }
-        payload.update({k: v for k, v in record.__dict__.items() if k not in _RESERVED})
-        if record.exc_info:
-            payload["exc"] = self.formatException(record.exc_info)
-        return json.dumps(payload, ensure_ascii=False, default=str)
 
 
 def configure_logging(level: str = "INFO") -> None:

@@ -29,10 +29,11 @@ from sqlalchemy import Engine, create_engine, delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from dalil.clock import utcnow
 from gateway.admin.models import Handover, HandoverMessage, UnansweredQuestion
 from gateway.alerts.subscriptions import forget_subscriptions
 from gateway.conversation import LanguageMemory
-from gateway.inbox.store import InboxStore, make_inbox_engine, now
+from gateway.inbox.store import InboxStore, make_inbox_engine
 from gateway.rasa import RasaClient, RasaUnavailable
 from gateway.settings import GatewaySettings
 
@@ -174,7 +175,7 @@ class Forgetter:
 
     async def purge(self, older_than: timedelta) -> PurgeReport:
         """Remove every conversation record older than `older_than`."""
-        cutoff = now() - older_than
+        cutoff = utcnow() - older_than
         purged = await self.store.purge_older_than(cutoff)
         handovers: int | None = None
         unanswered: int | None = None
@@ -273,7 +274,7 @@ async def _purge(settings: GatewaySettings, age: timedelta) -> PurgeReport:
                 report = await forgetter.purge(age)
                 # The hashed ids outlive the messages, beyond any provider's redelivery window.
                 tombstone_age = timedelta(days=settings.dedupe_tombstone_days)
-                await forgetter.store.prune_tombstones(now() - max(age, tombstone_age))
+                await forgetter.store.prune_tombstones(utcnow() - max(age, tombstone_age))
                 return report
             finally:
                 forgetter.close()

@@ -1,13 +1,12 @@
 """Resolve the many spellings of Moroccan cities to canonical ids (pure, no database)."""
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from components.textnorm import fold, separator_pattern
 from rapidfuzz import fuzz, process
 
 from knowledge.settings import CONTENT_DIR
@@ -20,9 +19,7 @@ MIN_FUZZY_LENGTH = 4
 # city only when they are the whole text, never inside a sentence or as a typo target.
 WHOLE_TEXT_ONLY = frozenset({"casa", "sale", "sla", "fas", "kech", "anfa"})
 
-_ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
-_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
-_SEPARATORS = re.compile(r"[\s\-_'’`.,;:!?()\"/]+")
+_SEPARATORS = separator_pattern()
 
 
 @dataclass(frozen=True)
@@ -37,11 +34,8 @@ class CityInfo:
 
 
 def normalize(text: str) -> str:
-    """Lowercase, strip accents and Arabic diacritics, unify separators."""
-    text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_LETTERS)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SEPARATORS.sub(" ", stripped.casefold()).strip()
+    """Lowercase, strip accents and Arabic diacritics, unify Arabic letter forms and separators."""
+    return fold(text, letter_forms=True, separators=_SEPARATORS)
 
 
 def load_cities(path: Path = CITIES_FILE) -> dict[str, CityInfo]:

@@ -19,13 +19,15 @@ import pytest
 from dalil.settings import ROOT
 
 RUNTIME = {
-    "dalil": set(),
-    "knowledge": {"dalil"},
-    "replies": {"knowledge", "dalil"},
-    "actions": {"replies", "knowledge", "dalil"},
-    "gateway": {"replies", "knowledge", "dalil", "components"},
-    # Rasa's custom components: loaded by the engine's venv, which has none of the others.
+    # Rasa's custom components (bot/components), the bottom layer: the engine's venv loads them
+    # and has none of the others, so they import nothing of ours. The text folding and the JSON
+    # log lines they define serve every layer above, so the two sides never drift apart.
     "components": set(),
+    "dalil": {"components"},
+    "knowledge": {"dalil", "components"},
+    "replies": {"knowledge", "dalil", "components"},
+    "actions": {"replies", "knowledge", "dalil", "components"},
+    "gateway": {"replies", "knowledge", "dalil", "components"},
 }
 TOOLS = {"bench": {*RUNTIME}, "bot_scripts": {*RUNTIME, "bench"}, "scripts": set()}
 ALLOWED = {**RUNTIME, **TOOLS}

@@ -7,16 +7,12 @@ runs after the classifiers and the fallback, so a danger keyword always wins (se
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from components.base import StatelessComponent
 from components.danger import find_danger
 
 EMERGENCY = "emergency"
@@ -39,19 +35,8 @@ def plausible_intents(message: Message, top: int = PLAUSIBLE) -> list[str]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class EmergencyOverride(GraphComponent):
+class EmergencyOverride(StatelessComponent):
     """Set the intent to `emergency` when the text contains a danger keyword."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> EmergencyOverride:
-        """Create the component; the keyword file is read once per process."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Override the intent of messages that mention a danger."""

@@ -1,8 +1,8 @@
 """JSON lines logging for the Rasa process, with the message's correlation id.
 
-The gateway's and action server's lines come from `dalil/logging.py`; this module gives Rasa's
-lines the same keys (`ts`, `level`, `logger`, `msg`, `cid`) with only the standard library, as
-the engine venv does not have Dalil's package. `channel.DalilRestInput` installs it when Rasa
+`JsonFormatter` writes every Dalil process's lines (`dalil/logging.py` uses it for the gateway
+and the action server): the keys `ts`, `level`, `logger`, `msg`, `cid`, then the extras, with
+only the standard library, as the engine venv does not have Dalil's package. `channel.DalilRestInput` installs it when Rasa
 creates its input channel and sets the correlation id of each message it receives.
 
 Rasa writes a user's text only at DEBUG level, so the handler never writes below INFO whatever

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -28,6 +28,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from components.base import Component
 from components.blend import blend_rankings
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def _vectorizer(kind: dict[str, Any], ngrams: list[int], vocabulary: Any = None)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class NgramIntentBlender(IntentClassifier, GraphComponent):
+class NgramIntentBlender(IntentClassifier, Component):
     """Logistic regression on n-grams; its probabilities are blended with the preceding ranking."""
 
     @staticmethod
@@ -79,12 +80,8 @@ class NgramIntentBlender(IntentClassifier, GraphComponent):
         self._classes = classes or []
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
+    def new(
+        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource
     ) -> NgramIntentBlender:
         """An untrained component."""
         return cls(config, model_storage, resource)

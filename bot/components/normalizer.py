@@ -8,16 +8,12 @@ the tracker all report offsets that are valid in what the user typed.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.base import MessageRewriter, StatelessComponent
 from components.textnorm import Normalized, normalize, normalize_with_offsets
 
 ORIGINAL_TEXT = "dalil_original_text"
@@ -53,24 +49,16 @@ def normalize_message(message: Message, *, remember: bool) -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class TextNormalizer(GraphComponent):
+class TextNormalizer(MessageRewriter):
     """Arabic letter/diacritic/digit normalisation and Latin lowercase + accent folding."""
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TextNormalizer:
-        """Create the component (it has no state)."""
-        return cls()
+    def rewrite(self, message: Message, *, remember: bool) -> None:
+        """Normalise one message (see `normalize_message`)."""
+        normalize_message(message, remember=remember)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Normalise every example, synonym and lookup entry the later components learn from."""
-        for example in training_data.training_examples:
-            normalize_message(example, remember=False)
+        super().process_training_data(training_data)
         training_data.entity_synonyms = {
             normalize(key): value for key, value in training_data.entity_synonyms.items()
         }
@@ -80,27 +68,10 @@ class TextNormalizer(GraphComponent):
                 table["elements"] = sorted({normalize(str(e)) for e in elements})
         return training_data
 
-    def process(self, messages: list[Message]) -> list[Message]:
-        """Normalise incoming messages exactly as the training data was."""
-        for message in messages:
-            normalize_message(message, remember=True)
-        return messages
-
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RestoreOriginalText(GraphComponent):
+class RestoreOriginalText(StatelessComponent):
     """Put the user's own text back and move entity and token offsets onto it."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RestoreOriginalText:
-        """Create the component (it has no state)."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Restore each message that the normaliser changed."""

@@ -1,13 +1,20 @@
-"""Text normalisation shared by training, inference and tests (pure: no Rasa imports).
+"""Text normalisation shared by training, inference, the gateway, the actions and the knowledge
+layer (pure: only `re` and `unicodedata`, so both venvs import it).
 
-Arabic: alef forms to bare alef, alef maqsura to ya, ta marbuta to ha, no tatweel, no
-diacritics, Arabic-Indic digits to ASCII. Latin: lowercase and accents folded. Every output
-character remembers which input character it came from, so entity offsets can be moved between
-the original text and the normalised one in both directions.
+`normalize` (the NLU's and the danger matcher's): Arabic: alef forms to bare alef, alef maqsura
+to ya, ta marbuta to ha, no tatweel, no diacritics, Arabic-Indic digits to ASCII. Latin:
+lowercase and accents folded. Every output character remembers which input character it came
+from, so entity offsets can be moved between the original text and the normalised one in both
+directions.
+
+`fold` (for comparing words and names: cities, topics, alert words, language word lists):
+casefold, compatibility decomposition without accents or Arabic diacritics, and on request the
+Arabic letter forms unified and separators collapsed.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -136,3 +143,36 @@ def normalize_with_offsets(text: str) -> Normalized:
 def normalize(text: str) -> str:
     """Normalise ``text`` for matching and classification."""
     return normalize_with_offsets(text).text
+
+
+# Arabic diacritics, the superscript alef and tatweel.
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+# The Arabic letters written in several forms that `fold(letter_forms=True)` unifies (the same
+# choices as `normalize`).
+_LETTER_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
+# What separates words in names and short answers: spaces, hyphens, apostrophes, punctuation.
+_SEPARATORS = r"\s\-_'’`.,;:!?()\"/"
+
+
+def separator_pattern(extra: str = "") -> re.Pattern[str]:
+    """A run of separators (spaces, hyphens, apostrophes, Latin punctuation), plus `extra`."""
+    return re.compile(f"[{_SEPARATORS}{re.escape(extra)}]+")
+
+
+def fold(
+    text: str, *, letter_forms: bool = False, separators: re.Pattern[str] | None = None
+) -> str:
+    """``text`` for comparing words: casefolded, NFKD without combining marks (accents, Arabic
+    diacritics; ligatures such as "ﬁ" and full-width letters become plain ones), no tatweel.
+
+    With ``letter_forms`` the Arabic letter forms are unified (أ إ آ ٱ → ا, ة → ه, ى → ي); with
+    ``separators`` each run of them becomes one space and the ends are trimmed.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = _ARABIC_MARKS.sub("", plain)
+    if letter_forms:
+        plain = plain.translate(_LETTER_FORMS)
+    if separators is not None:
+        plain = separators.sub(" ", plain).strip()
+    return plain

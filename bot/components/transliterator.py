@@ -9,17 +9,12 @@ the end: the character map of this step is composed with the normaliser's, and
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.arabizi import Transliterated, transliterate
+from components.base import MessageRewriter
 from components.normalizer import OFFSETS, ORIGINAL_TEXT, _is_payload
 from components.textnorm import Normalized
 
@@ -62,28 +57,9 @@ def transliterate_message(message: Message, *, remember: bool) -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class ArabiziTransliterator(GraphComponent):
+class ArabiziTransliterator(MessageRewriter):
     """Darija in Latin letters and digits, written in Arabic script for the classifiers."""
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ArabiziTransliterator:
-        """Create the component (it has no state)."""
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Transliterate Arabizi training examples exactly as messages will be."""
-        for example in training_data.training_examples:
-            transliterate_message(example, remember=False)
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        """Transliterate each incoming Arabizi message."""
-        for message in messages:
-            transliterate_message(message, remember=True)
-        return messages
+    def rewrite(self, message: Message, *, remember: bool) -> None:
+        """Transliterate one Arabizi message (see `transliterate_message`)."""
+        transliterate_message(message, remember=remember)

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from dalil.clock import utcnow
 from knowledge.models import NAMING_CONVENTION
 
 ROLES = ("admin", "editor", "staff")
@@ -44,11 +45,6 @@ DRAFT_KINDS = ("topic_translation", "service_point")
 HANDOVER_STATUSES = ("open", "closed")
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a bigint.
 Id = BigInteger().with_variant(Integer(), "sqlite")
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
 
 
 def aware(moment: datetime) -> datetime:

@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from dalil.i18n import gettext, language_name, status_title, topic_title
-from dalil.languages import LANGUAGES, RTL_LANGUAGES, Language, coerce_language
+from dalil.languages import LANGUAGES, RTL_LANGUAGES, Language, coerce_language, negotiate
 from gateway.admin.models import AdminSession, AdminUser, DraftStatus, aware, utcnow
 from gateway.admin.security import (
     CSRF_FIELD,
@@ -32,7 +32,6 @@ from gateway.admin.security import (
     session_key,
 )
 from gateway.dependencies import SecurityDep, SessionDep, get_security
-from gateway.routers.web import negotiate
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))

@@ -15,12 +15,13 @@ import logging
 import re
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from dalil.clock import utcnow
 from gateway.alerts.models import ANY_CITY, Alert, Delivery, Subscription
 from gateway.alerts.settings import AlertSettings
 from gateway.alerts.texts import MAX_ALERTS_PER_MONTH
@@ -36,11 +37,6 @@ REACHED = ("sending", "uncertain", "sent", "delivered", "read")
 _URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 # Statuses only move forward; `failed` is final whatever came before.
 _RANK = {"pending": 0, "sending": 1, "uncertain": 1, "sent": 2, "delivered": 3, "read": 4}
-
-
-def now() -> datetime:
-    """The current time in UTC."""
-    return datetime.now(UTC)
 
 
 def is_template_error(code: int | None) -> bool:
@@ -87,7 +83,7 @@ def materialise(session: Session, alert: Alert) -> int:
     ).all()
     # The consent text promises at most MAX_ALERTS_PER_MONTH alerts: those already at the cap
     # are left out of this one (the admin sees how many).
-    since = now() - timedelta(days=30)
+    since = utcnow() - timedelta(days=30)
     capped = set(
         session.scalars(
             select(Delivery.sender)
@@ -147,7 +143,7 @@ def take_web_alerts(session: Session, *, sender: str) -> list[str]:
     shown: list[str] = []
     for delivery, alert in rows:
         shown.append(alert.texts.get(delivery.language) or alert.texts.get("fr", ""))
-        delivery.status, delivery.updated_at = "delivered", now()
+        delivery.status, delivery.updated_at = "delivered", utcnow()
     return shown
 
 
@@ -205,8 +201,8 @@ class Outbox:
 
     async def recover(self) -> None:
         """Rows a dead process left claimed become uncertain; old uncertain WhatsApp rows retry."""
-        stale = now() - timedelta(seconds=self.settings.lease_seconds)
-        grace = now() - timedelta(seconds=self.settings.uncertain_grace_seconds)
+        stale = utcnow() - timedelta(seconds=self.settings.lease_seconds)
+        grace = utcnow() - timedelta(seconds=self.settings.uncertain_grace_seconds)
         # Providers that report every accepted message with our id: no status, never accepted.
         reporting = ["whatsapp", "web"] + (["twilio"] if self.settings.twilio_status_url else [])
 
@@ -214,7 +210,7 @@ class Outbox:
             session.execute(
                 update(Delivery)
                 .where(Delivery.status == "sending", Delivery.claimed_at < stale)
-                .values(status="uncertain", updated_at=now())
+                .values(status="uncertain", updated_at=utcnow())
             )
             session.execute(
                 update(Delivery)
@@ -223,7 +219,7 @@ class Outbox:
                     Delivery.channel.in_(reporting),
                     Delivery.updated_at < grace,
                 )
-                .values(status="pending", claimed_at=None, updated_at=now())
+                .values(status="pending", claimed_at=None, updated_at=utcnow())
             )
 
         await self._run(work)
@@ -277,7 +273,7 @@ class Outbox:
 
     async def _claim(self, alert_id: int) -> list[Delivery]:
         size = self.settings.batch_size
-        retry_before = now() - timedelta(seconds=self.settings.retry_seconds)
+        retry_before = utcnow() - timedelta(seconds=self.settings.retry_seconds)
 
         def work(session: Session) -> list[Delivery]:
             due = (
@@ -298,7 +294,7 @@ class Outbox:
             claimed = session.scalars(
                 update(Delivery)
                 .where(Delivery.id.in_(due.scalar_subquery()), Delivery.status == "pending")
-                .values(status="sending", claimed_at=now(), updated_at=now())
+                .values(status="sending", claimed_at=utcnow(), updated_at=utcnow())
                 .returning(Delivery)
             )
             return list(claimed)
@@ -333,7 +329,7 @@ class Outbox:
         await self._run(work)
 
     async def _mark(self, delivery_id: int, **values: Any) -> None:
-        values.setdefault("updated_at", now())
+        values.setdefault("updated_at", utcnow())
         await self._run(
             lambda s: s.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
         )
@@ -351,7 +347,7 @@ class Outbox:
             "path": path,
             "provider_message_id": provider_id,
             "error": None,
-            "updated_at": now(),
+            "updated_at": utcnow(),
         }
         if not self._reports(delivery.channel):
             # Telegram reports nothing: each row is committed as soon as it is sent.
@@ -431,7 +427,7 @@ class Outbox:
         channel = self.channels["whatsapp"]
         seen = contact.last_seen_at
         seen = seen if seen.tzinfo else seen.replace(tzinfo=UTC)
-        if now() - seen < WINDOW:
+        if utcnow() - seen < WINDOW:
             outgoing = channel.render(contact.address, Message(text=text), delivery.language)
             try:
                 provider_id = None
@@ -527,7 +523,7 @@ def record_status(
         return True
     if status == "failed" or _RANK.get(status, 0) > _RANK.get(delivery.status, 0):
         delivery.status = status
-        delivery.updated_at = now()
+        delivery.updated_at = utcnow()
         if error:
             delivery.error = error[:200]
     if provider_message_id and not delivery.provider_message_id:

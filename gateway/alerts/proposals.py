@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from dalil.clock import utcnow
 from dalil.i18n import isolate
 from dalil.languages import LANGUAGES, SOURCE_LANGUAGE
 from gateway.alerts import texts
@@ -59,7 +60,7 @@ def _propose(
         changed_on=today.isoformat(),
         revision_id=revision.id,
         created_by=revision.published_by,
-        created_at=datetime.now(UTC),
+        created_at=utcnow(),
     )
     alert.texts = draft_texts(session, alert, after)
     session.add(alert)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Form, HTTPException, Request
@@ -12,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
+from dalil.clock import utcnow
 from dalil.i18n import topic_title
 from dalil.languages import LANGUAGES
 from gateway.admin.audit import audit
@@ -94,7 +94,7 @@ def approve(alert: Alert, *, user_id: int) -> None:
     if alert.kind == "broadcast" and alert.created_by == user_id:
         raise Refused("a broadcast needs the approval of a second admin")
     check_texts(alert.texts)
-    alert.status, alert.approved_by, alert.approved_at = "approved", user_id, datetime.now(UTC)
+    alert.status, alert.approved_by, alert.approved_at = "approved", user_id, utcnow()
 
 
 def start_sending(session: Session, alert: Alert) -> int:
@@ -130,7 +130,7 @@ def new_broadcast(
         channels=channels,
         texts=check_texts(texts),
         created_by=user_id,
-        created_at=datetime.now(UTC),
+        created_at=utcnow(),
     )
     session.add(alert)
     session.flush()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from dalil.clock import utcnow
 from gateway.alerts.models import ANY_CITY, Delivery, Subscription
 
 
@@ -27,7 +27,7 @@ def subscribe(
         "language": language,
         "topic": topic,
         "city": city or ANY_CITY,
-        "consented_at": datetime.now(UTC),
+        "consented_at": utcnow(),
     }
     statement = _insert(session).values(**values)
     session.execute(

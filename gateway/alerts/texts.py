@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
+
+from components.textnorm import fold, separator_pattern
 
 from dalil.i18n import format_date, gettext, isolate, topic_title
 from knowledge.cities import city_name
@@ -45,17 +45,12 @@ MY_ALERTS_WORDS: dict[str, frozenset[str]] = {
 }
 ALL_STOP_WORDS = frozenset().union(*STOP_WORDS.values())
 ALL_MY_ALERTS_WORDS = frozenset().union(*MY_ALERTS_WORDS.values())
-_HAMZA = str.maketrans("أإآ", "ااا")
-_PUNCTUATION = re.compile(r"[\s\-_'’`.,;:!?¿¡()\"/«»،؛؟]+")
+_PUNCTUATION = separator_pattern("¿¡«»،؛؟")
 
 
 def normalise(text: str) -> str:
     """Casefolded, without accents, Arabic diacritics, hamza forms or punctuation."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = re.sub("[\u064b-\u065f\u0670\u0640]", "", plain)
-    plain = plain.translate(_HAMZA)
-    return _PUNCTUATION.sub(" ", plain).strip()
+    return fold(text, separators=_PUNCTUATION)
 
 
 def is_stop(text: str) -> bool:

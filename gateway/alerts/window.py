@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dalil.clock import utcnow
 from gateway.admin.models import Handover, HandoverMessage
 from gateway.alerts.outbox import WINDOW, WINDOW_CLOSED, is_template_error, template_outgoing
 from gateway.alerts.settings import AlertSettings
@@ -38,7 +39,7 @@ def window_open(last_seen: datetime | None) -> bool:
     if last_seen is None:
         return False
     seen = last_seen if last_seen.tzinfo else last_seen.replace(tzinfo=UTC)
-    return datetime.now(UTC) - seen < WINDOW
+    return utcnow() - seen < WINDOW
 
 
 async def hold_for_window(inbox: Any, handover: Handover, text: str) -> bool | None:
@@ -103,5 +104,5 @@ def take_held_replies(session: Session, *, sender: str) -> list[str]:
         )
     )
     for row in rows:
-        row.delivered_at = datetime.now(UTC)
+        row.delivered_at = utcnow()
     return [row.text for row in rows]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from redis.asyncio import Redis
 
-from gateway.inbox.store import now
+from dalil.clock import utcnow
 
 
 class RedisLanguageMemory:
@@ -37,7 +37,7 @@ class RedisLanguageMemory:
 
     async def purge_older_than(self, cutoff: datetime) -> int:
         """Drop the languages last set before `cutoff` (the key's remaining life tells when)."""
-        oldest_ttl = self._ttl - (now() - cutoff).total_seconds()
+        oldest_ttl = self._ttl - (utcnow() - cutoff).total_seconds()
         removed = 0
         async for key in self._redis.scan_iter(match=f"{self._prefix}lang:*", count=500):
             ttl = await self._redis.ttl(key)

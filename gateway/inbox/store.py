@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, and_, case, delete, event, exists, func, inspect, select, update
@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from dalil.clock import utcnow
 from gateway.channels.base import Incoming, payload_key
 from gateway.inbox.models import (
     DONE,
@@ -30,11 +31,6 @@ from knowledge.db import make_engine
 
 T = TypeVar("T")
 DELETED_SENDER = "deleted"
-
-
-def now() -> datetime:
-    """The current time in UTC (every timestamp the inbox writes)."""
-    return datetime.now(UTC)
 
 
 def make_inbox_engine(url: str) -> Engine:
@@ -96,7 +92,7 @@ class InboxStore:
         `tombstone` (a keyed hash of the provider's id) outlives the message: a redelivery after
         the purge has removed the message is still recognised.
         """
-        at = now()
+        at = utcnow()
         values = {
             "channel": channel,
             "provider_message_id": incoming.provider_message_id,
@@ -142,7 +138,7 @@ class InboxStore:
 
     async def ready_senders(self, *, limit: int, exclude: Iterable[str] = ()) -> list[str]:
         """Senders whose oldest pending message is due and whose queue nobody holds."""
-        at = now()
+        at = utcnow()
         skip = list(exclude)
 
         def work(session: Session) -> list[str]:
@@ -188,7 +184,7 @@ class InboxStore:
 
     async def acquire(self, sender: str, owner: str, *, seconds: float) -> bool:
         """Take or renew the sender's lease; False when another live worker holds it."""
-        at = now()
+        at = utcnow()
         until = at + timedelta(seconds=seconds)
 
         def work(session: Session) -> bool:
@@ -263,7 +259,7 @@ class InboxStore:
         await self._update(
             message_id,
             status=DONE,
-            processed_at=now(),
+            processed_at=utcnow(),
             text="",
             reply=None,
             location=None,
@@ -281,7 +277,7 @@ class InboxStore:
                 return 0
             message.attempts += 1
             message.last_error = error[:200]
-            message.next_attempt_at = now() + timedelta(seconds=delay)
+            message.next_attempt_at = utcnow() + timedelta(seconds=delay)
             if message.attempts >= give_up_after:
                 message.status = FAILED
             return message.attempts
@@ -366,7 +362,7 @@ class InboxStore:
             ).rowcount  # type: ignore[attr-defined]
             session.execute(delete(Contact).where(Contact.last_seen_at < cutoff))
             session.execute(delete(SenderAlias).where(SenderAlias.sender.in_(stale)))
-            session.execute(delete(SenderLease).where(SenderLease.expires_at < now()))
+            session.execute(delete(SenderLease).where(SenderLease.expires_at < utcnow()))
             return Purged(messages=removed, senders=stale)
 
         return await self._run(work)
@@ -391,7 +387,7 @@ class InboxStore:
                     return sender, []
                 known = set(session.scalars(select(Contact.sender).where(Contact.sender.in_(ids))))
                 canonical = next((i for i in ids if i in known), sender)
-            at = now()
+            at = utcnow()
             rows = [
                 {"alias": i, "sender": canonical, "linked_at": at}
                 for i in ids

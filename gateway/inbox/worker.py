@@ -13,6 +13,7 @@ from typing import Any
 
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from dalil.clock import utcnow
 from dalil.languages import coerce_language
 from gateway import metrics
 from gateway.channels.base import (
@@ -24,7 +25,7 @@ from gateway.channels.base import (
 )
 from gateway.conversation import ConversationService, Inbound
 from gateway.inbox.models import Contact, InboundMessage
-from gateway.inbox.store import InboxStore, now
+from gateway.inbox.store import InboxStore
 from gateway.rasa import RasaUnavailable
 from gateway.schemas import Location, Message
 
@@ -134,7 +135,7 @@ class Worker:
         try:
             while True:
                 message = await self.store.head(sender)
-                if message is None or _aware(message.next_attempt_at) > now():
+                if message is None or _aware(message.next_attempt_at) > utcnow():
                     return
                 if not await self.store.acquire(sender, self.owner, seconds=self._lease):
                     return

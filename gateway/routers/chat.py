@@ -5,13 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse, Response
 
-from dalil.languages import SOURCE_LANGUAGE
+from dalil.languages import SOURCE_LANGUAGE, negotiate
 from gateway import metrics
 from gateway.conversation import Inbound
 from gateway.dependencies import ChatGuardDep, ConversationsDep, OptionalInboxDep, SettingsDep
 from gateway.privacy import pseudonym
 from gateway.ratelimit import TooBusy, retry_after, too_many_messages
-from gateway.routers.web import negotiate
 from gateway.schemas import ChatRequest, ChatResponse
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from dalil.i18n import gettext
-from dalil.languages import LANGUAGES, RTL_LANGUAGES, SOURCE_LANGUAGE, Language, coerce_language
+from dalil.languages import LANGUAGES, RTL_LANGUAGES, SOURCE_LANGUAGE, coerce_language, negotiate
 from gateway.channels.base import LOCATION_TEXT
 from gateway.dependencies import SettingsDep
 
@@ -20,26 +20,6 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 _templates = Environment(
     loader=FileSystemLoader(STATIC_DIR), autoescape=select_autoescape(["html"]), auto_reload=False
 )
-
-
-def negotiate(accept_language: str | None) -> Language | None:
-    """The first of our languages in an Accept-Language header, by quality."""
-    if not accept_language:
-        return None
-    ranked: list[tuple[float, int, str]] = []
-    for position, item in enumerate(accept_language.split(",")):
-        tag, _, params = item.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                continue
-        ranked.append((-quality, position, tag.strip().lower()[:2]))
-    for quality, _, code in sorted(ranked):
-        if quality < 0 and code in LANGUAGES:
-            return coerce_language(code)
-    return None
 
 
 def ui_strings(language: str) -> dict[str, str]:

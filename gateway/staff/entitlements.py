@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from babel.dates import get_day_names
 from sqlalchemy.orm import Session
 
 from dalil.i18n import gettext, status_title, topic_title
 from knowledge.cities import city_name
+from knowledge.opening import hours_text
 from knowledge.repository import (
     EligibilityView,
     ServicePointView,
@@ -60,17 +60,6 @@ class Sheet:
     entitlements: list[Entitlement] = field(default_factory=list)
 
 
-def _hours(point: ServicePointView, language: str) -> str:
-    """Opening hours with the weekdays abbreviated in `language` (Babel's CLDR names)."""
-    names = get_day_names("abbreviated", locale=language)
-    days: dict[int, list[str]] = {}
-    for interval in point.hours:
-        days.setdefault(interval.weekday, []).append(
-            f"{interval.opens:%H:%M}–{interval.closes:%H:%M}"
-        )
-    return "; ".join(f"{names[d]} {', '.join(v)}" for d, v in sorted(days.items()))
-
-
 def _place(point: ServicePointView, language: str) -> Place:
     text, _used = point.description(language)
     return Place(
@@ -78,7 +67,7 @@ def _place(point: ServicePointView, language: str) -> Place:
         address=point.address,
         city_id=point.city_id,
         phones=tuple(p.number for p in point.phones),
-        hours=_hours(point, language),
+        hours=hours_text(point.hours, language),
         description=text,
     )
 

@@ -186,18 +186,6 @@ async def test_route_without_entities_says_it_did_not_understand(services: Servi
     assert messages[0]["response"] == "utter_default"
 
 
-async def test_unexpected_error_is_apologised(services: Services) -> None:
-    """A bug inside an action becomes a localised apology, never an error to Rasa."""
-
-    class Broken(ActionEmergency):
-        async def respond(self, reply, tracker, domain):  # type: ignore[no-untyped-def]
-            raise RuntimeError("bug")
-
-    messages, events = await run_action(Broken(services), make_tracker(language="en"))
-    assert texts(messages).startswith("Sorry, I cannot answer right now.")
-    assert slot_events(events) == {"language": "en"}
-
-
 def test_action_server_registers_every_action() -> None:
     """`python -m rasa_sdk --actions actions` serves exactly the actions of docs/internals.md."""
     from rasa_sdk.executor import ActionExecutor

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from components.textnorm import normalize, normalize_with_offsets
+from components.textnorm import fold, normalize, normalize_with_offsets, separator_pattern
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,23 @@ def test_offsets_with_multi_character_folds() -> None:
     start, end = normalized.to_normalized(7, 10)
     assert normalized.text[start:end] == "fes"
     assert normalized.to_original(start, end) == (7, 10)
+
+
+@pytest.mark.parametrize(
+    ("raw", "options", "expected"),
+    [
+        ("ÉCOLE à Salé", {}, "ecole a sale"),
+        ("Straße ﬁche ＡＢＣ", {}, "strasse fiche abc"),
+        ("𝐒𝐓𝐎𝐏 ᴿabat", {}, "stop rabat"),  # "fancy font" letters fold to plain lowercase
+        ("مَدْرَسَةٌ مــــدرسة", {}, "مدرسة مدرسة"),
+        ("أإآٱ ة ى", {}, "اااٱ ة ى"),
+        ("أإآٱ ة ى", {"letter_forms": True}, "اااا ه ي"),
+        ("  El-Jadida, (Maroc)  ", {}, "  el-jadida, (maroc)  "),
+        ("  El-Jadida, (Maroc)  ", {"separators": separator_pattern()}, "el jadida maroc"),
+        ("¿Dónde?", {"separators": separator_pattern()}, "¿donde"),
+        ("«توقف»، ¿Dónde?", {"separators": separator_pattern("«»،¿")}, "توقف donde"),
+    ],
+)
+def test_fold(raw: str, options: dict[str, object], expected: str) -> None:
+    """`fold`: case, accents, compatibility forms, Arabic marks; letter forms and separators on request."""
+    assert fold(raw, **options) == expected  # type: ignore[arg-type]

@@ -72,6 +72,9 @@ def test_hint_only_when_nothing_else() -> None:
     assert choose_language("ok", current="en", hint="es") == "en"
     assert choose_language("1", hint="de-DE") == "fr"
     assert choose_language("1", hint="de-DE,ar;q=0.8") == "ar"
+    assert choose_language("1", hint="pt-br") == "fr"  # Telegram's language_code
+    # The same parser as the web chat's Accept-Language: by quality, not by position.
+    assert choose_language("1", hint="en;q=0.5,ar") == "ar"
     assert choose_language("123") == "fr"
 
 

@@ -18,11 +18,12 @@ from pydantic import ValidationError
 from sqlalchemy import create_engine, func, select
 from twilio.request_validator import RequestValidator
 
+from dalil.clock import utcnow
 from dalil.i18n import gettext
 from gateway import language
 from gateway.admin.models import AdminBase, Handover
 from gateway.app import create_app
-from gateway.inbox.store import InboxStore, make_inbox_engine, now
+from gateway.inbox.store import InboxStore, make_inbox_engine
 from gateway.settings import GatewaySettings
 from knowledge.emergency import reminder_numbers, role_number
 from tests.fakes.gateway import (
@@ -236,7 +237,7 @@ def test_a_webhook_replayed_after_the_purge_is_not_answered_again(world_and_url,
         wait_for(lambda: world.sent_texts("whatsapp") == ["echo:first time"])
     # `dalil purge` has since removed the message itself…
     engine = make_inbox_engine(inbox_url)
-    asyncio.run(InboxStore(engine).purge_older_than(now() + timedelta(days=1)))
+    asyncio.run(InboxStore(engine).purge_older_than(utcnow() + timedelta(days=1)))
     engine.dispose()
     # …and a captured, validly signed request is sent again.
     with running_gateway(settings) as client:

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from dalil.languages import negotiate
 from dalil.settings import project_url
-from gateway.routers.web import negotiate
 from tests.fakes.gateway import Harness, running_gateway, settings_for
 
 
@@ -20,9 +20,12 @@ from tests.fakes.gateway import Harness, running_gateway, settings_for
         ("de, it;q=0.5", None),
         ("", None),
         ("en;q=abc, es;q=0.2", "es"),
+        ("es;q=0, en;q=0.1", "en"),
+        ("AR", "ar"),
+        (None, None),
     ],
 )
-def test_accept_language_is_negotiated_by_quality(header: str, expected: str | None) -> None:
+def test_accept_language_is_negotiated_by_quality(header: str | None, expected: str | None) -> None:
     assert negotiate(header) == expected
 
 

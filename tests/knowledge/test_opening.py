@@ -3,7 +3,8 @@
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from knowledge.opening import OpeningHours, is_open
+from dalil.i18n import LRI, PDI
+from knowledge.opening import OpeningHours, hours_text, is_open
 
 WEEKDAYS_9_TO_15 = [OpeningHours(d, time(9), time(15)) for d in range(5)]
 
@@ -36,3 +37,23 @@ def test_naive_datetime_is_local_time() -> None:
 def test_no_hours_means_never_known_open() -> None:
     """Without hours, nothing is claimed open."""
     assert not is_open([], datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
+
+
+def test_hours_text_groups_by_day_in_each_language() -> None:
+    """Days in order, abbreviated in the reader's language; several ranges on one day."""
+    hours = [
+        OpeningHours(1, time(14), time(16)),
+        OpeningHours(0, time(9), time(12)),
+        OpeningHours(1, time(9), time(12)),
+    ]
+    assert hours_text(hours, "en") == "Mon 09:00–12:00, Tue 09:00–12:00 14:00–16:00"
+    assert hours_text(iter(hours), "fr") == "lun. 09:00–12:00, mar. 09:00–12:00 14:00–16:00"
+    assert hours_text([], "es") == ""
+
+
+def test_hours_text_isolates_times_in_right_to_left_text() -> None:
+    """In Arabic each time range is a left-to-right isolate and days take the Arabic comma."""
+    hours = [OpeningHours(0, time(9), time(12)), OpeningHours(1, time(9), time(12))]
+    assert hours_text(hours, "ar") == (
+        f"الاثنين {LRI}09:00–12:00{PDI}، الثلاثاء {LRI}09:00–12:00{PDI}"
+    )

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from dalil.i18n import LRI, PDI
 from knowledge.repository import find_service_points, get_eligibility
 from tests.gateway.accounts import login
 
@@ -84,3 +85,14 @@ def test_page_in_arabic_is_right_to_left(client: TestClient) -> None:
     ).text
     assert '<html lang="ar" dir="rtl">' in page
     assert 'id="sheet"' in page
+
+
+def test_arabic_opening_hours_keep_their_direction(client: TestClient) -> None:
+    """The checker writes hours as the bot does: each time range isolated in Arabic text."""
+    login(client, "staff")
+    body = client.get(
+        "/api/v1/entitlements", params={"status": "asylum_seeker", "city": "rabat", "lang": "ar"}
+    ).json()
+    hours = [p["hours"] for e in body["entitlements"] for p in e["service_points"] if p["hours"]]
+    assert hours
+    assert all(h.count(LRI) == h.count(PDI) >= 1 for h in hours)
