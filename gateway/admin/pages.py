@@ -6,7 +6,7 @@ The same operations as JSON are `gateway.admin.api`.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -148,7 +148,7 @@ def login(
     sec.limiter.succeeded(account=email, ip=ip)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = datetime.now(UTC)
+    user.last_login_at = utcnow()
     # A new session (new CSRF token) at login: a token seen before login is worth nothing after.
     fresh = new_session()
     fresh.user_id = user.id
