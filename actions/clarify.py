@@ -70,6 +70,8 @@ class ActionClarify(DalilAction):
                 language, "I am not sure I understood. Is your question about one of these?"
             )
             buttons = [topic_button(language, t) for t in topics]
+            # The gateway keeps the question with the topic the person then picks (review loop).
+            reply.notes["offered"] = [f"ask_{t}" for t in topics]
         else:
             text = gettext(
                 language,

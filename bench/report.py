@@ -114,8 +114,11 @@ def nlu_sets_section() -> str:
         "`bot/tests/nlu_blind/` were written later by people who saw neither the training data "
         "nor the held-out sets; `bot/tests/nlu_independent/` paraphrase the questions of public "
         "FAQ pages (UNHCR-Help, GADEM, Enabel), Arabic including Darija, Levantine, Sudanese "
-        "and Arabizi; the figures before and after the data written for them, and how far to "
-        "trust them, are in `docs/bot.md`. Model: `" + str(f.get("model", "?")) + "`.\n\n"
+        "and Arabizi; the figures before and after the data written for them, the small fresh "
+        "English set (`--set nlu_fresh --languages en`, the least-biased English figure), and "
+        "how far to trust them, are in `docs/bot.md`. Model: `"
+        + str(f.get("model", "?"))
+        + "`.\n\n"
     )
     sets = list(f["sets"])
     out.append(

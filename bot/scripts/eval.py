@@ -8,7 +8,9 @@ Three kinds of test set, one file per language, none of them trained on:
   training data nor the first held-out sets;
 - ``bot/tests/nlu_independent/`` (``--set nlu_independent``): questions paraphrased from public
   FAQ pages (UNHCR-Help, GADEM, Enabel), in the words of the people who ask them, including
-  Darija, Levantine and Sudanese Arabic and Arabizi.
+  Darija, Levantine and Sudanese Arabic and Arabizi;
+- ``bot/tests/nlu_fresh/`` (``--set nlu_fresh --languages en``, not part of the default): a
+  small English set written from other public pages before the model's answers on it were seen.
 
 By default all three are evaluated with one load of the model. For each set and language it
 prints intent accuracy, intent macro-F1 and the F1 of the `city` entity, from Rasa's own reports
@@ -16,12 +18,17 @@ written to ``bot/results/<lang>/`` (held-out) or ``bot/results/<set>/<lang>/``, 
 language with the intent accuracy on every set. Exits non-zero when a score is below ``--min``
 (default: report only).
 
+When ``bot/data/nlu/reviewed/`` holds examples labelled on ``/admin/review``, it also trains
+(if needed) a model without them and prints the independent sets' intent accuracy without and
+with them, side by side (``--no-before`` skips that model when time matters; with
+``--no-train`` the model without them is used only if it was trained before).
+
 ``--record`` also stores the figures, with the machine, date and commit, in
 ``bench/figures/nlu-sets.json``, from which ``python -m bench report`` writes them into
 ``docs/benchmarks.md``.
 
 Usage: ``.venv/bin/python bot/scripts/eval.py [--no-train] [--min 0.95] [--set nlu_independent]
-[--record]``
+[--record] [--no-before]``
 """
 
 from __future__ import annotations
@@ -44,6 +51,8 @@ BOT_DIR = trainer.BOT_DIR
 RESULTS = BOT_DIR / "results"
 TESTS = BOT_DIR / "tests" / "nlu"
 SETS = ("nlu", "nlu_blind", "nlu_independent")
+# Smaller sets, not in every language, evaluated only when named: `--set nlu_fresh --languages en`.
+EXTRA_SETS = ("nlu_fresh",)
 LANGUAGES = ("fr", "ar", "en", "es")
 ENGINE_PYTHON = trainer.ROOT / ".venv-rasa" / "bin" / "python"
 
@@ -138,6 +147,42 @@ def format_summary(scores: dict[str, list[Scores]]) -> str:
     return "\n".join(lines)
 
 
+def evaluate(model: Path, tests: list[tuple[str, str, Path]], out: Path) -> None:
+    """Run Rasa's evaluation of `model` on the test sets, writing each report under `out`."""
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    worker = Path(__file__).with_name("rasa_eval_worker.py")
+    command = [str(ENGINE_PYTHON), str(worker), "--model", str(model), "--out", str(out)]
+    # The worker writes each set's reports under --out/<key>; the key may hold a folder.
+    command += [
+        f"{results_dir(name).relative_to(RESULTS) / lang}={path}" for name, lang, path in tests
+    ]
+    subprocess.run(command, cwd=BOT_DIR, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def format_before_after(before: list[Scores], after: list[Scores]) -> str:
+    """Intent accuracy without and with the reviewed examples, one line per language."""
+    lines = [f"{'lang':<5}{'without':>14}{'with':>14}{'change':>9}"]
+    for old in before:
+        new = next(r for r in after if r.language == old.language)
+        change = new.intent_accuracy - old.intent_accuracy
+        lines.append(
+            f"{old.language:<5}{f'{old.intent_accuracy:.3f} ({old.examples})':>14}"
+            f"{f'{new.intent_accuracy:.3f} ({new.examples})':>14}{change:>+9.3f}"
+        )
+    return "\n".join(lines)
+
+
+def _model_without_reviewed(*, no_train: bool) -> Path | None:
+    """The model trained without bot/data/nlu/reviewed/, trained first unless `no_train`."""
+    if no_train:
+        path = trainer.model_path(trainer.fingerprint(without_reviewed=True))
+        if not path.exists():
+            print("no model without the reviewed examples yet: run without --no-train")
+            return None
+        return path
+    return trainer.train(without_reviewed=True)
+
+
 def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -146,14 +191,20 @@ def main() -> None:
     parser.add_argument("--languages", nargs="*", default=list(LANGUAGES))
     parser.add_argument(
         "--set",
-        choices=[*SETS, "all"],
+        choices=[*SETS, *EXTRA_SETS, "all"],
         default="all",
-        help="which test sets: nlu (held-out), nlu_blind, nlu_independent, or all (default)",
+        help="which test sets: nlu (held-out), nlu_blind, nlu_independent, all (default: those "
+        "three), or nlu_fresh (English only so far)",
     )
     parser.add_argument(
         "--record",
         action="store_true",
         help="store the figures in bench/figures/nlu-sets.json for docs/benchmarks.md",
+    )
+    parser.add_argument(
+        "--no-before",
+        action="store_true",
+        help="skip the model without the reviewed examples (no before/after comparison)",
     )
     args = parser.parse_args()
 
@@ -167,19 +218,15 @@ def main() -> None:
     missing = [str(path) for _, _, path in tests if not path.exists()]
     if missing:
         sys.exit(f"missing test sets: {', '.join(missing)}")
+    reviewed = 0 if args.no_before else trainer.reviewed_examples()
+    # Trained first, so that the model with every example ends up the newest (the one served).
+    before = _model_without_reviewed(no_train=args.no_train) if reviewed else None
     model = trainer.latest_model() if args.no_train else trainer.train()
     if model is None:
         sys.exit("no model in bot/models/: run make train")
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
-    worker = Path(__file__).with_name("rasa_eval_worker.py")
-    command = [str(ENGINE_PYTHON), str(worker), "--model", str(model), "--out", str(RESULTS)]
-    # The worker writes each set's reports under --out/<key>; the key may hold a folder.
-    command += [
-        f"{results_dir(name).relative_to(RESULTS) / lang}={path}" for name, lang, path in tests
-    ]
     if args.record:
         started = _machine()
-    subprocess.run(command, cwd=BOT_DIR, env=env, check=True, stdout=subprocess.DEVNULL)
+    evaluate(model, tests, RESULTS)
     scores = {
         name: [read_scores(lang, results_dir(name) / lang) for lang in args.languages]
         for name in sets
@@ -193,10 +240,25 @@ def main() -> None:
     if len(scores) > 1:
         print("\nintent accuracy (examples) per set")
         print(format_summary(scores))
+    compared: dict[str, list[Scores]] = {}
+    if before is not None and before != model:
+        compared_set = "nlu_independent" if "nlu_independent" in sets else sets[0]
+        evaluate(before, [t for t in tests if t[0] == compared_set], RESULTS / "before")
+        folder = RESULTS / "before" / results_dir(compared_set).relative_to(RESULTS)
+        compared[compared_set] = [read_scores(lang, folder / lang) for lang in args.languages]
+        print(
+            f"\nreviewed examples: {reviewed} in bot/{trainer.REVIEWED.as_posix()}/; "
+            f"model without them: {before.name}"
+        )
+        print(f"intent accuracy on {compared_set}, without and with them")
+        print(format_before_after(compared[compared_set], scores[compared_set]))
     if args.record:
         figures = {
             "model": model.name,
             "sets": {name: [asdict(row) for row in rows] for name, rows in scores.items()},
+            "without_reviewed": {
+                name: [asdict(row) for row in rows] for name, rows in compared.items()
+            },
             "wall_seconds": round(time.monotonic() - started_at, 1),
         }
         print(f"recorded: {_shown(_record(figures, started))}")

@@ -5,7 +5,10 @@ custom components. The model is saved as ``bot/models/dalil-<fingerprint>.tar.gz
 the newest file of ``bot/models/``, so an existing model with the current fingerprint is made
 the newest again instead of being retrained (switching back to an older config is instant).
 
-Usage: ``.venv/bin/python bot/scripts/train.py [--force] [--keep N]``
+``--without-reviewed`` trains on everything but the reviewed questions of ``/admin/review``
+(``bot/data/nlu/reviewed/``): the "before" model of ``make eval``'s before/after comparison.
+
+Usage: ``.venv/bin/python bot/scripts/train.py [--force] [--keep N] [--without-reviewed]``
 """
 
 from __future__ import annotations
@@ -25,23 +28,59 @@ MODELS_DIR = BOT_DIR / "models"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 INPUTS = ("config.yml", "domain", "data", "components")
 PREFIX = "dalil-"
+# Examples labelled on /admin/review (gateway/admin/review.py), relative to BOT_DIR.
+REVIEWED = Path("data") / "nlu" / "reviewed"
 
 
-def _input_files() -> Iterator[Path]:
+def _reviewed(path: Path) -> bool:
+    return path.is_relative_to(BOT_DIR / REVIEWED)
+
+
+def _input_files(*, without_reviewed: bool = False) -> Iterator[Path]:
     for name in INPUTS:
         path = BOT_DIR / name
         if path.is_file():
             yield path
         elif path.is_dir():
             for file in sorted(path.rglob("*")):
-                if file.is_file() and "__pycache__" not in file.parts:
+                skipped = "__pycache__" in file.parts or (without_reviewed and _reviewed(file))
+                if file.is_file() and not skipped:
                     yield file
 
 
-def fingerprint() -> str:
+def reviewed_examples() -> int:
+    """How many reviewed examples `bot/data/nlu/reviewed/` holds."""
+    return sum(
+        1
+        for file in sorted((BOT_DIR / REVIEWED).rglob("*.yml"))
+        for line in file.read_text(encoding="utf-8").splitlines()
+        if line.lstrip().startswith("- ") and not line.lstrip().startswith("- intent:")
+    )
+
+
+def data_paths(*, without_reviewed: bool = False) -> list[str]:
+    """The `--data` arguments of `rasa train`: all of data/, or everything beside the
+    reviewed folder (its parents are listed child by child instead)."""
+    if not without_reviewed or not (BOT_DIR / REVIEWED).exists():
+        return ["data"]
+    paths: list[str] = []
+    pending = [BOT_DIR / "data"]
+    while pending:
+        folder = pending.pop(0)
+        for child in sorted(folder.iterdir()):
+            if _reviewed(child):
+                continue
+            if child.is_dir() and (BOT_DIR / REVIEWED).is_relative_to(child):
+                pending.append(child)
+            else:
+                paths.append(child.relative_to(BOT_DIR).as_posix())
+    return paths
+
+
+def fingerprint(*, without_reviewed: bool = False) -> str:
     """A hash of the names and contents of every file the model is built from."""
     digest = hashlib.sha256()
-    for file in sorted(_input_files()):
+    for file in sorted(_input_files(without_reviewed=without_reviewed)):
         digest.update(file.relative_to(BOT_DIR).as_posix().encode())
         digest.update(b"\0")
         digest.update(file.read_bytes())
@@ -67,9 +106,9 @@ def _prune(keep: int) -> None:
         old.unlink()
 
 
-def train(*, force: bool = False, keep: int = 3) -> Path:
+def train(*, force: bool = False, keep: int = 3, without_reviewed: bool = False) -> Path:
     """Make sure the newest model matches the current inputs; return its path."""
-    fp = fingerprint()
+    fp = fingerprint(without_reviewed=without_reviewed)
     target = model_path(fp)
     if target.exists() and not force:
         if latest_model() != target:
@@ -81,7 +120,8 @@ def train(*, force: bool = False, keep: int = 3) -> Path:
     # `rasa data validate --fail-on-warnings` runs in `make test` (tests/bot/test_model.py), so
     # training skips Rasa's own pass over the data: ~30 s of every retraining.
     command = [
-        str(RASA), "train", "--config", "config.yml", "--domain", "domain", "--data", "data",
+        str(RASA), "train", "--config", "config.yml", "--domain", "domain",
+        "--data", *data_paths(without_reviewed=without_reviewed),
         "--out", "models", "--fixed-model-name", target.name.removesuffix(".tar.gz"),
         "--skip-validation",
     ]  # fmt: skip
@@ -97,9 +137,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="retrain even if up to date")
     parser.add_argument("--keep", type=int, default=3, help="how many models to keep")
+    parser.add_argument(
+        "--without-reviewed",
+        action="store_true",
+        help=f"leave out the reviewed examples of bot/{REVIEWED.as_posix()}/",
+    )
     args = parser.parse_args()
     try:
-        train(force=args.force, keep=args.keep)
+        train(force=args.force, keep=args.keep, without_reviewed=args.without_reviewed)
     except subprocess.CalledProcessError as exc:
         sys.exit(exc.returncode)
 

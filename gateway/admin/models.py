@@ -159,6 +159,10 @@ class UnansweredQuestion(AdminBase):
     handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The conversation's pseudonym, only so "delete my data" finds the question.
     sender: Mapped[str | None] = mapped_column(String(64), index=True)
+    # A clarification (reason "clarify"): the intents offered, space-separated, and the one
+    # the user chose next, if any (gateway/admin/unanswered.py: record_choice).
+    offered: Mapped[str | None] = mapped_column(String(200))
+    chosen_intent: Mapped[str | None] = mapped_column(String(60))
 
 
 class Handover(AdminBase):

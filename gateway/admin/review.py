@@ -1,8 +1,9 @@
 """The review loop: unanswered questions grouped by similarity, labelled, exported as NLU data.
 
-The questions come from the unanswered queue, so they were scrubbed before storage. An editor
-labels a group with an intent (and entity values found in its texts); only that explicit
-step writes Rasa NLU YAML, into the review folder (`DALIL_REVIEW_DIR`, by default
+The questions come from the unanswered queue, so they were scrubbed before storage; a
+clarification ("did you mean…?") carries the topic the user then chose, which the editor can
+accept as the label in one click. An editor labels a group with an intent (and entity values
+found in its texts); only that explicit step writes Rasa NLU YAML, into the review folder (`DALIL_REVIEW_DIR`, by default
 `bot/data/nlu/reviewed/`), which `make train` reads with the rest of `bot/data`.
 """
 
@@ -50,6 +51,16 @@ class Group:
         """The intent Rasa guessed most often for these questions."""
         intents = Counter(q.intent for q in self.questions if q.intent)
         return intents.most_common(1)[0][0] if intents else None
+
+    @property
+    def choices(self) -> list[tuple[str, list[UnansweredQuestion]]]:
+        """The intents users chose after "did you mean…?", each with its questions, most
+        chosen first: what the editor can accept as the label in one click."""
+        chosen: dict[str, list[UnansweredQuestion]] = {}
+        for question in self.questions:
+            if question.chosen_intent in INTENTS:
+                chosen.setdefault(question.chosen_intent, []).append(question)
+        return sorted(chosen.items(), key=lambda item: -len(item[1]))
 
     @property
     def reasons(self) -> list[str]:

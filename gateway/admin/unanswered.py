@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import yaml
@@ -15,8 +17,13 @@ from gateway.admin.models import AdminUser, UnansweredQuestion, utcnow
 from gateway.admin.scrub import scrub
 from knowledge.schema import TOPICS
 
-# Why a question lands here.
+# Why a question lands here; CLARIFY: the bot asked "did you mean…?" (actions/clarify.py).
 FALLBACK, OUT_OF_SCOPE, LOW_CONFIDENCE = "fallback", "out_of_scope", "low_confidence"
+CLARIFY = "clarify"
+# A topic chosen this long after "did you mean…?" is no longer taken as the answer to it.
+CHOICE_WINDOW = timedelta(minutes=30)
+# The payload of a topic button (actions/payloads.py: topic_button), e.g. "/ask_housing".
+_TOPIC_PAYLOAD = re.compile(r"^/(ask_[a-z_]+)$")
 # Rasa's FallbackClassifier threshold in bot/config.yml; below it a prediction is a guess.
 LOW_CONFIDENCE_THRESHOLD = 0.4
 # Templates the NLG endpoint renders when the bot did not understand.
@@ -34,10 +41,12 @@ def record_unanswered(
     channel: str = "",
     topic: str | None = None,
     sender: str | None = None,
+    offered: list[str] | None = None,
 ) -> UnansweredQuestion | None:
     """Store a question the bot could not answer, personal data removed; None if nothing is left.
 
-    Button payloads ("/ask_…") are not questions and are skipped.
+    Button payloads ("/ask_…") are not questions and are skipped. `offered`: the intents a
+    clarification offered, among which the user's next choice is recorded (`record_choice`).
     """
     cleaned = scrub(text.strip())[:1000]
     if not cleaned or cleaned.startswith("/"):
@@ -51,9 +60,57 @@ def record_unanswered(
         channel=channel[:16],
         topic=topic if topic in TOPICS else None,
         sender=sender,
+        offered=" ".join(offered)[:200] if offered else None,
     )
     session.add(row)
     return row
+
+
+def clarification_offered(notes: list[dict[str, Any]]) -> list[str]:
+    """The intents a "did you mean…?" offered, from the actions' insight notes of a reply."""
+    for note in notes:
+        offered = note.get("offered")
+        if note.get("kind") == CLARIFY and isinstance(offered, list):
+            return [i for i in offered if isinstance(i, str) and _TOPIC_PAYLOAD.match(f"/{i}")]
+    return []
+
+
+def chosen_intent(text: str) -> str | None:
+    """The intent of a topic button's payload ("/ask_housing"), else None."""
+    found = _TOPIC_PAYLOAD.match(text.strip())
+    return found.group(1) if found else None
+
+
+def record_choice(
+    session: Session, *, sender: str, intent: str, at: datetime
+) -> UnansweredQuestion | None:
+    """After "did you mean…?", the topic the person chose: kept with their question.
+
+    Only for the person's latest queued question, when it is a clarification that offered
+    this intent, is still open and was asked within `CHOICE_WINDOW`.
+    """
+    latest = session.scalars(
+        select(UnansweredQuestion)
+        .where(UnansweredQuestion.sender == sender)
+        .order_by(UnansweredQuestion.id.desc())
+        .limit(1)
+    ).first()
+    if (
+        latest is None
+        or latest.reason != CLARIFY
+        or latest.handled
+        or latest.chosen_intent is not None
+        or intent not in (latest.offered or "").split()
+        or as_utc(latest.created_at) < at - CHOICE_WINDOW
+    ):
+        return None
+    latest.chosen_intent = intent
+    return latest
+
+
+def as_utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def unanswered_from_tracker(template: str, tracker: dict[str, Any]) -> dict[str, Any] | None:

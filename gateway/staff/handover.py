@@ -33,7 +33,14 @@ from sqlalchemy.orm import Session
 
 from dalil.i18n import gettext, isolate
 from gateway.admin.models import AdminUser, Handover, HandoverMessage, aware, utcnow
-from gateway.admin.unanswered import FALLBACK, record_unanswered
+from gateway.admin.unanswered import (
+    CLARIFY,
+    FALLBACK,
+    chosen_intent,
+    clarification_offered,
+    record_choice,
+    record_unanswered,
+)
 from gateway.alerts.window import hold_for_window
 from gateway.conversation import ConversationService, Inbound, LanguageMemory, Reply
 from gateway.rasa import RasaClient
@@ -462,10 +469,13 @@ class HandoverDesk:
         return result
 
     async def after_reply(self, inbound: Inbound, reply: Reply) -> Handover | None:
-        """Open a handover when the bot asked for one; queue the question if it was not understood."""
+        """Open a handover when the bot asked for one; queue the question if it was not
+        understood or the bot asked "did you mean…?", and keep the topic then chosen with it."""
         wants_handover = HANDOVER_COMMAND in reply.commands
         unanswered = UNANSWERED_COMMAND in reply.commands
-        if not wants_handover and not unanswered:
+        offered = clarification_offered(reply.notes)
+        chosen = chosen_intent(inbound.text)
+        if not wants_handover and not unanswered and not offered and not chosen:
             return None
         turns: list[Turn] = []
         if wants_handover and self._tracker is not None:
@@ -482,6 +492,19 @@ class HandoverDesk:
         at = self.clock()
 
         def work(session: Session) -> Handover | None:
+            if chosen:
+                record_choice(session, sender=inbound.sender, intent=chosen, at=at)
+            if offered:
+                record_unanswered(
+                    session,
+                    text=inbound.text,
+                    language=reply.language,
+                    reason=CLARIFY,
+                    intent=offered[0],
+                    channel=inbound.channel,
+                    sender=inbound.sender,
+                    offered=offered,
+                )
             if unanswered:
                 record_unanswered(
                     session,

@@ -133,6 +133,8 @@ async def test_clarify_offers_two_likely_topics(services: Services) -> None:
     messages, _ = await run_action(ActionClarify(services), tracker)
     assert payloads(messages) == ["/ask_asylum", "/ask_housing", "/human_handover"]
     assert [b["title"] for b in messages[0]["buttons"]] == ["Asylum", "Housing", "Talk to a person"]
+    # The gateway keeps the question with the topic then chosen among these (review loop).
+    assert messages[0]["custom"]["insight"]["offered"] == ["ask_asylum", "ask_housing"]
 
 
 async def test_clarify_without_topics(services: Services) -> None:

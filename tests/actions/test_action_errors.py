@@ -8,7 +8,6 @@ import time
 from typing import Any
 
 import pytest
-from actionkit import MONDAY_MORNING, make_tracker, run_action, texts
 from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import OperationalError
@@ -18,6 +17,7 @@ from actions.common import DalilAction, Reply, Services, unavailable_text
 from actions.emergency import ActionEmergency
 from actions.topics import ActionAnswerTopic
 from knowledge.emergency import role_number
+from tests.actions.actionkit import MONDAY_MORNING, make_tracker, run_action, texts
 
 
 def _probe(services: Services, work: Any) -> DalilAction:

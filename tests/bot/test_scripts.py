@@ -229,3 +229,77 @@ def test_record_feeds_the_benchmarks_page(tmp_path: Path, monkeypatch: pytest.Mo
     section = bench.report.nlu_sets_section()
     assert "| ar | 127 | 0.937 | 0.937 |" in section
     assert "independent (n)" in section
+
+
+REVIEWED_FILE = """version: "3.1"
+nlu:
+- intent: ask_housing
+  examples: |
+    - landlord say i must go out
+    - proprio veut me mettre dehors
+"""
+
+
+def test_the_model_without_reviewed_examples_leaves_only_them_out(bot_copy: Path) -> None:
+    """`--without-reviewed` trains on every file of data/ but bot/data/nlu/reviewed/."""
+    without = trainer.fingerprint()
+    assert trainer.data_paths(without_reviewed=True) == ["data"]
+    reviewed = bot_copy / trainer.REVIEWED / "en" / "ask_housing.yml"
+    reviewed.parent.mkdir(parents=True)
+    reviewed.write_text(REVIEWED_FILE, encoding="utf-8")
+    assert trainer.reviewed_examples() == 2
+    assert trainer.fingerprint() != without
+    assert trainer.fingerprint(without_reviewed=True) == without
+    paths = trainer.data_paths(without_reviewed=True)
+    listed = {
+        file
+        for path in paths
+        for file in (
+            [bot_copy / path] if (bot_copy / path).is_file() else (bot_copy / path).rglob("*")
+        )
+        if file.is_file()
+    }
+    everything = {file for file in (bot_copy / "data").rglob("*") if file.is_file()}
+    assert listed == everything - {reviewed}
+    assert "data/rules" in paths and "data/nlu/en" in paths
+
+
+def test_reviewed_examples_get_a_before_and_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With reviewed examples, `make eval` also scores a model trained without them."""
+    results = tmp_path / "results"
+    monkeypatch.setattr(evaluator, "RESULTS", results)
+    monkeypatch.setattr(evaluator.trainer, "reviewed_examples", lambda: 2)
+    trained: list[bool] = []
+
+    def train(*, without_reviewed: bool = False, **_: Any) -> Path:
+        trained.append(without_reviewed)
+        model = tmp_path / ("dalil-before.tar.gz" if without_reviewed else "dalil-after.tar.gz")
+        model.write_bytes(b"model")
+        return model
+
+    monkeypatch.setattr(evaluator.trainer, "train", train)
+    argv = ["eval.py", "--set", "nlu_independent", "--languages", "en", "fr"]
+    monkeypatch.setattr(sys, "argv", argv)
+
+    def engine(command: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
+        out = Path(command[command.index("--out") + 1])
+        before = "before" in command[command.index("--model") + 1]
+        shutil.rmtree(out / "nlu_independent", ignore_errors=True)  # a second run rewrites
+        for lang, accuracy in (("en", 0.93 if before else 0.96), ("fr", 0.97)):
+            _write_reports(out / "nlu_independent" / lang, accuracy, 100)
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(evaluator.subprocess, "run", engine)
+    evaluator.main()
+    assert trained == [True, False], "the model with every example is trained last (served)"
+    printed = capsys.readouterr().out
+    comparison = [line.split() for line in printed.split("without and with them")[1].splitlines()]
+    assert ["en", "0.930", "(100)", "0.960", "(100)", "+0.030"] in comparison
+    assert ["fr", "0.970", "(100)", "0.970", "(100)", "+0.000"] in comparison
+
+    trained.clear()
+    monkeypatch.setattr(sys, "argv", [*argv, "--no-before"])
+    evaluator.main()
+    assert trained == [False] and "without and with them" not in capsys.readouterr().out

@@ -116,6 +116,16 @@ def bot_answer(sender: str, message: str) -> list[dict[str, Any]]:
             {"recipient_id": sender, "text": "A person will answer."},
             {"recipient_id": sender, "custom": {"dalil": "handover"}},
         ]
+    if message.startswith("unsure"):
+        # action_clarify: "did you mean…?" with two topics; its insight note names them.
+        offered = ["ask_housing", "ask_social_assistance"]
+        buttons = [{"title": i, "payload": f"/{i}"} for i in [*offered, "human_handover"]]
+        note = {"kind": "clarify", "intent": "nlu_fallback", "offered": offered}
+        return [
+            {"recipient_id": sender, "text": "Is your question about one of these?",
+             "buttons": buttons},
+            {"recipient_id": sender, "custom": {"insight": note}},
+        ]  # fmt: skip
     if message.startswith("huh"):
         return [
             {"recipient_id": sender, "text": "not understood"},

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from gateway.admin.models import UnansweredQuestion
 from gateway.admin.review import annotate, group_questions
 from gateway.admin.unanswered import record_unanswered
 from gateway.app import create_app
+from tests.fakes.gateway import fake_world
 from tests.gateway.accounts import csrf_of, login, make_settings
 
 
@@ -102,3 +104,51 @@ def test_a_labelled_group_is_exported_only_on_request(
     # The exported questions leave the queue; the Arabic one is still waiting.
     left = review_client.get("/admin/review").text
     assert "un avocat gratuit svp" not in left and "محامي بالمجان فوجدة" in left
+
+
+CHOICE_FORM = re.compile(r'<form[^>]*class="choice">(.*?)</form>', re.S)
+
+
+def test_the_topic_chosen_after_did_you_mean_is_shown_and_accepted_in_one_click(
+    database_url: str, engine: Engine, reviewed: Path
+) -> None:
+    with fake_world() as (_world, url):
+        settings = make_settings(database_url, rasa_url=url, review_dir=reviewed)
+        with TestClient(create_app(settings), follow_redirects=False) as client:
+
+            def chat(sender: str, text: str) -> None:
+                response = client.post(
+                    "/api/v1/chat", json={"sender": sender, "text": text, "language": "en"}
+                )
+                assert response.status_code == 200, response.text
+
+            chat("ana", "unsure landlord say i must go out, call me 0612345678")
+            chat("ana", "/ask_housing")
+            chat("ben", "unsure the landlord says i must leave the house")
+            chat("ben", "/ask_housing")
+            chat("ben", "/ask_social_assistance")  # the first topic chosen counts
+            # Not among the topics offered: not taken as the answer to "did you mean…?".
+            chat("eve", "unsure landlord wants me out")
+            chat("eve", "/ask_employment")
+            chat("bob", "/ask_housing")  # a topic button without a clarification before
+            with Session(engine) as session:
+                rows = session.scalars(select(UnansweredQuestion).order_by(UnansweredQuestion.id))
+                assert [(q.reason, q.intent, q.chosen_intent) for q in rows] == [
+                    ("clarify", "ask_housing", "ask_housing"),
+                    ("clarify", "ask_housing", "ask_housing"),
+                    ("clarify", "ask_housing", None),
+                ]
+            login(client, "editor")
+            page = client.get("/admin/review").text
+            assert "landlord say i must go out, call me [PHONE]" in page  # scrubbed
+            choices = CHOICE_FORM.findall(page)
+            assert len(choices) == 1 and "<code>ask_housing</code> (2)" in choices[0]
+            fields = dict(re.findall(r'name="(csrf_token|intent)" value="([^"]+)"', choices[0]))
+            ids = re.findall(r'name="ids" value="(\d+)"', choices[0])
+            done = client.post("/admin/review/export", data={**fields, "ids": ids})
+            assert done.status_code == 303
+    examples = yaml.safe_load((reviewed / "en" / "ask_housing.yml").read_text())["nlu"][0]
+    assert examples["examples"].splitlines() == [
+        "- unsure landlord say i must go out, call me [PHONE]",
+        "- unsure the landlord says i must leave the house",
+    ]

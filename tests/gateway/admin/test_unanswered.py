@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import yaml
 from fastapi.testclient import TestClient
@@ -9,7 +11,14 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from gateway.admin.scrub import scrub
-from gateway.admin.unanswered import record_unanswered, unanswered_from_tracker
+from gateway.admin.unanswered import (
+    CHOICE_WINDOW,
+    CLARIFY,
+    as_utc,
+    record_choice,
+    record_unanswered,
+    unanswered_from_tracker,
+)
 from tests.gateway.accounts import login
 
 
@@ -99,3 +108,18 @@ def test_tracker_of_an_out_of_scope_answer_is_recorded() -> None:
         and found["intent"] == "out_of_scope"
     )
     assert unanswered_from_tracker("utter_greet", tracker) is None
+
+
+def test_a_topic_chosen_too_late_is_not_the_answer_to_did_you_mean(engine: Engine) -> None:
+    with Session(engine) as session:
+        asked = record_unanswered(
+            session, text="landlord wants me out", language="en", reason=CLARIFY,
+            sender="s", offered=["ask_housing", "ask_social_assistance"],
+        )  # fmt: skip
+        session.commit()
+        assert asked is not None
+        late = as_utc(asked.created_at) + CHOICE_WINDOW + timedelta(minutes=1)
+        assert record_choice(session, sender="s", intent="ask_housing", at=late) is None
+        in_time = late - timedelta(minutes=2)
+        assert record_choice(session, sender="s", intent="ask_housing", at=in_time) is asked
+        assert asked.chosen_intent == "ask_housing"

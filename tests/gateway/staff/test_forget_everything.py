@@ -3,7 +3,8 @@ store and Redis are searched for the pseudonyms and the texts after the deletion
 
 One person writes through every path: WhatsApp and the web chat, a handover with a staff reply
 (and the earlier turns copied from Rasa's tracker into its summary), a question the bot could not
-answer, the language memory and the rate limiter in Redis, Rasa's SQL tracker store.
+answer, one it was unsure about with the topic then chosen, the language memory and the rate
+limiter in Redis, Rasa's SQL tracker store.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ EARLY = "mon mari garde mes papiers depuis janvier"
 HELD = "je suis à Oujda près de la gare routière"
 UNCLEAR = "huh kifach ndir lwra9i"
 WEB_TEXT = "ma fille Awa n'a pas de place à l'école"
+UNSURE = "unsure le proprietaire de Awa veut la mettre dehors"
 STAFF_REPLY = "Bonjour Awa, appelez l'association demain matin"
 
 
@@ -131,6 +133,9 @@ def write_everything(harness: Harness, tracker_url: str) -> tuple[str, str]:
         "/api/v1/chat", json={"sender": WEB_ID, "text": WEB_TEXT, "language": "fr"}
     )
     assert response.status_code == 200
+    for message in (UNSURE, "/ask_housing"):  # "did you mean…?", then a topic chosen
+        response = client.post("/api/v1/chat", json={"sender": WEB_ID, "text": message})
+        assert response.status_code == 200
     save_rasa_tracker(tracker_url, wa, [EARLY, UNCLEAR, "/human_handover"])
     save_rasa_tracker(tracker_url, web, [WEB_TEXT])
     # A staff member answers through the inbox.
@@ -143,6 +148,8 @@ def write_everything(harness: Harness, tracker_url: str) -> tuple[str, str]:
         texts = set(session.scalars(select(HandoverMessage.text)))
         assert {EARLY, "/human_handover", HELD} <= texts, "the summary copied the earlier turns"
         assert session.scalar(select(UnansweredQuestion.id).where(UnansweredQuestion.sender == wa))
+        chosen = select(UnansweredQuestion.chosen_intent).where(UnansweredQuestion.sender == web)
+        assert session.scalar(chosen) == "ask_housing"
     engine.dispose()
     client.follow_redirects = False
     login(client, "staff")
@@ -156,7 +163,7 @@ def write_everything(harness: Harness, tracker_url: str) -> tuple[str, str]:
     return wa, web
 
 
-NEEDLES = [EARLY, HELD, UNCLEAR.split(" ", 1)[1], WEB_TEXT, STAFF_REPLY]
+NEEDLES = [EARLY, HELD, UNCLEAR.split(" ", 1)[1], WEB_TEXT, UNSURE.split(" ", 1)[1], STAFF_REPLY]
 
 
 @pytest.fixture
@@ -234,7 +241,7 @@ def test_purge_leaves_nothing_older_than_the_cutoff(
             monkeypatch.setenv(key, value)
         result = CliRunner().invoke(purge_cli, ["--older-than", "0m"])
         assert result.exit_code == 0, result.output
-        assert "1 handovers and 1 unanswered questions" in result.output
+        assert "1 handovers and 2 unanswered questions" in result.output
     assert find_everywhere(main, needles) == []
     assert find_everywhere(tracker, needles) == []
     assert find_in_redis(prefix, [wa, web]) == []
