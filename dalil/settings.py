@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib.metadata import metadata
 from pathlib import Path
 
 from pydantic import SecretStr, field_validator
@@ -61,15 +60,6 @@ class DalilSettings(BaseSettings):
     def _anchor_sqlite(cls, value: str) -> str:
         """Make a relative SQLite path independent of the working directory."""
         return absolute_sqlite_url(value)
-
-
-def project_url(label: str) -> str:
-    """The URL pyproject.toml's [project.urls] gives `label` (from the installed metadata)."""
-    for entry in metadata("dalil").get_all("Project-URL") or []:
-        name, _, url = entry.partition(",")
-        if name.strip().lower() == label.lower():
-            return url.strip()
-    raise LookupError(f"pyproject.toml has no [project.urls] entry {label!r}")
 
 
 def refuse_placeholder(value: SecretStr | None, *, name: str, environment: str) -> None:

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from dalil.settings import ROOT, project_url, refuse_placeholder
+from dalil.settings import ROOT, refuse_placeholder
 from knowledge.settings import KnowledgeSettings
 
 
@@ -95,8 +95,9 @@ class GatewaySettings(KnowledgeSettings):
     allow_self_publish: bool = False
 
     # The web chat's footer links here: the AGPL (section 13) gives the users of a network service
-    # the right to its source. Point it at the code you run when you change Dalil.
-    source_url: str = Field(default_factory=lambda: project_url("Source"))
+    # the right to its source. Set it to where the code you run is published. Unset, the footer
+    # links to the gateway's own /source page (the licence, and that the operator owes the source).
+    source_url: str | None = None
 
     # The reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or networks,
     # comma-separated); every other peer is the client itself.

@@ -7,9 +7,10 @@ from functools import cache
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from dalil import __version__
 from dalil.i18n import gettext
 from dalil.languages import LANGUAGES, RTL_LANGUAGES, SOURCE_LANGUAGE, coerce_language, negotiate
 from gateway.channels.base import LOCATION_TEXT
@@ -75,7 +76,7 @@ async def index(request: Request, settings: SettingsDep, lang: str | None = None
         ui=ui_strings(language),
         ui_json=_all_ui_strings(),
         location_text=LOCATION_TEXT,
-        source_url=settings.source_url,
+        source_url=settings.source_url or "/source",
         languages=[
             ("fr", "Français"),
             ("ar", "العربية"),
@@ -84,3 +85,25 @@ async def index(request: Request, settings: SettingsDep, lang: str | None = None
         ],
     )
     return HTMLResponse(html, headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})
+
+
+LICENSE_URL = "https://www.gnu.org/licenses/agpl-3.0.html"
+
+
+@router.get("/source", response_class=PlainTextResponse)
+async def source() -> PlainTextResponse:
+    """Where the footer's link goes when the operator has not said where the source is published.
+
+    Says what the licence grants rather than pointing at an address nobody checked.
+    """
+    return PlainTextResponse(
+        f"Dalil {__version__} is free software under the GNU Affero General Public License,\n"
+        f"version 3 or later ({LICENSE_URL}).\n\n"
+        "The operator of this service has not published the address of its source code.\n"
+        "Section 13 of the licence gives you the right to receive it: ask the organisation\n"
+        "that runs this service.\n\n"
+        "L'exploitant de ce service n'a pas publié l'adresse de son code source ; l'article 13\n"
+        "de la licence vous donne le droit de le recevoir : demandez-le à l'organisation\n"
+        "qui gère ce service.\n",
+        headers={"Cache-Control": "no-cache"},
+    )

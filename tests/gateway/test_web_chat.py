@@ -7,7 +7,6 @@ import re
 import pytest
 
 from dalil.languages import negotiate
-from dalil.settings import project_url
 from tests.fakes.gateway import Harness, running_gateway, settings_for
 
 
@@ -68,9 +67,7 @@ def test_the_page_loads_nothing_from_elsewhere(harness: Harness) -> None:
 def test_the_footer_links_to_the_source(harness: Harness, lang: str, text: str) -> None:
     """The AGPL (section 13): the users of the service are offered its source, in their language."""
     html = harness.client.get(f"/?lang={lang}").text
-    link = (
-        f'<a id="source" href="{project_url("Source")}" target="_blank" rel="noopener">{text}</a>'
-    )
+    link = f'<a id="source" href="/source" target="_blank" rel="noopener">{text}</a>'
     assert re.search(r"<footer>\s*" + re.escape(link) + r"\s*</footer>", html)
     assert f'"source": "{text}"' in html  # the script's strings, for a change of language
 
@@ -81,6 +78,15 @@ def test_the_source_link_is_a_setting(world_and_url: tuple[object, str], inbox_u
     with running_gateway(settings) as client:
         html = client.get("/").text
     assert 'href="https://code.example.org/our-fork"' in html
+
+
+def test_without_a_source_url_the_link_says_what_the_licence_grants(harness: Harness) -> None:
+    """No invented address: the gateway's own page names the licence and the right to the source."""
+    assert harness.settings.source_url is None
+    response = harness.client.get("/source")
+    assert response.status_code == 200
+    assert "GNU Affero General Public License" in response.text
+    assert "Section 13" in response.text and "article 13" in response.text
 
 
 def test_the_page_is_labelled_for_screen_readers(harness: Harness) -> None:
