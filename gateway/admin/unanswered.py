@@ -27,6 +27,7 @@ _TOPIC_PAYLOAD = re.compile(r"^/(ask_[a-z_]+)$")
 # Rasa's FallbackClassifier threshold in bot/config.yml; below it a prediction is a guess.
 LOW_CONFIDENCE_THRESHOLD = 0.4
 # Templates the NLG endpoint renders when the bot did not understand.
+# The responses that say the question was not understood (their /nlg note names them).
 UNANSWERED_TEMPLATES = {"utter_out_of_scope": OUT_OF_SCOPE, "utter_default": FALLBACK}
 
 
@@ -111,32 +112,6 @@ def record_choice(
 def as_utc(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; they were stored in UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def unanswered_from_tracker(template: str, tracker: dict[str, Any]) -> dict[str, Any] | None:
-    """What to record when the NLG endpoint renders a "did not understand" template.
-
-    `tracker` is the state Rasa posts to the NLG endpoint; returns `record_unanswered`'s keywords.
-    """
-    reason = UNANSWERED_TEMPLATES.get(template)
-    latest = tracker.get("latest_message") or {}
-    text = latest.get("text")
-    if reason is None or not isinstance(text, str):
-        return None
-    intent = latest.get("intent") or {}
-    metadata = latest.get("metadata") or {}
-    slots = tracker.get("slots") or {}
-    confidence = intent.get("confidence")
-    return {
-        "text": text,
-        "language": metadata.get("language") or slots.get("language") or "fr",
-        "reason": reason,
-        "intent": intent.get("name"),
-        "confidence": float(confidence) if isinstance(confidence, (int, float)) else None,
-        "channel": str(metadata.get("channel") or ""),
-        "topic": slots.get("topic"),
-        "sender": str(tracker.get("sender_id") or "")[:64] or None,
-    }
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from gateway.admin.models import AdminUser, Handover, HandoverMessage, aware, ut
 from gateway.admin.unanswered import (
     CLARIFY,
     FALLBACK,
+    UNANSWERED_TEMPLATES,
     chosen_intent,
     clarification_offered,
     record_choice,
@@ -472,8 +473,10 @@ class HandoverDesk:
         """Open a handover when the bot asked for one; queue the question if it was not
         understood or the bot asked "did you mean…?", and keep the topic then chosen with it."""
         wants_handover = HANDOVER_COMMAND in reply.commands
-        unanswered = UNANSWERED_COMMAND in reply.commands
         offered = clarification_offered(reply.notes)
+        # Not understood: the bot said so (utter_default, utter_out_of_scope, rendered by /nlg
+        # with a note naming the response), or an action asked for the question to be queued.
+        unanswered = None if reply.degraded or offered else unanswered_reason(reply)
         chosen = chosen_intent(inbound.text)
         if not wants_handover and not unanswered and not offered and not chosen:
             return None
@@ -506,11 +509,13 @@ class HandoverDesk:
                     offered=offered,
                 )
             if unanswered:
+                reason, intent = unanswered
                 record_unanswered(
                     session,
                     text=inbound.text,
                     language=reply.language,
-                    reason=FALLBACK,
+                    reason=reason,
+                    intent=intent,
                     channel=inbound.channel,
                     sender=inbound.sender,
                 )
@@ -535,6 +540,18 @@ class HandoverDesk:
 
         result: Handover | None = await asyncio.to_thread(self._write, work)
         return result
+
+
+def unanswered_reason(reply: Reply) -> tuple[str, str | None] | None:
+    """(reason, intent) when this reply says the question was not understood, else None."""
+    for note in reply.notes:
+        reason = UNANSWERED_TEMPLATES.get(str(note.get("response") or ""))
+        if reason is not None:
+            intent = note.get("intent")
+            return reason, intent if isinstance(intent, str) and intent else None
+    if UNANSWERED_COMMAND in reply.commands:
+        return FALLBACK, None
+    return None
 
 
 def handover_refused(reply: Reply) -> Reply:

@@ -126,6 +126,15 @@ def bot_answer(sender: str, message: str) -> list[dict[str, Any]]:
              "buttons": buttons},
             {"recipient_id": sender, "custom": {"insight": note}},
         ]  # fmt: skip
+    if message.startswith(("weather", "blah")):
+        # Rasa's own "did not understand" / "out of scope", rendered by the gateway's /nlg,
+        # which adds a note naming the response (gateway/nlg.py).
+        response = "utter_out_of_scope" if message.startswith("weather") else "utter_default"
+        intent = "out_of_scope" if message.startswith("weather") else "nlu_fallback"
+        return [
+            {"recipient_id": sender, "text": "not understood",
+             "custom": {"insight": {"response": response, "intent": intent}}},
+        ]  # fmt: skip
     if message.startswith("huh"):
         return [
             {"recipient_id": sender, "text": "not understood"},

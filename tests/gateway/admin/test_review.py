@@ -152,3 +152,31 @@ def test_the_topic_chosen_after_did_you_mean_is_shown_and_accepted_in_one_click(
         "- unsure landlord say i must go out, call me [PHONE]",
         "- unsure the landlord says i must leave the house",
     ]
+
+
+def test_questions_the_bot_did_not_understand_reach_the_review_queue(
+    database_url: str, engine: Engine, reviewed: Path
+) -> None:
+    """Rasa's fallback and out-of-scope answers queue the question (scrubbed) for review."""
+    with fake_world() as (_world, url):
+        settings = make_settings(database_url, rasa_url=url, review_dir=reviewed)
+        with TestClient(create_app(settings), follow_redirects=False) as client:
+            for sender, text in [
+                ("ana", "blah my papers expire, call 0612345678"),
+                ("ben", "weather in rabat tomorrow?"),
+                ("eve", "topic:health_care"),  # understood: not queued
+            ]:
+                response = client.post(
+                    "/api/v1/chat", json={"sender": sender, "text": text, "language": "en"}
+                )
+                assert response.status_code == 200, response.text
+            with Session(engine) as session:
+                rows = session.scalars(select(UnansweredQuestion).order_by(UnansweredQuestion.id))
+                assert [(q.reason, q.intent, q.text) for q in rows] == [
+                    ("fallback", "nlu_fallback", "blah my papers expire, call [PHONE]"),
+                    ("out_of_scope", "out_of_scope", "weather in rabat tomorrow?"),
+                ]
+            login(client, "editor")
+            page = client.get("/admin/review").text
+            assert "blah my papers expire, call [PHONE]" in page
+            assert "weather in rabat tomorrow?" in page

@@ -17,7 +17,6 @@ from gateway.admin.unanswered import (
     as_utc,
     record_choice,
     record_unanswered,
-    unanswered_from_tracker,
 )
 from tests.gateway.accounts import login
 
@@ -90,24 +89,6 @@ def test_queue_counts_handles_and_exports(client: TestClient, engine: Engine) ->
         == 303
     )
     assert client.get("/api/v1/admin/unanswered").json()["total"] == 1
-
-
-def test_tracker_of_an_out_of_scope_answer_is_recorded() -> None:
-    tracker = {
-        "latest_message": {
-            "text": "quel temps fait-il ?",
-            "intent": {"name": "out_of_scope", "confidence": 0.93},
-            "metadata": {"language": "fr", "channel": "web"},
-        },
-        "slots": {"language": "fr"},
-    }
-    found = unanswered_from_tracker("utter_out_of_scope", tracker)
-    assert (
-        found is not None
-        and found["reason"] == "out_of_scope"
-        and found["intent"] == "out_of_scope"
-    )
-    assert unanswered_from_tracker("utter_greet", tracker) is None
 
 
 def test_a_topic_chosen_too_late_is_not_the_answer_to_did_you_mean(engine: Engine) -> None:
