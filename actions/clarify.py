@@ -12,7 +12,12 @@ from actions.common import DalilAction, Reply
 from actions.route import ActionRouteInform
 from actions.topics import TOPICS
 from dalil.i18n import gettext
-from replies.payloads import another_question_button, person_button, topic_button
+from replies.payloads import (
+    UNANSWERED_COMMAND,
+    another_question_button,
+    person_button,
+    topic_button,
+)
 
 # A follow-up names a city or a status in a few words ("and in Tanger?", "y en Tánger?").
 FOLLOW_UP_MAX_WORDS = 4
@@ -80,4 +85,7 @@ class ActionClarify(DalilAction):
             )
             buttons = [another_question_button(language)]
         reply.say(text, [*buttons, person_button(language)])
+        if not topics:
+            # Not understood at all: the gateway queues the question for review.
+            reply.command(UNANSWERED_COMMAND)
         return []

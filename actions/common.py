@@ -260,10 +260,15 @@ class DalilAction(Action, metaclass=ABCMeta):
                 outcome = "degraded"
                 events = await self.degraded(reply, tracker)
             except Exception:
-                # A bug, not an outage: traceback logged, then raised to the SDK (see the top).
-                self.observe(started, "error")
+                # A bug, not an outage: traceback logged, then raised to the SDK (see the top),
+                # except where silence is not acceptable (the emergency numbers).
                 log.exception("action failed", extra={"action": self.name()})
-                raise
+                if not self.answers_despite_bugs:
+                    self.observe(started, "error")
+                    raise
+                outcome = "error"
+                del dispatcher.messages[first:]
+                events = await self.degraded(reply, tracker)
             self.attach_note(reply, tracker, first)
             self.observe(started, outcome)
             return with_language(events, tracker, language)
@@ -279,6 +284,8 @@ class DalilAction(Action, metaclass=ABCMeta):
 
     # What the gateway's turn event says this action did ("answer", "emergency", "clarify").
     insight_kind = "answer"
+    # True where silence is never acceptable: a bug gets `degraded`'s answer (traceback logged).
+    answers_despite_bugs = False
 
     def attach_note(self, reply: Reply, tracker: Tracker, position: int) -> None:
         """Put the insight note in the `custom` of this action's first message (Rasa sends a

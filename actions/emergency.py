@@ -23,6 +23,8 @@ class ActionEmergency(DalilAction):
         return "action_emergency"
 
     insight_kind = "emergency"
+    # A person in danger never gets silence: a bug here still sends the generated numbers.
+    answers_despite_bugs = True
 
     async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Send the numbers of the knowledge base, or the fallback's if it has none."""

@@ -6,19 +6,22 @@ training graph and creates the optimizer's state: about three quarters of `rasa 
 a 2-core machine (docs/benchmarks.md, "Start-up"). Here the variables are created by one eager
 prediction instead (the layers the served predictions use; nothing is traced), the saved
 weights are loaded into them, and the prediction graph is traced once with the loaded weights,
-as Rasa does. The predictions are the same (tests/bot/test_fast_load.py compares both loads).
+as Rasa does. The predictions are the same (tests/bot/test_model.py compares both loads).
 
 Fine-tuning (`rasa train --finetune`) keeps Rasa's load: it needs the optimizer. Installed by
-`bot/rasa_main.py`, so in every `rasa run` of Dalil (Procfile, `dalil.devstack`, deploy/); a
-no-op without Rasa, or with `DALIL_RASA_STOCK_MODEL_LOAD=1` (to measure Rasa's own load). It
+`bot/rasa_main.py`, so in every `rasa run` of Dalil (Procfile, `bench/devstack.py`, deploy/);
+a no-op without Rasa 3.6, or with `DALIL_RASA_STOCK_MODEL_LOAD=1` (to measure Rasa's own load). It
 lives beside rasa_main.py, not in `components/`: it does not shape the model, and every file
 of `components/` is part of the model's fingerprint (`make train` would retrain).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 STOCK_ENV = "DALIL_RASA_STOCK_MODEL_LOAD"
 
@@ -36,12 +39,26 @@ def load(
     *args: Any,
     **kwargs: Any,
 ) -> Any:
-    """`RasaModel.load` for serving: the saved weights, without training a step first."""
-    if finetune_mode or predict_data_example is None:
-        return ORIGINAL.__func__(
-            cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
-            *args, **kwargs,
-        )  # fmt: skip
+    """`RasaModel.load` for serving: the saved weights, without training a step first.
+
+    Any failure of the light path (another TensorFlow or Rasa than the one tested) falls back to
+    Rasa's own load, with a warning: a slower start, never a model without its weights (Rasa's
+    DIET load would catch a ValueError and serve an untrained classifier).
+    """
+    if not (finetune_mode or predict_data_example is None):
+        try:
+            return _light_load(cls, model_file_name, predict_data_example, *args, **kwargs)
+        except Exception:
+            log.warning("light model load failed: Rasa's own load instead", exc_info=True)
+    return ORIGINAL.__func__(
+        cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+        *args, **kwargs,
+    )  # fmt: skip
+
+
+def _light_load(
+    cls: Any, model_file_name: str, predict_data_example: Any, *args: Any, **kwargs: Any
+) -> Any:
     import tensorflow as tf
     from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
 
@@ -74,10 +91,16 @@ def install() -> bool:
     if os.environ.get(STOCK_ENV) == "1":
         return False
     try:
+        import rasa
         from rasa.utils.tensorflow.models import RasaModel
     except ImportError:
         return False
-    if RasaModel.__dict__["load"].__func__ is not load:
-        ORIGINAL = RasaModel.__dict__["load"]
+    # Written against Rasa 3.6's RasaModel.load (a classmethod): elsewhere, Rasa's own load.
+    current = RasaModel.__dict__.get("load")
+    if not rasa.__version__.startswith("3.6.") or not isinstance(current, classmethod):
+        log.warning("Rasa %s: its own model load is kept", rasa.__version__)
+        return False
+    if current.__func__ is not load:
+        ORIGINAL = current
         RasaModel.load = classmethod(load)  # type: ignore[method-assign,assignment]
     return True

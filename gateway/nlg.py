@@ -128,24 +128,31 @@ async def nlg(
     body: NlgRequest, settings: SettingsDep, http: OptionalHttpDep, probe: ActionProbeDep
 ) -> NlgResponse:
     """Render a Rasa response from the catalogs in the conversation's language."""
-    rendered = await _nlg(body, settings, http, probe)
+    shown, rendered = await _nlg(body, settings, http, probe)
     intent = ((body.tracker.get("latest_message") or {}).get("intent") or {}).get("name")
-    rendered.custom = {"insight": {"response": body.response, "intent": str(intent or "")[:64]}}
+    # The note names what was shown (the review queue and the insights read it): the apology
+    # for an action server down is not a question the bot failed to understand.
+    rendered.custom = {"insight": {"response": shown, "intent": str(intent or "")[:64]}}
     return rendered
+
+
+# The note's name for the apology shown instead of utter_default.
+APOLOGY = "apology"
 
 
 async def _nlg(
     body: NlgRequest, settings: GatewaySettings, http: httpx.AsyncClient | None, probe: ActionProbe
-) -> NlgResponse:
+) -> tuple[str, NlgResponse]:
+    """(the name of what is shown, the rendered response)."""
     language = tracker_language(body.tracker)
     if body.response == "utter_default" and await action_server_down(settings, http, probe):
         # Rasa falls back to utter_default when an action call fails: "I did not understand"
         # would be false and send the user rephrasing; say we cannot answer, with the numbers.
         log.warning("action server down: apology instead of utter_default")
-        return NlgResponse(
+        return APOLOGY, NlgResponse(
             text=apology(language).text, buttons=[NlgButton(**person_button(language))]
         )
     if body.response == "utter_greet" and already_greeted(body.tracker):
         # "bonjour" as a first message: the session start has just welcomed the user.
-        return render("utter_greet_again", language)
-    return render(body.response, language)
+        return "utter_greet_again", render("utter_greet_again", language)
+    return body.response, render(body.response, language)

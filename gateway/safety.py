@@ -74,6 +74,10 @@ class EmergencyNumbers:
                 log.warning(
                     "emergency numbers from the fallback", extra={"reason": type(exc).__name__}
                 )
+            except Exception:
+                # A bug reading or writing the live numbers: its traceback in the log, and the
+                # person still gets the numbers generated from the content.
+                log.exception("emergency numbers from the fallback after a bug")
         return fallback_text(language)
 
     async def message(self, language: str, buttons: list[Button] | None = None) -> Message:

@@ -100,7 +100,8 @@ class GatewaySettings(KnowledgeSettings):
     source_url: str | None = None
 
     # The reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or networks,
-    # comma-separated); every other peer is the client itself.
+    # comma-separated); every other peer is the client itself. `none`: believe no proxy (an
+    # empty variable means the default, like every setting).
     trusted_proxies: str = "127.0.0.1"
     # /docs, /redoc and /openapi.json: on outside production unless set.
     api_docs: bool | None = None
@@ -150,6 +151,8 @@ class GatewaySettings(KnowledgeSettings):
     @property
     def trusted_proxy_list(self) -> list[str]:
         """`trusted_proxies` as uvicorn's ProxyHeadersMiddleware takes it."""
+        if self.trusted_proxies.strip().lower() == "none":
+            return []
         return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
 
 

@@ -18,6 +18,11 @@ ALL_TOPICS: tuple[str, ...] = tuple(TOPIC_TITLES)
 STATUSES: tuple[str, ...] = ("refugee", "asylum_seeker", "regular_migrant", "undocumented", "minor")
 
 
+# The command an action sends when it did not understand: the gateway queues the question
+# for review (gateway/staff/handover.py).
+UNANSWERED_COMMAND = "unanswered"
+
+
 class Button(TypedDict):
     """A button as Rasa and the gateway exchange it."""
 

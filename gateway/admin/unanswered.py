@@ -22,7 +22,7 @@ FALLBACK, OUT_OF_SCOPE, LOW_CONFIDENCE = "fallback", "out_of_scope", "low_confid
 CLARIFY = "clarify"
 # A topic chosen this long after "did you mean…?" is no longer taken as the answer to it.
 CHOICE_WINDOW = timedelta(minutes=30)
-# The payload of a topic button (actions/payloads.py: topic_button), e.g. "/ask_housing".
+# The payload of a topic button (replies/payloads.py: topic_button), e.g. "/ask_housing".
 _TOPIC_PAYLOAD = re.compile(r"^/(ask_[a-z_]+)$")
 # Rasa's FallbackClassifier threshold in bot/config.yml; below it a prediction is a guess.
 LOW_CONFIDENCE_THRESHOLD = 0.4

@@ -28,7 +28,6 @@ import yaml
 from babel.dates import format_datetime
 from components.textnorm import normalize
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from dalil.i18n import gettext, isolate
@@ -52,11 +51,10 @@ from gateway.staff.desk import desk_status
 from gateway.turns import TurnLock
 from knowledge.emergency import reminder_numbers
 from knowledge.opening import MOROCCO
+from replies.payloads import UNANSWERED_COMMAND
 
 log = logging.getLogger(__name__)
 HANDOVER_COMMAND = "handover"
-# Proposed command for actions that could not answer (e.g. `action_clarify`): queue the question.
-UNANSWERED_COMMAND = "unanswered"
 # How many of the user's messages before the handover the staff see.
 SUMMARY_TURNS = 6
 WEB_CHANNEL = "web"
@@ -550,7 +548,8 @@ def unanswered_reason(reply: Reply) -> tuple[str, str | None] | None:
             intent = note.get("intent")
             return reason, intent if isinstance(intent, str) and intent else None
     if UNANSWERED_COMMAND in reply.commands:
-        return FALLBACK, None
+        intent = next((n["intent"] for n in reply.notes if isinstance(n.get("intent"), str)), None)
+        return FALLBACK, intent or None
     return None
 
 
@@ -587,8 +586,9 @@ class HandoverConversationService(ConversationService):
         danger = danger_in(inbound.text)
         try:
             held = await self.desk.intercept(inbound, language, danger=danger is not None)
-        except SQLAlchemyError:
-            # The database is down: answering from the bot beats leaving the user unanswered.
+        except Exception:
+            # The database is down, or a bug: answering from the bot (danger included) beats
+            # leaving the user unanswered; the traceback is in the log.
             log.exception("handover desk unavailable; answering from the bot")
             held = Held.NONE
         if held is Held.DANGER:
@@ -611,7 +611,8 @@ class HandoverConversationService(ConversationService):
             reply = handover_refused(reply)
         try:
             await self.desk.after_reply(inbound, reply)
-        except SQLAlchemyError:
+        except Exception:
+            # Bookkeeping (handover, review queue) never costs the person the answer.
             log.exception("handover desk unavailable; reply not recorded")
         return reply
 

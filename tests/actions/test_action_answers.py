@@ -210,3 +210,22 @@ async def test_asylum_near_me_warns_about_the_journey_only_far_from_rabat(
     messages, events = await run_action(ActionAnswerTopic(services), tracker)
     assert (TRAVEL in texts(messages)) is warned
     assert slot_events(events)["city"] == "__location__"
+
+
+async def test_a_message_not_understood_at_all_is_queued_for_review(services: Services) -> None:
+    """No likely topic: "say it differently", and the command that queues the question."""
+    unclear = make_tracker(text="zzz qqq", intent="nlu_fallback", language="en")
+    messages, _ = await run_action(ActionClarify(services), unclear)
+    commands = [(m.get("custom") or {}).get("dalil") for m in messages]
+    assert "unanswered" in commands
+    assert messages[0]["text"]  # the sentence comes first, with the action's note
+    offering = make_tracker(
+        text="my landlord wants me out", intent="nlu_fallback", language="en",
+        intent_ranking=[
+            {"name": "nlu_fallback", "confidence": 0.6},
+            {"name": "ask_housing", "confidence": 0.3},
+            {"name": "ask_social_assistance", "confidence": 0.25},
+        ],
+    )  # fmt: skip
+    messages, _ = await run_action(ActionClarify(services), offering)
+    assert "unanswered" not in [(m.get("custom") or {}).get("dalil") for m in messages]

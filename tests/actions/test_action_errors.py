@@ -26,6 +26,8 @@ def _probe(services: Services, work: Any) -> DalilAction:
     nothing new in it."""
 
     class Probe(ActionEmergency):
+        answers_despite_bugs = False  # an ordinary action: its bugs are raised
+
         async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[Any]:
             reply.say(str(await work(self)))
             return []
@@ -102,3 +104,22 @@ async def test_a_query_that_works_answers(services: Services) -> None:
 
     messages, _ = await run_action(_probe(services, fine), make_tracker(language="en"))
     assert texts(messages).startswith("answered")
+
+
+async def test_a_bug_in_the_emergency_action_still_sends_the_numbers(
+    services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A person in danger never gets silence: the bug is logged, the generated numbers sent."""
+
+    class BuggyEmergency(ActionEmergency):
+        async def respond(self, reply: Reply, tracker: Tracker, domain: DomainDict) -> list[Any]:
+            reply.say("half an answer")
+            raise KeyError("missing")
+
+    with caplog.at_level(logging.WARNING):
+        messages, _ = await run_action(BuggyEmergency(services), make_tracker(language="en"))
+    text = texts(messages)
+    assert "half an answer" not in text
+    assert role_number("police") in text and role_number("ambulance") in text
+    failed = [r for r in caplog.records if r.getMessage() == "action failed"]
+    assert failed and failed[0].exc_info and failed[0].exc_info[0] is KeyError

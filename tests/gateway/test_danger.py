@@ -178,3 +178,44 @@ async def test_numbers_with_the_knowledge_base_down(language: str) -> None:
     finally:
         dead.dispose()
     assert is_numbers(text, language)
+
+
+async def test_numbers_after_a_bug_reading_them(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug (not an outage) in reading the live numbers still sends the generated ones."""
+
+    def broken(self: EmergencyNumbers, language: str) -> str:
+        raise KeyError("number")
+
+    monkeypatch.setattr(EmergencyNumbers, "_read", broken)
+    engine = create_engine("sqlite://")
+    try:
+        text = await EmergencyNumbers(engine).text("ar")
+    finally:
+        engine.dispose()
+    assert is_numbers(text, "ar")
+    assert "emergency numbers from the fallback after a bug" in caplog.messages
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_danger_answered_when_the_handover_desk_has_a_bug(
+    world_and_url: tuple[FakeWorld, str],
+    migrated_url: str,
+    language: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug in the desk's bookkeeping (before or after Rasa) never costs the person the answer."""
+    from gateway.staff.handover import HandoverDesk
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise KeyError("bug")
+
+    monkeypatch.setattr(HandoverDesk, "intercept", broken)
+    monkeypatch.setattr(HandoverDesk, "after_reply", broken)
+    _, url = world_and_url
+    with running_gateway(settings_for(url, migrated_url)) as client:
+        messages = web(client, "browser-9", DANGER[language], language)
+        assert any(is_numbers(m["text"], language) for m in messages)
+        (echo,) = web(client, "browser-9", "bonjour", language)
+        assert echo["text"] == "echo:bonjour"

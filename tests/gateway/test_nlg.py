@@ -185,6 +185,8 @@ def test_default_becomes_the_apology_when_the_action_server_is_down() -> None:
         answer = down.post("/nlg", json=body("utter_default", metadata="ar")).json()
         assert answer["text"] == apology("ar").text
         assert [b["payload"] for b in answer["buttons"]] == ["/human_handover"]
+        # Not "did not understand": the review queue must not take it for a misunderstanding.
+        assert answer["custom"]["insight"]["response"] == "apology"
         # Other responses are unaffected.
         assert (
             down.post("/nlg", json=body("utter_greet", metadata="ar")).json()["text"]

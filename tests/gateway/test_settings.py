@@ -60,3 +60,18 @@ def test_every_settings_class_reads_the_same_env_file() -> None:
         )
     }
     assert files == {env_file()}
+
+
+def test_an_empty_variable_is_the_default_and_none_trusts_no_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Compose passes `${VAR:-}`: empty is unset. `none` is how to believe no proxy at all."""
+    monkeypatch.setenv("DALIL_TRUSTED_PROXIES", "")
+    monkeypatch.setenv("DALIL_WHATSAPP_API_VERSION", "")
+    settings = GatewaySettings(environment="development")
+    assert settings.trusted_proxy_list == ["127.0.0.1"]
+    assert settings.whatsapp_api_version == GatewaySettings.model_fields[
+        "whatsapp_api_version"
+    ].get_default(call_default_factory=True)
+    monkeypatch.setenv("DALIL_TRUSTED_PROXIES", "none")
+    assert GatewaySettings(environment="development").trusted_proxy_list == []
